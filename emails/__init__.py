@@ -1,0 +1,34 @@
+"""The emails of the newsletter: `render(name, context)` -> RenderedEmail(subject, text, html).
+
+A leaf library: it imports nothing from the project. Each email is a folder under templates/
+(subject.txt.j2, body.txt.j2, body.mjml.j2) sharing _layout.mjml.j2 and _footer.txt.j2.
+HTML is escaped, plain text is written for reading, and a missing context key raises
+jinja2.UndefinedError. `fit_digest(context)` renders a digest small enough not to be clipped.
+
+Context contract (all URLs absolute http(s); render raises ValueError otherwise):
+
+Every email:
+    site_name: str; base_url: str; recipient: str (the address);
+    postal_address: str; reason: str (one sentence: why you get this email);
+    preferences_url, unsubscribe_url: str (None allowed on "confirmation" only).
+
+"digest":
+    date: datetime.date; edition_url: str ("view in browser");
+    paper_count: int; topic_count: int;
+    sections: [{"topic": str, "anchor": str, "papers": [paper, ...]}, ...];
+    overflow: [{"title": str, "url": str}, ...] (listed as links only; may be empty);
+    overflow_note: str | None;
+    paper: {"title", "url" (abstract page), "pdf_url", "code_url", "hf_url", "project_url"
+            (str | None), "authors": [str], "organization": str | None,
+            "upvotes": int | None, "github_stars": int | None, "tldr": str,
+            "highlights": [str], "topics": [str], "degraded": bool (extractive summary)}.
+"confirmation": confirm_url: str; topics: [str] (empty = all topics); expires_days: int.
+"welcome": topics: [str]; archive_url: str (preferences_url as above).
+"preferences_updated": changes: [{"field": str, "before": str, "after": str}, ...].
+"goodbye": resubscribe_url: str.
+"""
+
+from emails.fitting import GMAIL_SAFE_BYTES, fit_digest
+from emails.rendering import TEMPLATE_NAMES, RenderedEmail, render
+
+__all__ = ["GMAIL_SAFE_BYTES", "TEMPLATE_NAMES", "RenderedEmail", "fit_digest", "render"]

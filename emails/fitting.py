@@ -1,0 +1,67 @@
+"""Keep a digest under Gmail's clipping size by turning its last papers into plain links."""
+
+from emails.rendering import RenderedEmail, render
+
+# Gmail clips an HTML part past ~102 KB, and the clipped tail holds the unsubscribe link.
+GMAIL_SAFE_BYTES = 100_000
+
+
+def _html_size(email: RenderedEmail) -> int:
+    return len(email.html.encode("utf-8"))
+
+
+def _keep_papers(context: dict, keep: int) -> dict:
+    """A copy of a digest context with only the first `keep` papers in full, the rest as links.
+
+    Moved papers come first in `overflow`, before any links it already held; sections left
+    without papers are dropped so the table of contents only names what the email shows.
+    """
+    sections, moved, seen = [], [], 0
+    for section in context["sections"]:
+        full = section["papers"][: max(keep - seen, 0)]
+        moved += [{"title": p["title"], "url": p["url"]} for p in section["papers"][len(full) :]]
+        seen += len(section["papers"])
+        if full:
+            sections.append({**section, "papers": full})
+    if not moved:
+        return context
+    note = (
+        "1 more paper is listed as a link to keep this email small."
+        if len(moved) == 1
+        else f"{len(moved)} more papers are listed as links to keep this email small."
+    )
+    if context["overflow_note"]:
+        note = f"{context['overflow_note']} {note}"
+    return {
+        **context,
+        "sections": sections,
+        "overflow": moved + context["overflow"],
+        "overflow_note": note,
+    }
+
+
+def fit_digest(
+    context: dict, render_fn=render, limit_bytes: int = GMAIL_SAFE_BYTES
+) -> RenderedEmail:
+    """Render the digest with as many full papers as fit in `limit_bytes` of HTML.
+
+    Papers move from the end of the list into `overflow` (links only) with an explanatory
+    `overflow_note`; the footer is always kept. Bisects on the number of full papers, so it
+    renders about log2(papers) + 1 times. If even zero full papers do not fit, returns that
+    smallest rendering: the caller sends it rather than dropping the digest.
+    """
+    email = render_fn("digest", context)
+    if _html_size(email) <= limit_bytes:
+        return email
+    # Invariant: keeping `low` papers fits (-1: nothing known to fit), keeping `high` does not.
+    low, high = -1, sum(len(section["papers"]) for section in context["sections"])
+    best, smallest = None, email
+    while high - low > 1:
+        keep = (low + high) // 2
+        candidate = render_fn("digest", _keep_papers(context, keep))
+        if _html_size(candidate) <= limit_bytes:
+            low, best = keep, candidate
+        else:
+            high, smallest = keep, candidate
+    # When nothing fits, the last failure was keep == 0 (or the full email when it has no papers).
+    return best if best is not None else smallest

@@ -1,0 +1,1 @@
+"""A self-hostable daily email digest of trending machine-learning papers."""

@@ -1,0 +1,39 @@
+"""`newsletter demo`: the daily job on the bundled sample feeds and a few sample subscribers.
+
+Everything lives in one folder (a SQLite file and an outbox), so the demo never touches an
+operator's real database whatever NEWSLETTER_DATABASE_URL says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from newsletter import subscriptions
+from newsletter.config import Settings, load_settings
+from newsletter.topics import Taxonomy
+
+SAMPLE_SUBSCRIBERS = [
+    ("ada@example.org", ["Large Language Models", "NLP"]),
+    ("grace@example.org", ["Computer Vision", "Robotics"]),
+    ("alan@example.org", []),  # no topics chosen: every topic
+    ("rich@example.org", ["Reinforcement Learning"]),
+]
+
+
+def demo_settings(folder: Path) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
+    return load_settings(
+        database_url=f"sqlite:///{(folder / 'newsletter.db').resolve()}",
+        outbox_dir=str(folder / "outbox"),
+        mail_backend="outbox",
+        redis_url=None,
+    )
+
+
+def seed_subscribers(session: Session, taxonomy: Taxonomy) -> None:
+    """The sample subscribers, confirmed (idempotent)."""
+    for email, topics in SAMPLE_SUBSCRIBERS:
+        if subscriptions.find_subscriber(session, email) is None:
+            subscriptions.subscribe(session, email, topics, taxonomy, confirmed=True)

@@ -1,0 +1,163 @@
+"""SendGrid v3 Mail Send request bodies, pure: what to send and how to split it within the limits.
+
+Limits from SendGrid's Mail Send documentation and its error list: at most 1,000
+personalizations and 1,000 recipients per request, each address once per request, custom args
+and substitutions at most 10,000 bytes per personalization, and a total message size under
+30 MB, for which we keep a 20 MB margin per request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from email.utils import parseaddr
+
+from newsletter.mail.batch import PersonalizedBatch, Recipient, RecipientResult, address_problem
+from newsletter.mail.message import OutgoingMessage
+
+MAX_PERSONALIZATIONS = 1_000
+MAX_CUSTOM_ARGS_BYTES = 10_000
+MAX_SUBSTITUTIONS_BYTES = 10_000
+MAX_REQUEST_BYTES = 20_000_000
+
+# SendGrid answers 400 when `headers` holds one of these: it writes them itself, from the
+# structured fields (from, reply_to, subject, personalizations) or from its own pipeline.
+RESERVED_HEADERS = frozenset(
+    {
+        "x-sg-id", "x-sg-eid", "received", "dkim-signature", "content-type",
+        "content-transfer-encoding", "to", "from", "subject", "reply-to", "cc", "bcc",
+    }
+)  # fmt: skip
+
+
+def address(value: str) -> dict[str, str]:
+    """`"Name <a@b>"` or `"a@b"` as SendGrid's email object."""
+    name, email = parseaddr(value)
+    return {"email": email, "name": name} if name else {"email": email}
+
+
+def custom_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers SendGrid accepts in `headers`; the reserved ones travel as fields instead."""
+    return {
+        name: str(value) for name, value in headers.items() if name.lower() not in RESERVED_HEADERS
+    }
+
+
+def reply_to(explicit: str | None, headers: Mapping[str, str]) -> str | None:
+    """The Reply-To address, taken from the headers when not given as a field."""
+    from_headers = (value for name, value in headers.items() if name.lower() == "reply-to")
+    return explicit or next(from_headers, None)
+
+
+def _shared_fields(from_email: str, subject: str, text: str, html: str, reply: str | None) -> dict:
+    fields = {
+        "from": address(from_email),
+        "subject": subject,
+        "content": [{"type": "text/plain", "value": text}, {"type": "text/html", "value": html}],
+    }
+    if reply:
+        fields["reply_to"] = address(reply)
+    return fields
+
+
+def _non_empty(**fields) -> dict:
+    # SendGrid rejects some empty objects and arrays; leaving them out means the same.
+    return {name: value for name, value in fields.items() if value}
+
+
+def message_payload(message: OutgoingMessage, categories: Sequence[str] = ()) -> dict:
+    """The request body for one message; `message.tags` become custom args."""
+    payload = {"personalizations": [{"to": [address(message.to)]}]}
+    payload |= _shared_fields(
+        message.from_email,
+        message.subject,
+        message.text,
+        message.html,
+        reply_to(message.reply_to, message.headers),
+    )
+    return payload | _non_empty(
+        headers=custom_headers(message.headers),
+        custom_args=dict(message.tags),
+        categories=list(categories),
+    )
+
+
+def personalization(recipient: Recipient) -> dict:
+    """One recipient's envelope: its address, substitution values, headers and custom args."""
+    return {"to": [address(recipient.email)]} | _non_empty(
+        substitutions=dict(recipient.substitutions),
+        headers=custom_headers(recipient.headers),
+        custom_args=dict(recipient.custom_args),
+    )
+
+
+def batch_shell(batch: PersonalizedBatch) -> dict:
+    """Everything in a batch request but its personalizations."""
+    shell = _shared_fields(
+        batch.from_email,
+        batch.subject,
+        batch.text,
+        batch.html,
+        reply_to(batch.reply_to, batch.headers),
+    )
+    return shell | _non_empty(
+        headers=custom_headers(batch.headers),
+        custom_args=dict(batch.custom_args),
+        categories=list(batch.categories),
+    )
+
+
+def _json_size(value) -> int:
+    return len(json.dumps(value).encode())
+
+
+def recipient_problem(batch: PersonalizedBatch, recipient: Recipient) -> str | None:
+    """Why SendGrid would refuse this recipient's personalization, or None."""
+    problem = address_problem(recipient.email)
+    if problem:
+        return problem
+    if _json_size(batch.custom_args | recipient.custom_args) > MAX_CUSTOM_ARGS_BYTES:
+        return f"custom_args exceed {MAX_CUSTOM_ARGS_BYTES} bytes"
+    if _json_size(recipient.substitutions) > MAX_SUBSTITUTIONS_BYTES:
+        return f"substitutions exceed {MAX_SUBSTITUTIONS_BYTES} bytes"
+    return None
+
+
+def partition(batch: PersonalizedBatch) -> tuple[list[Recipient], list[RecipientResult]]:
+    """Split recipients into sendable ones and permanent failures (invalid, too big, repeated)."""
+    sendable, refused, seen = [], [], set()
+    for recipient in batch.recipients:
+        problem = recipient_problem(batch, recipient)
+        if problem is None and recipient.email.lower() in seen:
+            problem = "address appears more than once in the batch"
+        if problem:
+            refused.append(RecipientResult(recipient.email, error=problem, permanent=True))
+        else:
+            seen.add(recipient.email.lower())
+            sendable.append(recipient)
+    return sendable, refused
+
+
+def batch_requests(
+    batch: PersonalizedBatch,
+    recipients: Sequence[Recipient],
+    max_personalizations: int = MAX_PERSONALIZATIONS,
+    max_bytes: int = MAX_REQUEST_BYTES,
+) -> Iterator[tuple[list[Recipient], dict]]:
+    """Yield (recipients, request body) pairs, each within the count and size limits."""
+    shell = batch_shell(batch)
+    empty_size = _json_size(shell | {"personalizations": []})
+    chunk: list[Recipient] = []
+    envelopes: list[dict] = []
+    size = empty_size
+    for recipient in recipients:
+        envelope = personalization(recipient)
+        envelope_size = _json_size(envelope) + 2  # the comma and space between array items
+        if chunk and (len(chunk) == max_personalizations or size + envelope_size > max_bytes):
+            yield chunk, shell | {"personalizations": envelopes}
+            chunk, envelopes, size = [], [], empty_size
+        chunk.append(recipient)
+        envelopes.append(envelope)
+        size += envelope_size
+    if chunk:
+        yield chunk, shell | {"personalizations": envelopes}

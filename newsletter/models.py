@@ -1,0 +1,215 @@
+"""The tables. The schema itself is created by Alembic migrations (alembic/versions/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Paper(Base):
+    """One work, whichever sources carried it. `id` is the versionless arXiv id where there is one,
+    else `web:<hash of the item's guid or link>`."""
+
+    __tablename__ = "papers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    title_key: Mapped[str] = mapped_column(String(255), index=True)
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    authors: Mapped[list] = mapped_column(JSON, default=list)
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    links: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int | None] = mapped_column(Integer)
+    doi: Mapped[str | None] = mapped_column(String(255), index=True)
+    journal_ref: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    trending_score: Mapped[float] = mapped_column(Float, default=0.0)
+
+    sources: Mapped[list[PaperSource]] = relationship(back_populates="paper", lazy="selectin")
+    topics: Mapped[list[PaperTopic]] = relationship(
+        lazy="selectin", order_by="PaperTopic.rank", cascade="all, delete-orphan"
+    )
+
+    @property
+    def topic_names(self) -> list[str]:
+        return [topic.topic for topic in self.topics]
+
+
+class PaperSource(Base):
+    """That a source carried a paper, and the signals (upvotes, stars...) it gave."""
+
+    __tablename__ = "paper_sources"
+    __table_args__ = (UniqueConstraint("paper_id", "source_kind", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paper_id: Mapped[str] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
+    source_kind: Mapped[str] = mapped_column(String(32))
+    source_url: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str] = mapped_column(String(512))
+    signals: Mapped[dict] = mapped_column(JSON, default=dict)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    paper: Mapped[Paper] = relationship(back_populates="sources")
+
+
+class PaperTopic(Base):
+    __tablename__ = "paper_topics"
+
+    paper_id: Mapped[str] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Summary(Base):
+    """One structured summary of one text (a paper's title and abstract), by one model and prompt
+    version, in one language. Keyed by the text's hash, so the same text is never summarized
+    twice, whether it came from a feed or from `newsletter summarize`. `requested_model` is the
+    model asked for (the cache key); `model` is the one that answered; `degraded` marks a fallback
+    to the offline summarizer."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (
+        UniqueConstraint("content_hash", "requested_model", "prompt_version", "language"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    requested_model: Mapped[str] = mapped_column(String(128))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    fields: Mapped[dict] = mapped_column(JSON)
+    degraded: Mapped[bool] = mapped_column(Boolean, default=False)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Source(Base):
+    """A configured feed, with what conditional GET and the health report need."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("kind", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    topics: Mapped[list] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    frequency: Mapped[str] = mapped_column(String(16), default="daily")
+    delivery_hour: Mapped[int] = mapped_column(Integer, default=7)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    max_papers: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Edition(Base):
+    """The papers of one day, ranked; what every digest of that day draws from."""
+
+    __tablename__ = "editions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    papers: Mapped[list[EditionPaper]] = relationship(
+        lazy="selectin", order_by="EditionPaper.rank", cascade="all, delete-orphan"
+    )
+
+
+class EditionPaper(Base):
+    __tablename__ = "edition_papers"
+
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[str] = mapped_column(ForeignKey("papers.id"), primary_key=True, index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+
+    paper: Mapped[Paper] = relationship(lazy="joined")
+
+
+class Delivery(Base):
+    """The ledger: one row per subscriber and edition, claimed before sending, marked after.
+    The unique constraint is the guard against double sends."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("subscriber_id", "edition_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="claimed", index=True)
+    paper_ids: Mapped[list] = mapped_column(JSON, default=list)
+    provider_message_id: Mapped[str | None] = mapped_column(String(255))
+    error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SentPaper(Base):
+    """That a subscriber has been sent a paper: no paper ever reaches one subscriber twice."""
+
+    __tablename__ = "sent_papers"
+
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[str] = mapped_column(ForeignKey("papers.id"), primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+
+
+class Run(Base):
+    """One run of the daily job and its report."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    report: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,86 @@
+"""The arXiv export API (https://export.arxiv.org/api/query): Atom responses and paged queries.
+
+Each entry has <id>http://arxiv.org/abs/ID vN</id>, title, summary, <author><name>,
+<arxiv:primary_category term>, <category term>..., optional <arxiv:doi> and <arxiv:journal_ref>,
+and links (alternate = abstract page, title="pdf"). A failed query is still a 200 Atom feed whose
+single entry has an id under http://arxiv.org/api/errors and the message as its summary.
+The API asks for 3 s between requests: that is the fetch layer's per-host interval.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from newsletter.sources.feedxml import clean, load_feed, utc_datetime
+from newsletter.sources.ids import abs_url, id_in_link, pdf_url
+from newsletter.sources.records import PaperRecord, ParseError
+
+API_URL = "https://export.arxiv.org/api/query"
+# The API serves at most 2,000 results a request and prefers smaller pages.
+MAX_PAGE = 2000
+
+
+def parse(data: bytes) -> list[PaperRecord]:
+    """Records of one API response page. Raises ParseError on a bad feed or an API error entry."""
+    return [_record(entry) for entry in load_feed(data).entries]
+
+
+def query_urls(
+    search_query: str,
+    start: int = 0,
+    max_results: int = 100,
+    *,
+    page_size: int = 100,
+    base_url: str = API_URL,
+    sort_by: str = "submittedDate",
+    sort_order: str = "descending",
+) -> list[str]:
+    """URLs of the pages that together cover results [start, start + max_results).
+
+    e.g. query_urls("cat:cs.LG", 0, 250) gives three pages of 100, 100 and 50 results.
+    """
+    if not 0 < page_size <= MAX_PAGE or start < 0 or max_results < 0:
+        raise ValueError(f"bad paging: start={start} max_results={max_results} page={page_size}")
+    urls = []
+    for offset in range(start, start + max_results, page_size):
+        count = min(page_size, start + max_results - offset)
+        query = {
+            "search_query": search_query,
+            "start": offset,
+            "max_results": count,
+            "sortBy": sort_by,
+            "sortOrder": sort_order,
+        }
+        urls.append(f"{base_url}?{urlencode(query)}")
+    return urls
+
+
+def _record(entry: dict) -> PaperRecord:
+    entry_id = entry.get("id", "")
+    if "/api/errors" in entry_id:
+        raise ParseError(f"arXiv API error: {clean(entry.get('summary')) or entry_id}")
+    found = id_in_link(entry_id)
+    if found is None:
+        raise ParseError(f"arXiv API entry {entry_id!r} has no arXiv id")
+    arxiv_id, version = found
+    return PaperRecord(
+        external_id=arxiv_id,
+        title=clean(entry.get("title")),
+        abstract=clean(entry.get("summary")),
+        arxiv_id=arxiv_id,
+        version=version,
+        authors=[clean(a["name"]) for a in entry.get("authors", []) if a.get("name")],
+        categories=_categories(entry),
+        # Canonical versionless https links rather than the entry's versioned http ones.
+        links={"abstract": abs_url(arxiv_id), "pdf": pdf_url(arxiv_id)},
+        published=utc_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
+        doi=clean(entry.get("arxiv_doi")) or None,
+        journal_ref=clean(entry.get("arxiv_journal_ref")) or None,
+    )
+
+
+def _categories(entry: dict) -> list[str]:
+    """The primary category first, then the others in the entry's order, without repeats."""
+    primary = (entry.get("arxiv_primary_category") or {}).get("term")
+    terms = [primary] + [tag.get("term") for tag in entry.get("tags", [])]
+    return list(dict.fromkeys(term for term in terms if term))

@@ -1,0 +1,236 @@
+"""The only HTTP in the sources layer: one polite, bounded, conditional GET, with retries.
+
+Parsers never fetch (feedparser has no timeout); `fetch` returns bytes that a parser then reads.
+`file://` URLs are read from disk, so recorded feeds and the bundled samples work offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+USER_AGENT = "paper-newsletter/0.1 (+https://github.com/paper-newsletter)"
+BACKOFF_BASE = 2.0  # seconds before the first retry; doubled at each further one
+MAX_WAIT = 60.0  # no Retry-After or backoff makes a run wait longer than this per retry
+# arXiv asks for 3 s between API calls; everything else gets a gentler 1 s.
+HOST_INTERVALS = {"export.arxiv.org": 3.0}
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FetchResult:
+    """What one GET gave: `content` is None when the server said 304 Not Modified."""
+
+    url: str
+    status: int
+    content: bytes | None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
+class FetchError(Exception):
+    """The URL could not be fetched (after the retries, when the failure was transient)."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class HostPacer:
+    """Keeps at least an interval (per host, or the default) between requests to one host.
+
+    Thread-safe: each caller reserves the next free slot, then sleeps outside the lock.
+    """
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        per_host: dict[str, float] | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.interval = interval
+        self.per_host = dict(HOST_INTERVALS if per_host is None else per_host)
+        self._clock, self._sleep = clock, sleep
+        self._next_slot: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        """Return once a request to `host` may start."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = slot + self.per_host.get(host, self.interval)
+        if slot > now:
+            self._sleep(slot - now)
+
+
+DEFAULT_PACER = HostPacer()
+
+
+class _Transient(Exception):
+    """A failure worth retrying; `retry_after` is the server's requested wait, if it gave one."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason, self.retry_after = reason, retry_after
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    client: httpx.Client | None = None,
+    timeout: float = 20.0,
+    max_bytes: int = 20_000_000,
+    retries: int = 3,
+    pacer: HostPacer | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FetchResult:
+    """GET `url` (http, https or file) and return its body.
+
+    `etag`/`last_modified` from a previous result make the request conditional (a 304 gives
+    not_modified=True, content None). 429, 5xx, timeouts and connection failures are retried
+    `retries` times, waiting Retry-After or an exponential backoff (at most MAX_WAIT). A body past
+    `max_bytes` is aborted. Raises FetchError on a final failure.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return _read_file(url, max_bytes)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(url, "only http, https and file URLs can be fetched")
+    # A slow connect fails fast; `timeout` bounds each read (a silent server), not the download.
+    limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
+    request = _Request(url, etag, last_modified, limits, max_bytes)
+    own_client = client is None
+    client = client or httpx.Client(follow_redirects=True)
+    try:
+        return _get_with_retries(client, request, retries, pacer or DEFAULT_PACER, sleep)
+    finally:
+        if own_client:
+            client.close()
+
+
+@dataclass
+class _Request:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    timeout: httpx.Timeout
+    max_bytes: int
+
+    def headers(self) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def _get_with_retries(
+    client: httpx.Client, request: _Request, retries: int, pacer: HostPacer, sleep: Callable
+) -> FetchResult:
+    attempt = 0
+    while True:
+        pacer.wait(urlsplit(request.url).hostname or "")
+        try:
+            return _get(client, request)
+        except _Transient as problem:
+            if attempt >= retries:
+                reason = f"{problem.reason} (gave up after {attempt + 1} attempts)"
+                raise FetchError(request.url, reason) from None
+            backoff = BACKOFF_BASE * 2**attempt
+            wait = min(MAX_WAIT, backoff if problem.retry_after is None else problem.retry_after)
+            log.warning("fetch %s: %s; retry in %.1f s", request.url, problem.reason, wait)
+            sleep(wait)
+            attempt += 1
+
+
+def _get(client: httpx.Client, request: _Request) -> FetchResult:
+    """One attempt. Raises _Transient for what a retry may fix, FetchError for what it cannot."""
+    headers = request.headers()
+    try:
+        with client.stream(
+            "GET", request.url, headers=headers, timeout=request.timeout
+        ) as response:
+            return _result(response, request)
+    except httpx.TimeoutException as error:
+        raise _Transient(f"timed out ({type(error).__name__})") from error
+    except httpx.TransportError as error:
+        raise _Transient(f"connection failed ({type(error).__name__}: {error})") from error
+    except httpx.HTTPError as error:  # too many redirects, a body that fails to decompress
+        raise FetchError(request.url, f"{type(error).__name__}: {error}") from error
+
+
+def _result(response: httpx.Response, request: _Request) -> FetchResult:
+    status, headers = response.status_code, response.headers
+    if status == 429 or status >= 500:
+        raise _Transient(f"HTTP {status}", parse_retry_after(headers.get("Retry-After")))
+    if status == 304:
+        # A 304 may omit the validators: the ones we sent are still current.
+        etag = headers.get("ETag", request.etag)
+        modified = headers.get("Last-Modified", request.last_modified)
+        return FetchResult(request.url, status, None, etag, modified, not_modified=True)
+    if not 200 <= status < 300:
+        raise FetchError(request.url, f"HTTP {status}")
+    content = _read_limited(response, request.url, request.max_bytes)
+    return FetchResult(
+        request.url, status, content, headers.get("ETag"), headers.get("Last-Modified")
+    )
+
+
+def _read_limited(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    """The body, read in chunks and abandoned as soon as it passes `max_bytes` (decoded)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(url, f"body of {declared} bytes is over the limit of {max_bytes}")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(url, f"body is over the limit of {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _read_file(url: str, max_bytes: int) -> FetchResult:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise FetchError(url, "a file URL needs an absolute path: file:///path/to/feed.xml")
+    path = Path(url2pathname(parts.path))
+    try:
+        if path.stat().st_size > max_bytes:
+            raise FetchError(url, f"file is over the limit of {max_bytes} bytes")
+        return FetchResult(url=url, status=200, content=path.read_bytes())
+    except OSError as error:
+        raise FetchError(url, f"cannot read {path}: {error.strerror or error}") from error

@@ -1,0 +1,84 @@
+"""The subscriber lifecycle: subscribe, confirm, choose topics, unsubscribe.
+
+Statuses: pending (signed up, not confirmed), confirmed (gets digests), unsubscribed, suppressed
+(the provider reported a bounce or complaint; never mailed again).
+"""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsletter.models import Subscriber, utcnow
+from newsletter.topics import Taxonomy
+
+PENDING, CONFIRMED, UNSUBSCRIBED, SUPPRESSED = "pending", "confirmed", "unsubscribed", "suppressed"
+
+
+class SubscriptionError(ValueError):
+    """Input that cannot become a subscription (bad address, unknown topic); the message says why."""
+
+
+def normalize_email(address: str) -> str:
+    """The address as we store it: validated syntax, normalized domain, lower case."""
+    try:
+        valid = validate_email(address.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise SubscriptionError(f"{address!r} is not a valid email address: {error}") from None
+    return valid.normalized.lower()
+
+
+def resolve_topics(names: list[str], taxonomy: Taxonomy) -> list[str]:
+    """The taxonomy's names for `names` (case-insensitive); unknown names are an error."""
+    resolved = []
+    for name in (n.strip() for n in names):
+        if not name:
+            continue
+        topic = taxonomy.by_name(name) or taxonomy.by_slug(name)
+        if topic is None:
+            raise SubscriptionError(f"unknown topic {name!r} (see `newsletter topics`)")
+        resolved.append(topic.name)
+    return list(dict.fromkeys(resolved))
+
+
+def find_subscriber(session: Session, email: str) -> Subscriber | None:
+    return session.scalar(select(Subscriber).where(Subscriber.email == normalize_email(email)))
+
+
+def subscribe(session: Session, email: str, topics: list[str], taxonomy: Taxonomy, *,
+              confirmed: bool = False) -> Subscriber:
+    """Add or update a subscriber. A suppressed address is never re-added (SubscriptionError).
+    An unsubscribed address becomes pending again (or confirmed, for an operator's import)."""
+    address = normalize_email(email)
+    chosen = resolve_topics(topics, taxonomy)
+    subscriber = session.scalar(select(Subscriber).where(Subscriber.email == address))
+    if subscriber is not None and subscriber.status == SUPPRESSED:
+        raise SubscriptionError(f"{address} is suppressed (bounce or complaint) and stays so")
+    if subscriber is None:
+        subscriber = Subscriber(email=address, status=PENDING)
+        session.add(subscriber)
+    subscriber.topics = chosen
+    if confirmed:
+        confirm(subscriber)
+    elif subscriber.status == UNSUBSCRIBED:
+        subscriber.status = PENDING
+    session.flush()
+    return subscriber
+
+
+def confirm(subscriber: Subscriber) -> bool:
+    """Confirm a pending (or unsubscribed, resubscribing) subscriber; return whether it changed."""
+    if subscriber.status in (CONFIRMED, SUPPRESSED):
+        return False
+    subscriber.status, subscriber.confirmed_at = CONFIRMED, utcnow()
+    subscriber.unsubscribed_at = None
+    return True
+
+
+def unsubscribe(subscriber: Subscriber) -> bool:
+    """Unsubscribe at once (idempotent); return whether it changed."""
+    if subscriber.status in (UNSUBSCRIBED, SUPPRESSED):
+        return False
+    subscriber.status, subscriber.unsubscribed_at = UNSUBSCRIBED, utcnow()
+    return True

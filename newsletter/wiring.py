@@ -1,0 +1,43 @@
+"""The concrete adapters (database, taxonomy, mailer, summarizer) built from Settings.
+
+The composition roots (the CLI, the web app factory, the Celery app) each build one `Services`
+and pass its parts down; nothing else reads Settings to choose an adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsletter.config import Settings
+from newsletter.db import make_engine, make_session_factory
+from newsletter.mail import Mailer
+from newsletter.topics import Taxonomy, load_taxonomy
+
+
+@dataclass
+class Services:
+    settings: Settings
+
+    @cached_property
+    def factory(self) -> sessionmaker[Session]:
+        return make_session_factory(make_engine(self.settings.database_url))
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return load_taxonomy(self.settings.taxonomy_file)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        from newsletter.mail.factory import build_mailer
+
+        return build_mailer(self.settings)
+
+    @cached_property
+    def summarizer(self):
+        from newsletter.llm import LLMSummarizer  # litellm is heavy: only when summarizing
+
+        return LLMSummarizer(self.settings.llm_model, fallbacks=self.settings.fallback_models,
+                             api_base=self.settings.llm_api_base)

@@ -1,0 +1,84 @@
+"""Shared fixtures: a migrated database (SQLite, or the local PostgreSQL), settings pointing at a
+temporary outbox, and one small cast of test data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+from newsletter.config import load_settings  # noqa: E402
+from newsletter.db import session_scope, upgrade  # noqa: E402
+from newsletter.wiring import Services  # noqa: E402
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SAMPLES = Path(__file__).resolve().parent.parent / "newsletter" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def service_missing(what: str, error: Exception) -> None:
+    """Tests that need a local service fail when CI is set, and skip on a developer's machine."""
+    message = f"{what} is not reachable: {error}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, migrated database on the local PostgreSQL, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"newsletter_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # connection refused, no such role...
+        service_missing("PostgreSQL", error)
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(sqlite_url, tmp_path):
+    return load_settings(
+        database_url=sqlite_url,
+        outbox_dir=str(tmp_path / "outbox"),
+        base_url="https://digest.example.org",
+        secret_key="test-secret",
+        from_email="Paper Digest <digest@example.org>",
+        postal_address="Paper Digest, 1 Test Street, 12345 Testville",
+    )
+
+
+@pytest.fixture
+def services(settings) -> Services:
+    return Services(settings)
+
+
+@pytest.fixture
+def session(services):
+    with session_scope(services.factory) as session:
+        yield session
+
+
+def sample_uri(name: str) -> str:
+    return (SAMPLES / name).as_uri()

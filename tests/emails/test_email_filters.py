@@ -1,0 +1,67 @@
+"""The formatting helpers shared by the HTML and the plain-text templates."""
+
+import datetime
+
+import pytest
+
+from emails import filters
+
+
+@pytest.mark.parametrize(
+    "count, expected",
+    [
+        (1, "A1"),
+        (3, "A1, A2, A3"),
+        (4, "A1, A2, A3 et al."),
+        (0, ""),
+    ],
+)
+def test_authors_are_shortened_past_three(count, expected):
+    assert filters.short_authors([f"A{n}" for n in range(1, count + 1)]) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (950, "950"),
+        (1000, "1k"),
+        (1234, "1.2k"),
+        (25_300, "25k"),
+        (1_200_000, "1.2M"),
+    ],
+)
+def test_large_numbers_are_compact(value, expected):
+    assert filters.compact_number(value) == expected
+
+
+def test_dates_are_english_whatever_the_locale():
+    assert filters.long_date(datetime.date(2026, 11, 23)) == "Mon 23 Nov 2026"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://arxiv.org/abs/1", True),
+        ("http://example.org", True),
+        ("javascript:alert(1)", False),
+        ("/relative", False),
+        ("https://", False),
+        (None, False),
+    ],
+)
+def test_only_absolute_http_urls_pass(url, expected):
+    assert filters.is_http_url(url) is expected
+
+
+def test_wrapping_indents_and_never_breaks_urls():
+    url = "https://example.org/" + "x" * 90
+    wrapped = filters.wrap(f"see {url} for more words " * 2, width=40, indent="  ", first="- ")
+    lines = wrapped.splitlines()
+    assert lines[0] == "- see"
+    assert lines[1] == f"  {url}"
+    assert all(line.startswith("  ") for line in lines[1:])
+
+
+def test_footer_links_skip_missing_ones():
+    links = filters.footer_links("https://p", None)
+    assert links == [("Manage preferences", "https://p")]

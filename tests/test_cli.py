@@ -1,0 +1,92 @@
+"""The `newsletter` command as users and cron jobs call it."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsletter.cli import main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSLETTER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("NEWSLETTER_OUTBOX_DIR", str(tmp_path / "outbox"))
+    return tmp_path
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_demo_sends_the_sample_digests_and_says_where_they_are(env):
+    result = invoke("demo")
+    assert result.exit_code == 0, result.output
+    outbox = env / "newsletter-demo" / "outbox"
+    assert str(outbox) in result.output
+    assert len(list(outbox.glob("*.eml"))) == 4
+    again = invoke("demo")
+    assert "0 sent" in again.output
+    assert len(list(outbox.glob("*.eml"))) == 4
+
+
+def test_a_misconfigured_setting_stops_the_command_naming_it(env, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_MAIL_BACKEND", "carrier-pigeon")
+    result = CliRunner().invoke(main, ["topics"])
+    assert result.exit_code != 0
+    assert "NEWSLETTER_MAIL_BACKEND" in result.output
+
+
+def test_subscribe_without_confirmed_sends_a_confirmation(env):
+    result = invoke("subscribe", "New.Reader@Example.org", "--topics", "NLP,robotics")
+    assert result.exit_code == 0, result.output
+    assert "new.reader@example.org: pending" in result.output
+    [message] = (env / "outbox").glob("*.eml")
+    assert "/confirm/" in message.read_text()
+
+
+def test_subscribe_rejects_an_unknown_topic(env):
+    result = CliRunner().invoke(main, ["subscribe", "a@example.org", "--topics", "Astrology"])
+    assert result.exit_code != 0 and "Astrology" in result.output
+
+
+def test_summarize_reads_and_writes_json_lines_and_caches(env):
+    papers = [{"id": "p1", "title": "Graph neural networks for molecules",
+               "abstract": "We propose a message passing network for molecular graphs. It "
+                           "improves accuracy by 4% on QM9. This enables faster screening."},
+              {"id": "p2", "title": "A tiny paper", "abstract": ""}]
+    lines = "".join(json.dumps(p) + "\n" for p in papers) + "not json\n"
+    result = CliRunner().invoke(main, ["summarize"], input=lines)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["p1", "p2"]
+    assert set(out[0]) == {"id", "tldr", "highlights", "summary", "methodology", "results",
+                           "implications", "topics", "model", "degraded"}
+    assert "line 3" in result.stderr
+    again = CliRunner().invoke(main, ["summarize"], input=lines)
+    assert again.stdout == result.stdout
+
+
+def test_db_upgrade_creates_the_schema(env):
+    result = invoke("db", "upgrade")
+    assert result.exit_code == 0 and Path(env / "cli.db").exists()
+
+
+def test_run_without_sources_explains_what_to_do(env):
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code != 0 and "--source" in result.output
+
+
+@pytest.mark.parametrize("name", ["digest", "confirmation", "goodbye"])
+def test_preview_writes_the_html_and_the_text(env, name):
+    result = invoke("preview", "--template", name)
+    assert result.exit_code == 0, result.output
+    html = (env / "preview" / f"{name}.html").read_text()
+    assert html.startswith("<!doctype html>")
+    assert (env / "preview" / f"{name}.txt").read_text().startswith("Subject: ")
+
+
+def test_preview_rejects_an_unknown_template(env):
+    result = CliRunner().invoke(main, ["preview", "--template", "nope"])
+    assert result.exit_code != 0 and "digest" in result.output

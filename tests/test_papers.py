@@ -1,0 +1,82 @@
+"""Merging records into papers, and the trending score's orderings."""
+
+import datetime as dt
+
+from newsletter import papers
+from newsletter.models import Paper
+from newsletter.papers import Signals, trending_score
+from newsletter.sources.records import PaperRecord
+
+
+def arxiv_record(**changes) -> PaperRecord:
+    values = dict(external_id="2611.00001", arxiv_id="2611.00001", version=1,
+                  title="Sparse Mixtures of Experts at Scale", abstract="We study experts.",
+                  authors=["Ada Lovelace"], categories=["cs.LG"],
+                  links={"abstract": "https://arxiv.org/abs/2611.00001"})
+    values.update(changes)
+    return PaperRecord(**values)
+
+
+def test_a_paper_carried_by_two_sources_is_one_paper_with_both_signals(session):
+    papers.upsert_record(session, arxiv_record(), kind="arxiv", url="file:///a")
+    hf = arxiv_record(external_id="2611.00001", signals={"upvotes": 42}, abstract="")
+    outcome, paper = papers.upsert_record(session, hf, kind="hf", url="file:///b")
+    assert outcome == papers.MERGED
+    assert session.query(Paper).count() == 1
+    assert {s.source_kind for s in paper.sources} == {"arxiv", "hf"}
+    assert papers.signals_of(paper).upvotes == 42
+    assert paper.abstract == "We study experts."
+
+
+def test_a_feed_item_without_arxiv_id_matches_by_normalized_title(session):
+    papers.upsert_record(session, arxiv_record(), kind="arxiv", url="file:///a")
+    blog = PaperRecord(external_id="https://lab.example/posts/moe", title="Sparse mixtures of "
+                       "experts at scale!", links={"html": "https://lab.example/posts/moe"})
+    outcome, paper = papers.upsert_record(session, blog, kind="feed", url="file:///c")
+    assert (outcome, paper.id) == (papers.MERGED, "2611.00001")
+
+
+def test_a_newer_version_replaces_the_text_and_the_older_does_not(session):
+    papers.upsert_record(session, arxiv_record(version=2, title="V2 title of the paper"),
+                         kind="arxiv", url="file:///a")
+    _, paper = papers.upsert_record(session, arxiv_record(version=1), kind="arxiv-api",
+                                    url="file:///d")
+    assert paper.title == "V2 title of the paper"
+    papers.upsert_record(session, arxiv_record(version=3, title="V3 title of the paper",
+                                               abstract="New abstract."),
+                         kind="arxiv", url="file:///a")
+    assert (paper.title, paper.abstract, paper.version) == ("V3 title of the paper",
+                                                            "New abstract.", 3)
+
+
+def test_the_same_record_twice_is_unchanged(session):
+    papers.upsert_record(session, arxiv_record(), kind="arxiv", url="file:///a")
+    outcome, _ = papers.upsert_record(session, arxiv_record(), kind="arxiv", url="file:///a")
+    assert outcome == papers.UNCHANGED
+
+
+def test_items_without_arxiv_id_get_a_stable_id_from_their_guid():
+    record = PaperRecord(external_id="tag:lab.example,2026:post-7", title="A post")
+    assert papers.paper_id_for(record) == papers.paper_id_for(record)
+    assert papers.paper_id_for(record).startswith("web:")
+
+
+def test_150_upvotes_outrank_an_unvoted_paper_of_the_same_age():
+    assert trending_score(Signals(upvotes=150), 5) > trending_score(Signals(), 5)
+
+
+def test_yesterdays_hit_fades_behind_todays_hit():
+    assert trending_score(Signals(upvotes=100), 48) < trending_score(Signals(upvotes=60), 2)
+
+
+def test_more_sources_and_stars_rank_higher():
+    assert trending_score(Signals(source_count=3), 1) > trending_score(Signals(), 1)
+    assert trending_score(Signals(github_stars=500), 1) > trending_score(Signals(), 1)
+
+
+def test_score_uses_the_papers_age(session):
+    _, paper = papers.upsert_record(session, arxiv_record(published=dt.datetime(2026, 11, 20)),
+                                    kind="arxiv", url="file:///a")
+    fresh = papers.refresh_trending_score(paper, dt.datetime(2026, 11, 20, 6))
+    stale = papers.refresh_trending_score(paper, dt.datetime(2026, 11, 23, 6))
+    assert stale < fresh
