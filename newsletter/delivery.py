@@ -66,10 +66,11 @@ def deliver_one(session: Session, settings: Settings, mailer: Mailer, edition: E
     return "sent"
 
 
-def deliver_edition(session: Session, settings: Settings, mailer: Mailer,
-                    edition: Edition) -> Counter:
-    """Deliver the edition to every due subscriber; count the outcomes."""
+def deliver_edition(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
+                    first_id: int | None = None, last_id: int | None = None) -> Counter:
+    """Deliver the edition to every due subscriber (with an id in [first_id, last_id] when
+    given: the unit of work of one worker task); count the outcomes."""
     outcomes: Counter = Counter()
-    for subscriber_id in digests.due_subscriber_ids(session, edition):
+    for subscriber_id in digests.due_subscriber_ids(session, edition, first_id, last_id):
         outcomes[deliver_one(session, settings, mailer, edition, subscriber_id)] += 1
     return outcomes

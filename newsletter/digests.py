@@ -42,12 +42,18 @@ def build_edition(session: Session, date: dt.date, now: dt.datetime | None = Non
     return edition
 
 
-def due_subscriber_ids(session: Session, edition: Edition) -> list[int]:
-    """Confirmed subscribers with no ledger row for this edition yet."""
+def due_subscriber_ids(session: Session, edition: Edition, first_id: int | None = None,
+                       last_id: int | None = None) -> list[int]:
+    """Confirmed subscribers with no ledger row for this edition yet, optionally only those
+    with ids in [first_id, last_id] (how workers split the list)."""
     delivered = exists().where(
         Delivery.subscriber_id == Subscriber.id, Delivery.edition_id == edition.id
     )
     query = select(Subscriber.id).where(Subscriber.status == CONFIRMED, ~delivered)
+    if first_id is not None:
+        query = query.where(Subscriber.id >= first_id)
+    if last_id is not None:
+        query = query.where(Subscriber.id <= last_id)
     return list(session.scalars(query.order_by(Subscriber.id)))
 
 

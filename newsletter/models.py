@@ -146,6 +146,17 @@ class Subscriber(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
+class Suppression(Base):
+    """An address that must never be mailed or re-added (bounce, complaint, erased subscriber).
+    Only a hash of the normalized address is kept, so erasing personal data leaves no address."""
+
+    __tablename__ = "suppressions"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Edition(Base):
     """The papers of one day, ranked; what every digest of that day draws from."""
 

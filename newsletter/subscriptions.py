@@ -6,11 +6,13 @@ Statuses: pending (signed up, not confirmed), confirmed (gets digests), unsubscr
 
 from __future__ import annotations
 
+import hashlib
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsletter.models import Subscriber, utcnow
+from newsletter.models import Subscriber, Suppression, utcnow
 from newsletter.topics import Taxonomy
 
 PENDING, CONFIRMED, UNSUBSCRIBED, SUPPRESSED = "pending", "confirmed", "unsubscribed", "suppressed"
@@ -52,9 +54,9 @@ def subscribe(session: Session, email: str, topics: list[str], taxonomy: Taxonom
     An unsubscribed address becomes pending again (or confirmed, for an operator's import)."""
     address = normalize_email(email)
     chosen = resolve_topics(topics, taxonomy)
+    if is_suppressed(session, address):
+        raise SubscriptionError(f"{address} is suppressed (bounce, complaint or erasure)")
     subscriber = session.scalar(select(Subscriber).where(Subscriber.email == address))
-    if subscriber is not None and subscriber.status == SUPPRESSED:
-        raise SubscriptionError(f"{address} is suppressed (bounce or complaint) and stays so")
     if subscriber is None:
         subscriber = Subscriber(email=address, status=PENDING)
         session.add(subscriber)
@@ -82,3 +84,24 @@ def unsubscribe(subscriber: Subscriber) -> bool:
         return False
     subscriber.status, subscriber.unsubscribed_at = UNSUBSCRIBED, utcnow()
     return True
+
+
+def email_hash(address: str) -> str:
+    """The suppression key of an address: a hash of its normalized form."""
+    return hashlib.sha256(normalize_email(address).encode()).hexdigest()
+
+
+def is_suppressed(session: Session, address: str) -> bool:
+    return session.get(Suppression, email_hash(address)) is not None
+
+
+def suppress(session: Session, address: str, reason: str) -> None:
+    """Never mail `address` again, nor let an import or the form add it back (idempotent).
+    The subscriber, if any, is marked suppressed at once."""
+    key = email_hash(address)
+    if session.get(Suppression, key) is None:
+        session.add(Suppression(email_hash=key, reason=reason))
+    subscriber = find_subscriber(session, address)
+    if subscriber is not None:
+        subscriber.status = SUPPRESSED
+    session.flush()
