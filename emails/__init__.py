@@ -3,7 +3,10 @@
 A leaf library: it imports nothing from the project. Each email is a folder under templates/
 (subject.txt.j2, body.txt.j2, body.mjml.j2) sharing _layout.mjml.j2 and _footer.txt.j2.
 HTML is escaped, plain text is written for reading, and a missing context key raises
-jinja2.UndefinedError. `fit_digest(context)` renders a digest small enough not to be clipped.
+jinja2.UndefinedError. `fit_digest(context)` renders a digest whose HTML, quoted-printable
+encoded (`html_size`), stays under GMAIL_SAFE_BYTES so Gmail does not clip its footer; its
+plain-text part keeps every paper. HTML is 600 px wide, loads no fonts, images or trackers, and
+has a dark palette for clients that honour prefers-color-scheme.
 
 Context contract (all URLs absolute http(s); render raises ValueError otherwise):
 
@@ -28,7 +31,14 @@ Every email:
 "goodbye": resubscribe_url: str.
 """
 
-from emails.fitting import GMAIL_SAFE_BYTES, fit_digest
+from emails.fitting import GMAIL_SAFE_BYTES, fit_digest, html_size
 from emails.rendering import TEMPLATE_NAMES, RenderedEmail, render
 
-__all__ = ["GMAIL_SAFE_BYTES", "TEMPLATE_NAMES", "RenderedEmail", "fit_digest", "render"]
+__all__ = [
+    "GMAIL_SAFE_BYTES",
+    "TEMPLATE_NAMES",
+    "RenderedEmail",
+    "fit_digest",
+    "html_size",
+    "render",
+]

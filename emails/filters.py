@@ -59,6 +59,28 @@ def paper_links(paper: dict) -> list[tuple[str, str]]:
     return [(label, paper[key]) for label, key in _PAPER_LINKS if is_http_url(paper.get(key))]
 
 
+def highlights_besides_tldr(paper: dict) -> list[str]:
+    """The highlights that do not repeat the TL;DR (extractive summaries often reuse a sentence)."""
+    tldr = " ".join(paper["tldr"].split()).casefold()
+    return [h for h in paper["highlights"] if " ".join(h.split()).casefold() != tldr]
+
+
+def digest_preheader(sections: list[dict], paper_count: int) -> str:
+    """The inbox preview line: the first paper's title, then how many more and in which topics.
+
+    The subject already gives the count and the date, so the preview spends its few visible
+    characters on what is worth opening the email for.
+    """
+    topics = ", ".join(section["topic"] for section in sections)
+    shown = [paper for section in sections for paper in section["papers"]]
+    if not shown:
+        return f"{paper_count} new paper{'s' if paper_count != 1 else ''}"
+    if paper_count == 1:
+        return f"{shown[0]['title']} ({topics})"
+    more = paper_count - 1
+    return f"{shown[0]['title']}, and {more} more paper{'s' if more != 1 else ''} in {topics}"
+
+
 def paper_signals(paper: dict) -> list[str]:
     """'42 upvotes', '1.2k GitHub stars': the popularity signals a paper has, in that order."""
     signals = []

@@ -33,6 +33,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         describe_topics=filters.describe_topics,
+        highlights_besides_tldr=filters.highlights_besides_tldr,
         long_date=filters.long_date,
         short_authors=filters.short_authors,
         paper_links=filters.paper_links,
@@ -41,6 +42,7 @@ def _environment() -> jinja2.Environment:
     )
     env.tests["http_url"] = filters.is_http_url
     env.globals["footer_links"] = filters.footer_links
+    env.globals["digest_preheader"] = filters.digest_preheader
     return env
 
 

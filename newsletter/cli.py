@@ -40,24 +40,46 @@ def main() -> None:
               help="A source to ingest (repeatable); default: NEWSLETTER_SOURCES.")
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The edition's date (default: today, UTC).")
-def run(sources: tuple[str, ...], date: dt.datetime | None) -> None:
-    """The daily job: ingest, summarize and tag, build the edition, send the due digests."""
+@click.option("--all-due", is_flag=True,
+              help="Send every digest of the day now, whatever each subscriber's hour.")
+def run(sources: tuple[str, ...], date: dt.datetime | None, all_due: bool) -> None:
+    """The daily job: ingest, summarize and tag, build the edition, send the digests due now
+    (run it hourly: each subscriber gets theirs at their hour, in their time zone)."""
     services = _services()
     specs = _parse_specs(sources or services.settings.source_specs)
     if not specs:
         raise click.UsageError("no sources: pass --source KIND=URL or set NEWSLETTER_SOURCES")
     upgrade(services.settings.database_url)
-    report = _run_day(services, specs, (date.date() if date else dt.date.today()))
+    now = None if all_due else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    day = date.date() if date else dt.date.today()
+    if services.settings.redis_url:  # Celery workers do the work; follow it here
+        _run_on_workers(services, specs, day, now)
+        return
+    report = _run_day(services, specs, day, now)
     if report.failures:
         sys.exit(1)
 
 
-def _run_day(services: Services, specs: list[SourceSpec], date: dt.date):
+def _run_on_workers(services: Services, specs: list[SourceSpec], date: dt.date,
+                    now: dt.datetime | None) -> None:
+    from newsletter import runs
+
+    run_id = runs.start_pipeline(services.factory, services.settings, specs, date, now)
+    click.echo(f"Run #{run_id} enqueued for the workers; following it (Ctrl-C stops following, "
+               "not the run).")
+    run = runs.follow(services.factory, run_id, click.echo)
+    click.echo(runs.describe(run))
+    if run.state != runs.FINISHED or any(s.get("failed") for s in run.report.get("sources", [])):
+        sys.exit(1)
+
+
+def _run_day(services: Services, specs: list[SourceSpec], date: dt.date,
+             now: dt.datetime | None = None):
     from newsletter.pipeline import run_daily
 
     report = run_daily(services.factory, services.settings, specs=specs, date=date,
                        mailer=services.mailer, summarizer=services.summarizer,
-                       taxonomy=services.taxonomy)
+                       taxonomy=services.taxonomy, now=now)
     click.echo("\n".join(report.lines()))
     return report
 
@@ -182,3 +204,99 @@ def preview(name: str, output_dir: Path, open_browser: bool) -> None:
     click.echo(f"{html_path}\n{text_path}")
     if open_browser:
         webbrowser.open(html_path.resolve().as_uri())
+
+
+@main.command("import-subscribers")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--confirmed", is_flag=True,
+              help="The addresses already consented: no confirmation emails.")
+def import_subscribers(csv_file, confirmed: bool) -> None:
+    """Import subscribers from a CSV (email, topics separated by ";", language, timezone).
+    Invalid rows are reported by line number and skipped; suppressed addresses never re-added."""
+    from newsletter.notices import send_confirmation
+    from newsletter.subscriber_import import import_rows, read_rows
+
+    services = _services()
+    upgrade(services.settings.database_url)
+    with session_scope(services.factory) as session:
+        try:
+            report = import_rows(session, read_rows(csv_file), services.taxonomy,
+                                 confirmed=confirmed)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    for subscriber in report.imported:
+        if subscriber.status == subscriptions.PENDING:
+            send_confirmation(services.settings, services.mailer, subscriber)
+    click.echo("\n".join(report.lines()))
+
+
+@main.command("purge-unconfirmed")
+def purge_unconfirmed() -> None:
+    """Delete sign-ups left unconfirmed for 7 days (the daily run does it too)."""
+    from newsletter.signup import purge_unconfirmed as purge
+
+    services = _services()
+    upgrade(services.settings.database_url)
+    with session_scope(services.factory) as session:
+        count = purge(session)
+    click.echo(f"{count} unconfirmed sign-ups purged.")
+
+
+@main.command("sources")
+def list_sources() -> None:
+    """Each source (the configured ones, then the others the database knows): its last success,
+    last error and the counts of its last run."""
+    from newsletter.ingest import source_health
+
+    services = _services()
+    specs = _parse_specs(services.settings.source_specs)
+    upgrade(services.settings.database_url)
+    with session_scope(services.factory) as session:
+        health = source_health(session, specs)
+        for source in health:
+            click.echo("\n".join(source.lines()))
+    if not health:
+        click.echo("No sources yet: set NEWSLETTER_SOURCES, or pass --source to `newsletter run`.")
+
+
+@main.command()
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="The first submission day (YYYY-MM-DD, GMT).")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="The last submission day, included.")
+@click.option("--category", "categories", multiple=True, required=True, metavar="CAT",
+              help='An arXiv category, e.g. cs.LG (repeatable; "cs.LG+cs.AI" works too).')
+@click.option("--api-url", default="https://export.arxiv.org/api/query", show_default=True,
+              help="The arXiv export API (or a mirror of it).")
+def backfill(first: dt.datetime, last: dt.datetime, categories: tuple[str, ...],
+             api_url: str) -> None:
+    """Store the arXiv papers submitted in a date range, through the export API (one request
+    every 3 s). They fill the archive; today's edition does not announce them as news."""
+    import re
+
+    from newsletter.backfill import backfill as backfill_range
+    from newsletter.ingest import describe
+
+    if last < first:
+        raise click.BadParameter("is before --from", param_hint="--to")
+    names = [name for value in categories for name in re.split(r"[+,\s]+", value) if name]
+    services = _services()
+    upgrade(services.settings.database_url)
+    with session_scope(services.factory) as session:
+        report = backfill_range(session, names, first.date(), last.date(), base_url=api_url)
+    click.echo(f"backfill {' '.join(names)} {first:%Y-%m-%d}..{last:%Y-%m-%d}: "
+               f"{describe(report)}")
+    if report.error:
+        sys.exit(1)
+
+
+@main.command("runs")
+@click.option("--limit", default=20, show_default=True, type=int, help="How many, newest first.")
+def list_runs(limit: int) -> None:
+    """The latest runs of the daily job (in-process or by workers) and what each did."""
+    from newsletter import runs
+
+    services = _services()
+    with session_scope(services.factory) as session:
+        lines = [runs.describe(run) for run in runs.recent(session, limit)]
+    click.echo("\n".join(lines) if lines else "No runs yet.")

@@ -2,17 +2,23 @@
 
 `emails` renders; this module decides what goes in (links, signals, summaries) and the headers
 every message carries (List-Unsubscribe with one-click POST, List-Id).
+
+A digest is rendered once for every reader who gets the same content: its personal parts (the
+unsubscribe and preferences links, the address) are placeholders, URL-shaped so that the
+templates' URL checks hold, that each `Recipient` fills in; List-Unsubscribe is a per-recipient
+header. Transports substitute them (SendGrid natively, the others in `mail.batch.expand`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 import emails
 from newsletter import links
 from newsletter.config import OFFLINE_MODEL, Settings
-from newsletter.digests import Section
+from newsletter.mail.batch import PersonalizedBatch, Recipient
 from newsletter.mail.message import OutgoingMessage
 from newsletter.models import Paper, Subscriber, Summary
 from newsletter.papers import signals_of
@@ -31,10 +37,10 @@ def base_context(settings: Settings, subscriber: Subscriber, reason: str) -> dic
     }
 
 
-def list_headers(settings: Settings, subscriber: Subscriber) -> dict[str, str]:
-    """RFC 2369 / RFC 8058 headers: mailbox providers show an unsubscribe button from these."""
+def list_headers(settings: Settings) -> dict[str, str]:
+    """The RFC 2369 / RFC 8058 headers every reader shares; mailbox providers show an
+    unsubscribe button from these and each reader's List-Unsubscribe (`digest_recipient`)."""
     return {
-        "List-Unsubscribe": f"<{links.unsubscribe_url(settings, subscriber.id)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"{settings.site_name} <{settings.list_id}>",
     }
@@ -79,27 +85,59 @@ def anchor(topic: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-") or "topic"
 
 
-def digest_message(settings: Settings, subscriber: Subscriber, date: dt.date,
-                   sections: list[Section], summaries: dict[str, Summary],
-                   tags: dict[str, str] | None = None) -> OutgoingMessage:
-    """The rendered digest for one subscriber, fitted under Gmail's clipping size."""
-    paper_sections = [
-        {"topic": s.topic, "anchor": anchor(s.topic),
-         "papers": [paper_context(p, summaries.get(p.id)) for p in s.papers]}
-        for s in sections
-    ]
-    context = base_context(settings, subscriber, reason=_digest_reason(subscriber))
-    context.update(
-        date=date,
-        edition_url=links.edition_url(settings, date),
-        paper_count=sum(len(s["papers"]) for s in paper_sections),
-        topic_count=len(paper_sections),
-        sections=paper_sections,
-        overflow=[],
-        overflow_note=None,
+def placeholder(settings: Settings, name: str) -> str:
+    """The stand-in for a personal value in a shared rendering, shaped as a URL of the site."""
+    return f"{settings.base_url}/-{name}-"
+
+
+def digest_recipient(settings: Settings, subscriber_id: int, email: str,
+                     delivery_id: int) -> Recipient:
+    """One reader of a shared digest: their links, their List-Unsubscribe, their ledger row."""
+    unsubscribe = links.unsubscribe_url(settings, subscriber_id)
+    return Recipient(
+        email=email,
+        substitutions={
+            placeholder(settings, "unsubscribe_url"): unsubscribe,
+            placeholder(settings, "preferences_url"): links.preferences_url(settings, subscriber_id),
+            placeholder(settings, "recipient"): email,
+        },
+        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        custom_args={"delivery_id": str(delivery_id)},
     )
+
+
+def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequence[str],
+                 sections: list[dict], recipients: list[Recipient],
+                 edition_id: int) -> PersonalizedBatch:
+    """The digest these readers share (same papers, topics, language and frequency), rendered
+    once and fitted under Gmail's clipping size; `sections` hold `paper_context` dicts."""
+    context = {
+        "site_name": settings.site_name,
+        "base_url": settings.base_url,
+        "recipient": placeholder(settings, "recipient"),
+        "postal_address": settings.postal_address,
+        "preferences_url": placeholder(settings, "preferences_url"),
+        "unsubscribe_url": placeholder(settings, "unsubscribe_url"),
+        "reason": _digest_reason(topics, frequency),
+        "date": date,
+        "edition_url": links.edition_url(settings, date),
+        "paper_count": sum(len(s["papers"]) for s in sections),
+        "topic_count": len(sections),
+        "sections": sections,
+        "overflow": [],
+        "overflow_note": None,
+    }
     rendered = emails.fit_digest(context)
-    return _message(settings, subscriber, rendered, list_headers(settings, subscriber), tags)
+    return PersonalizedBatch(
+        from_email=settings.from_email, subject=rendered.subject, text=rendered.text,
+        html=rendered.html, recipients=recipients, reply_to=settings.reply_to,
+        headers=list_headers(settings), categories=["digest", f"edition-{edition_id}"],
+        custom_args={"edition_id": str(edition_id)},
+    )
+
+
+def section_context(topic: str, papers: list[dict]) -> dict:
+    return {"topic": topic, "anchor": anchor(topic), "papers": papers}
 
 
 def notice_message(settings: Settings, subscriber: Subscriber, template: str, reason: str,
@@ -107,21 +145,13 @@ def notice_message(settings: Settings, subscriber: Subscriber, template: str, re
     """A one-off transactional email (confirmation, welcome, preferences updated, goodbye): no
     list headers, since it is not list mail."""
     context = {**base_context(settings, subscriber, reason), **extra}
-    return _message(settings, subscriber, emails.render(template, context), {}, None)
+    rendered = emails.render(template, context)
+    return OutgoingMessage(to=subscriber.email, from_email=settings.from_email,
+                           subject=rendered.subject, text=rendered.text, html=rendered.html,
+                           reply_to=settings.reply_to)
 
 
-def _message(settings, subscriber, rendered, headers, tags) -> OutgoingMessage:
-    return OutgoingMessage(
-        to=subscriber.email,
-        from_email=settings.from_email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        headers=headers,
-        tags=dict(tags or {}),
-    )
-
-
-def _digest_reason(subscriber: Subscriber) -> str:
-    topics = ", ".join(subscriber.topics) if subscriber.topics else "all topics"
-    return f"You subscribed to the daily digest of new machine-learning papers in {topics}."
+def _digest_reason(topics: Sequence[str], frequency: str) -> str:
+    # Sorted: readers who chose the same topics in another order share one rendering.
+    chosen = ", ".join(sorted(topics)) if topics else "all topics"
+    return f"You subscribed to the {frequency} digest of new machine-learning papers in {chosen}."

@@ -25,12 +25,22 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///newsletter.db"
     redis_url: str | None = None
+    # Celery (used only with NEWSLETTER_REDIS_URL): seconds before an unacknowledged task is
+    # handed to another worker; longer than the longest task, or it runs twice.
+    visibility_timeout: int = 3600
+    delivery_batch_size: int = 1000  # subscriber ids per delivery task
+    dispatch_interval: float = 900.0  # seconds between digest dispatches (beat)
+    ingest_hours: str = "1,5,9,13,17,21"  # UTC hours of the scheduled ingests (beat)
     sources: str = ""
 
     llm_model: str = OFFLINE_MODEL
     llm_api_base: str | None = None
     llm_fallbacks: str = ""
     llm_concurrency: int = 4
+    llm_api_key: str | None = None  # unset: litellm reads the provider's own (OPENAI_API_KEY...)
+    llm_timeout: float = 60.0  # seconds per call
+    llm_rpm: float | None = None  # requests per minute per model; unset: no limit
+    llm_daily_budget_usd: float | None = None  # past it, the offline summarizer (degraded)
 
     mail_backend: Literal["outbox", "smtp", "sendgrid"] = "outbox"
     outbox_dir: str = "outbox"
@@ -42,11 +52,16 @@ class Settings(BaseSettings):
     base_url: str = "http://localhost:8000"
     secret_key: str = "change-me-in-production"
     from_email: str = "Paper Digest <digest@localhost>"
+    reply_to: str | None = None  # NEWSLETTER_REPLY_TO: where readers' replies go
     postal_address: str = "Paper Digest, 1 Example Street, 00000 Example City"
     site_name: str = "Paper Digest"
     list_id: str = "ml-papers.digest.localhost"
     taxonomy_file: str | None = None
     max_papers_per_digest: int = 25
+    # abuse limits of the web app (in-process token buckets: per worker process)
+    signups_per_ip_per_hour: int = 20
+    signups_per_address_per_hour: int = 5
+    max_request_bytes: int = 16384
 
     @field_validator("base_url")
     @classmethod
@@ -55,7 +70,15 @@ class Settings(BaseSettings):
             raise ValueError("must be an absolute http(s) URL")
         return value.rstrip("/")
 
-    @field_validator("llm_concurrency", "max_papers_per_digest")
+    @field_validator("llm_timeout", "llm_rpm", "llm_daily_budget_usd")
+    @classmethod
+    def _not_negative(cls, value: float | None) -> float | None:
+        if value is not None and value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+    @field_validator("llm_concurrency", "max_papers_per_digest", "visibility_timeout",
+                     "delivery_batch_size")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:

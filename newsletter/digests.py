@@ -1,8 +1,9 @@
-"""Editions, who is due, what each subscriber gets, and the delivery ledger.
+"""Editions, who may be due, and what each subscriber gets (the ledger is `newsletter.ledger`).
 
 An edition is the papers of one day that were in no earlier edition, ranked by trending score.
-A subscriber's digest is the edition's papers in their topics (none chosen means all) that they
-were never sent, best first, at most their limit, grouped by topic.
+A daily digest is the edition's papers in the subscriber's topics (none chosen means all) that
+they were never sent, best first, at most their limit, grouped by topic. A weekly digest draws
+the same way from the papers of the week's editions, ranked by trending score.
 """
 
 from __future__ import annotations
@@ -11,20 +12,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newsletter.models import Delivery, Edition, EditionPaper, Paper, SentPaper, Subscriber, utcnow
 from newsletter.papers import refresh_trending_score
+from newsletter.schedule import window_start
 from newsletter.subscriptions import CONFIRMED
 
 LOOKBACK = dt.timedelta(days=3)  # older unannounced papers are not news any more
 OTHER_TOPIC = "Other"
-CLAIMED, SENT, EMPTY, FAILED = "claimed", "sent", "empty", "failed"
 
 
 def build_edition(session: Session, date: dt.date, now: dt.datetime | None = None) -> Edition:
-    """The edition of `date`, made from the papers seen recently that no edition has carried.
+    """The edition of `date`, made from the papers seen recently that no edition has carried and
+    that were announced as new (an arXiv revision of an older paper is never news).
     Idempotent: an existing edition for the date is returned unchanged."""
     edition = session.scalar(select(Edition).where(Edition.date == date))
     if edition is not None:
@@ -32,7 +33,7 @@ def build_edition(session: Session, date: dt.date, now: dt.datetime | None = Non
     now = now or utcnow()
     carried = exists().where(EditionPaper.paper_id == Paper.id)
     candidates = session.scalars(
-        select(Paper).where(~carried, Paper.first_seen_at >= now - LOOKBACK)
+        select(Paper).where(Paper.announce, ~carried, Paper.first_seen_at >= now - LOOKBACK)
     ).all()
     ranked = sorted(candidates, key=lambda p: (-refresh_trending_score(p, now), p.id))
     edition = Edition(date=date)
@@ -45,16 +46,23 @@ def build_edition(session: Session, date: dt.date, now: dt.datetime | None = Non
 def due_subscriber_ids(session: Session, edition: Edition, first_id: int | None = None,
                        last_id: int | None = None) -> list[int]:
     """Confirmed subscribers with no ledger row for this edition yet, optionally only those
-    with ids in [first_id, last_id] (how workers split the list)."""
+    with ids in [first_id, last_id] (how workers split the list). The hour is not checked."""
+    query = undelivered(edition.id, first_id, last_id, Subscriber.id)
+    return list(session.scalars(query.order_by(Subscriber.id)))
+
+
+def undelivered(edition_id: int, first_id: int | None, last_id: int | None, *columns):
+    """SELECT `columns` of the confirmed subscribers with no ledger row for the edition, with ids
+    in [first_id, last_id] when given."""
     delivered = exists().where(
-        Delivery.subscriber_id == Subscriber.id, Delivery.edition_id == edition.id
+        Delivery.subscriber_id == Subscriber.id, Delivery.edition_id == edition_id
     )
-    query = select(Subscriber.id).where(Subscriber.status == CONFIRMED, ~delivered)
+    query = select(*columns).where(Subscriber.status == CONFIRMED, ~delivered)
     if first_id is not None:
         query = query.where(Subscriber.id >= first_id)
     if last_id is not None:
         query = query.where(Subscriber.id <= last_id)
-    return list(session.scalars(query.order_by(Subscriber.id)))
+    return query
 
 
 @dataclass
@@ -63,18 +71,25 @@ class Section:
     papers: list[Paper]
 
 
-def select_papers(subscriber: Subscriber, edition: Edition, already_sent: set[str],
-                  default_limit: int) -> list[Paper]:
-    """The edition's papers for this subscriber, best first: in their topics (none = all),
-    never sent to them before, at most their limit."""
-    chosen = set(subscriber.topics or [])
-    limit = subscriber.max_papers or default_limit
+def pool(session: Session, edition: Edition, frequency: str) -> list[Paper]:
+    """The papers a digest of this edition draws from, best first: the edition's own (daily), or
+    every edition's of the week ending with it, by trending score (weekly)."""
+    first = window_start(frequency, edition.date)
+    if first == edition.date:
+        return [entry.paper for entry in edition.papers]
+    query = (select(Paper).join(EditionPaper).join(Edition)
+             .where(Edition.date >= first, Edition.date <= edition.date))
+    return sorted(session.scalars(query).unique(), key=lambda p: (-p.trending_score, p.id))
+
+
+def pick_papers(ranked: list, topics: list[str] | tuple, limit: int,
+                already_sent: set[str] = frozenset()) -> list:
+    """The first `limit` of `ranked` in `topics` (none = all) that are not in `already_sent`.
+    Works on anything with `id` and `topic_names`."""
+    chosen = set(topics or ())
     picked = []
-    for entry in edition.papers:
-        paper = entry.paper
-        if paper.id in already_sent:
-            continue
-        if chosen and not chosen.intersection(paper.topic_names):
+    for paper in ranked:
+        if paper.id in already_sent or (chosen and chosen.isdisjoint(paper.topic_names)):
             continue
         picked.append(paper)
         if len(picked) == limit:
@@ -82,7 +97,16 @@ def select_papers(subscriber: Subscriber, edition: Edition, already_sent: set[st
     return picked
 
 
-def group_by_topic(papers: list[Paper], chosen_topics: list[str]) -> list[Section]:
+def select_papers(subscriber: Subscriber, edition: Edition, already_sent: set[str],
+                  default_limit: int) -> list[Paper]:
+    """The edition's papers for this subscriber, best first: in their topics (none = all),
+    never sent to them before, at most their limit."""
+    ranked = [entry.paper for entry in edition.papers]
+    return pick_papers(ranked, subscriber.topics, subscriber.max_papers or default_limit,
+                       already_sent)
+
+
+def group_by_topic(papers: list, chosen_topics: list[str]) -> list[Section]:
     """Each paper once, under its first topic that the subscriber chose (any topic when they chose
     none); sections in the order of their best paper."""
     chosen = set(chosen_topics or [])
@@ -93,36 +117,13 @@ def group_by_topic(papers: list[Paper], chosen_topics: list[str]) -> list[Sectio
     return list(sections.values())
 
 
-def sent_paper_ids(session: Session, subscriber_id: int) -> set[str]:
-    query = select(SentPaper.paper_id).where(SentPaper.subscriber_id == subscriber_id)
-    return set(session.scalars(query))
-
-
-def claim_delivery(session: Session, subscriber_id: int, edition_id: int) -> Delivery | None:
-    """Claim the (subscriber, edition) ledger row before any side effect, committing at once;
-    None when another run or worker already holds it."""
-    delivery = Delivery(subscriber_id=subscriber_id, edition_id=edition_id, status=CLAIMED)
-    session.add(delivery)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return None
-    return delivery
-
-
-def mark_sent(session: Session, delivery: Delivery, papers: list[Paper], message_id: str) -> None:
-    """Record the send: the ledger row and, per paper, that this subscriber has it now."""
-    delivery.status, delivery.sent_at = SENT, utcnow()
-    delivery.provider_message_id = message_id
-    delivery.paper_ids = [paper.id for paper in papers]
-    for paper in papers:
-        session.add(SentPaper(subscriber_id=delivery.subscriber_id, paper_id=paper.id,
-                              delivery_id=delivery.id))
-    session.commit()
-
-
-def mark_finished(session: Session, delivery: Delivery, status: str, error: str | None = None):
-    """Close a claimed row without a send: EMPTY (nothing for this subscriber today) or FAILED."""
-    delivery.status, delivery.error = status, error
-    session.commit()
+def sent_among(session: Session, subscriber_ids: list[int],
+               paper_ids: list[str]) -> dict[int, set[str]]:
+    """Which of `paper_ids` each of these subscribers was already sent, in one query;
+    subscribers who were sent none of them are left out."""
+    query = select(SentPaper.subscriber_id, SentPaper.paper_id).where(
+        SentPaper.subscriber_id.in_(subscriber_ids), SentPaper.paper_id.in_(paper_ids))
+    sent: dict[int, set[str]] = {}
+    for subscriber_id, paper_id in session.execute(query):
+        sent.setdefault(subscriber_id, set()).add(paper_id)
+    return sent

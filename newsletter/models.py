@@ -47,6 +47,8 @@ class Paper(Base):
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     trending_score: Mapped[float] = mapped_column(Float, default=0.0)
+    # False for a paper first known from an arXiv revision (replace): old work, never news
+    announce: Mapped[bool] = mapped_column(Boolean, default=True)
 
     sources: Mapped[list[PaperSource]] = relationship(back_populates="paper", lazy="selectin")
     topics: Mapped[list[PaperTopic]] = relationship(
@@ -128,6 +130,28 @@ class Source(Base):
     last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class SourceRun(Base):
+    """One ingest of one source: what it fetched and stored, or why it failed. Written by the
+    ingest itself, outside the savepoint of the papers, so a failed store is recorded too."""
+
+    __tablename__ = "source_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    revisions: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class Subscriber(Base):
     __tablename__ = "subscribers"
 
@@ -144,6 +168,30 @@ class Subscriber(Base):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # temporary delivery failures the provider reported (deferred, blocked): counted, not suppressed
+    soft_bounces: Mapped[int] = mapped_column(Integer, default=0)
+    # sign-up emails (confirmation, reminder) sent in the current 24-hour window: the durable
+    # per-address limit that stops subscription bombing across processes and restarts
+    signup_mail_window_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    signup_mails_in_window: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Consent(Base):
+    """One sign-up request and its confirmation: when, from which IP and user agent, through which
+    version of the form. Deleted with the subscriber (erasure)."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    form_version: Mapped[str] = mapped_column(String(32))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    confirmed_ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class Suppression(Base):
@@ -201,6 +249,8 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # when the row went to "sending": the request may have reached the provider from then on
+    sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class SentPaper(Base):
@@ -215,8 +265,20 @@ class SentPaper(Base):
     delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
 
 
+class ProviderEvent(Base):
+    """A provider's webhook event already applied, by its id: a redelivered event is dropped."""
+
+    __tablename__ = "provider_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    event: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Run(Base):
-    """One run of the daily job and its report."""
+    """One run of the daily job and its report. A run done by Celery workers is "running" until
+    its last step; every task of it moves `heartbeat_at`, so a run whose tasks were lost (a
+    Redis restart) is found and resumed (`newsletter.runs`)."""
 
     __tablename__ = "runs"
 
@@ -224,3 +286,5 @@ class Run(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     report: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="finished", index=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from newsletter.config import Settings
 from newsletter.db import session_scope
-from newsletter.delivery import deliver_edition
+from newsletter.delivery import deliver_due
 from newsletter.digests import build_edition
-from newsletter.ingest import SourceReport, ingest_source
+from newsletter.ingest import SourceReport, describe, ingest_source
 from newsletter.mail import Mailer
 from newsletter.models import Run, Subscriber, utcnow
+from newsletter.signup import purge_unconfirmed
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import fetch
 from newsletter.subscriptions import CONFIRMED
-from newsletter.summaries import Summarizer, summarize_and_tag
+from newsletter.summaries import Summarizer, SummaryReport, summarize_and_tag
 from newsletter.topics import Taxonomy
 
 
@@ -30,7 +31,7 @@ from newsletter.topics import Taxonomy
 class RunReport:
     date: dt.date
     sources: list[SourceReport] = field(default_factory=list)
-    summaries: Counter = field(default_factory=Counter)
+    summaries: SummaryReport = field(default_factory=SummaryReport)
     deliveries: Counter = field(default_factory=Counter)
     edition_size: int = 0
 
@@ -40,24 +41,19 @@ class RunReport:
 
     def as_dict(self) -> dict:
         return {"date": self.date.isoformat(), "sources": [s.as_dict() for s in self.sources],
-                "summaries": dict(self.summaries), "deliveries": dict(self.deliveries),
+                "summaries": self.summaries.as_dict(), "deliveries": dict(self.deliveries),
                 "edition_size": self.edition_size}
 
     def lines(self) -> list[str]:
         """The short report the command prints."""
         out = [f"Run for {self.date.isoformat()}"]
         for s in self.sources:
-            state = f"FAILED: {s.error}" if s.error else (
-                "unchanged (304)" if s.not_modified else
-                f"{s.fetched} items, {s.new} new, {s.merged} merged")
-            out.append(f"  source {s.kind} {s.url}: {state}")
-        c = self.summaries
-        out.append(f"  summaries: {c['made']} made, {c['cached']} cached, "
-                   f"{c['degraded']} degraded")
+            out.append(f"  source {s.kind} {s.url}: {describe(s)}")
+        out.append(f"  summaries: {self.summaries.describe()}")
         d = self.deliveries
         out.append(f"  edition: {self.edition_size} papers; emails: {d['sent']} sent, "
                    f"{d['empty']} with nothing new, {d['already']} already sent, "
-                   f"{d['failed']} failed")
+                   f"{d['failed']} failed, {d['not_due']} not due yet")
         return out
 
 
@@ -69,23 +65,27 @@ def subscriber_languages(session: Session) -> list[str]:
 
 def run_daily(factory: sessionmaker[Session], settings: Settings, *, specs: list[SourceSpec],
               date: dt.date, mailer: Mailer, summarizer: Summarizer, taxonomy: Taxonomy,
-              fetcher=fetch) -> RunReport:
-    """Run every step of the day; a failing source is reported and the rest goes on."""
+              fetcher=fetch, now: dt.datetime | None = None) -> RunReport:
+    """Run every step of the day; a failing source is reported and the rest goes on. Digests go
+    to the subscribers due at `now` (naive UTC), or to all due that day when `now` is None."""
     started, report = utcnow(), RunReport(date=date)
+    with session_scope(factory) as session:
+        purge_unconfirmed(session)  # sign-ups never confirmed are not kept past their link
     seen: list[str] = []
     for spec in specs:
         with session_scope(factory) as session:
-            source_report = ingest_source(session, spec, fetcher=fetcher)
+            source_report = ingest_source(session, spec, fetcher=fetcher, date=date)
         report.sources.append(source_report)
         seen.extend(source_report.paper_ids)
     with session_scope(factory) as session:
         edition = build_edition(session, date)
         report.edition_size = len(edition.papers)
         to_summarize = [*seen, *(entry.paper_id for entry in edition.papers)]
-        report.summaries = summarize_and_tag(session, to_summarize, summarizer, taxonomy,
-                                             subscriber_languages(session))
+        report.summaries = summarize_and_tag(
+            session, to_summarize, summarizer, taxonomy, subscriber_languages(session),
+            concurrency=settings.llm_concurrency, daily_budget_usd=settings.llm_daily_budget_usd)
     with session_scope(factory) as session:
         edition = build_edition(session, date)
-        report.deliveries = deliver_edition(session, settings, mailer, edition)
+        report.deliveries = deliver_due(session, settings, mailer, edition, now)
         session.add(Run(started_at=started, finished_at=utcnow(), report=report.as_dict()))
     return report

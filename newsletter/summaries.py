@@ -1,31 +1,72 @@
 """Summaries and topic tags of papers, kept in the database so that no summary is made twice.
 
 A summary is cached per (text, requested model, prompt version, language). A degraded one
-(the offline fallback answered for a failed model) is made again on a later run, so it is upgraded
-once the model answers.
+(the offline fallback answered for a failed model, or the daily budget was spent) is made again on
+a later run, so it is upgraded once the model answers.
+
+The summaries still to make are asked for in parallel, up to `concurrency` at once, from worker
+threads; the database is read and written only from the caller's thread and session.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from newsletter.llm.budget import Budget
 from newsletter.llm.prompt import PROMPT_VERSION, SummaryRequest
-from newsletter.models import Paper, PaperTopic, Summary
+from newsletter.models import Paper, PaperTopic, Summary, utcnow
 from newsletter.topics import Taxonomy, tag
+
+Key = tuple[str, str]  # (content hash, language)
 
 
 class Summarizer(Protocol):
     model: str
 
-    def summarize(self, request: SummaryRequest, topic_names: list[str]):
+    def summarize(self, request: SummaryRequest, topic_names: list[str],
+                  budget: Budget | None = None):
         """Return an object with fields, model, degraded, prompt_tokens, completion_tokens,
-        cost_usd."""
+        cost_usd, calls, budget_reached. Called from several threads at once."""
         ...
+
+
+class SummaryReport(Counter):
+    """The outcomes of a run (made, cached, degraded), counted like a Counter, with the run's
+    model calls, tokens and cost, and whether the daily budget was reached."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = self.prompt_tokens = self.completion_tokens = 0
+        self.cost_usd = 0.0
+        self.budget_reached = False
+
+    def add(self, result) -> None:
+        self["degraded" if result.degraded else "made"] += 1
+        self.calls += result.calls
+        self.prompt_tokens += result.prompt_tokens
+        self.completion_tokens += result.completion_tokens
+        self.cost_usd += result.cost_usd
+        self.budget_reached = self.budget_reached or result.budget_reached
+
+    def as_dict(self) -> dict:
+        return {**self, "calls": self.calls, "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens,
+                "cost_usd": round(self.cost_usd, 6), "budget_reached": self.budget_reached}
+
+    def describe(self) -> str:
+        """One line for the run's report."""
+        line = (f"{self['made']} made, {self['cached']} cached, {self['degraded']} degraded; "
+                f"{self.calls} calls, {self.prompt_tokens + self.completion_tokens} tokens, "
+                f"${self.cost_usd:.4f}")
+        return line + ("; budget reached: the rest used the offline summarizer"
+                       if self.budget_reached else "")
 
 
 def content_hash(title: str, abstract: str) -> str:
@@ -35,6 +76,10 @@ def content_hash(title: str, abstract: str) -> str:
 
 def paper_hash(paper: Paper) -> str:
     return content_hash(paper.title, paper.abstract)
+
+
+def request_key(request: SummaryRequest) -> Key:
+    return content_hash(request.title, request.abstract), request.language
 
 
 def cached_summary(session: Session, text_hash: str, model: str, language: str) -> Summary | None:
@@ -48,25 +93,73 @@ def cached_summary(session: Session, text_hash: str, model: str, language: str) 
     )
 
 
-def summarize_text(session: Session, request: SummaryRequest, summarizer: Summarizer,
-                   taxonomy: Taxonomy) -> tuple[Summary, str]:
-    """The summary of one text, made only when not cached (or cached degraded).
-    Returns (summary, "cached" | "made" | "degraded")."""
-    text_hash = content_hash(request.title, request.abstract)
-    summary = cached_summary(session, text_hash, summarizer.model, request.language)
-    if summary is not None and not summary.degraded:
-        return summary, "cached"
-    result = summarizer.summarize(request, taxonomy.names())
-    if summary is None:
-        summary = Summary(content_hash=text_hash, requested_model=summarizer.model,
-                          prompt_version=PROMPT_VERSION, language=request.language)
-        session.add(summary)
-    summary.model, summary.fields, summary.degraded = result.model, result.fields, result.degraded
-    summary.prompt_tokens = result.prompt_tokens
-    summary.completion_tokens = result.completion_tokens
-    summary.cost_usd = result.cost_usd
+def start_of_day(moment: dt.datetime) -> dt.datetime:
+    """Midnight UTC of `moment`'s day: the daily budget is a UTC day's."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def spent_today(session: Session, now: dt.datetime | None = None) -> float:
+    """US dollars spent on summaries made today (UTC), by every run."""
+    since = start_of_day(now or utcnow())
+    query = select(func.coalesce(func.sum(Summary.cost_usd), 0.0))
+    return float(session.scalar(query.where(Summary.created_at >= since)))
+
+
+def summarize_requests(session: Session, requests: list[SummaryRequest], summarizer: Summarizer,
+                       taxonomy: Taxonomy, *, concurrency: int = 1,
+                       daily_budget_usd: float | None = None
+                       ) -> tuple[dict[Key, Summary], SummaryReport]:
+    """The summary of every request, keyed by (content hash, language), and what it took.
+    Cached ones are read; the rest (new or degraded) are made, `concurrency` at a time, and stored."""
+    summaries: dict[Key, Summary] = {}
+    todo: dict[Key, tuple[SummaryRequest, Summary | None]] = {}
+    report = SummaryReport()
+    for request in requests:
+        key = request_key(request)
+        if key in summaries or key in todo:
+            continue
+        cached = cached_summary(session, key[0], summarizer.model, key[1])
+        if cached is not None and not cached.degraded:
+            summaries[key] = cached
+            report["cached"] += 1
+        else:
+            todo[key] = (request, cached)
+    budget = Budget(daily_budget_usd, spent_today(session))
+    for key, result in _in_parallel(summarizer, todo, taxonomy.names(), budget, concurrency):
+        summaries[key] = store(session, key, result, summarizer.model, todo[key][1])
+        report.add(result)
     session.flush()
-    return summary, "degraded" if result.degraded else "made"
+    return summaries, report
+
+
+def _in_parallel(summarizer: Summarizer, todo: dict, topic_names: list[str], budget: Budget,
+                 concurrency: int):
+    """Yield (key, result) as each summary comes back; at most `concurrency` calls at once."""
+    if not todo:
+        return
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="summarize") as pool:
+        futures = {pool.submit(summarizer.summarize, request, topic_names, budget): key
+                   for key, (request, _) in todo.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def store(session: Session, key: Key, result, requested_model: str,
+          existing: Summary | None) -> Summary:
+    """Keep a new summary, or replace a degraded one. What was spent earlier today on the one
+    replaced stays counted, so that re-making it cannot hide spend from the daily budget."""
+    now = utcnow()
+    summary = existing or Summary(content_hash=key[0], requested_model=requested_model,
+                                  prompt_version=PROMPT_VERSION, language=key[1])
+    if existing is None or existing.created_at < start_of_day(now):
+        summary.prompt_tokens, summary.completion_tokens, summary.cost_usd = 0, 0, 0.0
+    summary.model, summary.fields, summary.degraded = result.model, result.fields, result.degraded
+    summary.prompt_tokens += result.prompt_tokens
+    summary.completion_tokens += result.completion_tokens
+    summary.cost_usd += result.cost_usd
+    summary.created_at = now
+    session.add(summary)
+    return summary
 
 
 def tag_paper(paper: Paper, summary: Summary | None, taxonomy: Taxonomy) -> list[str]:
@@ -78,18 +171,17 @@ def tag_paper(paper: Paper, summary: Summary | None, taxonomy: Taxonomy) -> list
 
 
 def summarize_and_tag(session: Session, paper_ids: list[str], summarizer: Summarizer,
-                      taxonomy: Taxonomy, languages: list[str] = ("en",)) -> Counter:
-    """Summarize (in every language asked for) and tag each paper; count made/cached/degraded."""
-    counts: Counter = Counter()
-    for paper_id in dict.fromkeys(paper_ids):
-        paper = session.get(Paper, paper_id)
-        english = None
-        for language in dict.fromkeys(["en", *languages]):
-            request = SummaryRequest(paper.title, paper.abstract, list(paper.categories),
-                                     language)
-            summary, outcome = summarize_text(session, request, summarizer, taxonomy)
-            counts[outcome] += 1
-            english = english or summary
-        tag_paper(paper, english, taxonomy)
+                      taxonomy: Taxonomy, languages: list[str] = ("en",), *,
+                      concurrency: int = 1,
+                      daily_budget_usd: float | None = None) -> SummaryReport:
+    """Summarize (in English and every language asked for) and tag each paper."""
+    papers = [session.get(Paper, paper_id) for paper_id in dict.fromkeys(paper_ids)]
+    requests = [SummaryRequest(paper.title, paper.abstract, list(paper.categories), language)
+                for paper in papers for language in dict.fromkeys(["en", *languages])]
+    summaries, report = summarize_requests(session, requests, summarizer, taxonomy,
+                                           concurrency=concurrency,
+                                           daily_budget_usd=daily_budget_usd)
+    for paper in papers:
+        tag_paper(paper, summaries[(paper_hash(paper), "en")], taxonomy)
     session.flush()
-    return counts
+    return report

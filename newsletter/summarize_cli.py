@@ -1,19 +1,24 @@
 """`newsletter summarize`: JSON Lines of papers in, JSON Lines of structured summaries out.
 
 Summaries are cached in the database like the pipeline's, so a re-run on the same input makes no
-LLM call.
+LLM call. Lines are read in batches: the summaries of a batch are made in parallel (up to
+NEWSLETTER_LLM_CONCURRENCY calls at once), committed, and written out in input order.
 """
 
 from __future__ import annotations
 
 import json
-from typing import IO, Iterator
+from collections.abc import Iterator
+from itertools import islice
+from typing import IO
 
 from sqlalchemy.orm import Session
 
 from newsletter.llm.prompt import SummaryRequest
-from newsletter.summaries import summarize_text
+from newsletter.summaries import request_key, summarize_requests
 from newsletter.wiring import Services
+
+BATCHES_PER_WORKER = 4  # enough lines in flight to keep every worker busy
 
 
 def read_paper(line: str) -> dict:
@@ -29,18 +34,37 @@ def read_paper(line: str) -> dict:
 
 def summarize_lines(session: Session, lines: IO[str],
                     services: Services) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, output object) per non-blank input line; bad lines yield {"error"}."""
+    """Yield (line number, output object) per non-blank input line, in order; bad lines yield
+    {"error"}. Each batch is committed before it is yielded, so answers are kept even if a later
+    line fails."""
+    parsed = _parsed(lines)
+    size = services.settings.llm_concurrency * BATCHES_PER_WORKER
+    while batch := list(islice(parsed, size)):
+        yield from _summarize_batch(session, batch, services)
+
+
+def _parsed(lines: IO[str]) -> Iterator[tuple[int, dict | ValueError]]:
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if line.strip():
+            try:
+                yield number, read_paper(line)
+            except ValueError as error:
+                yield number, error
+
+
+def _summarize_batch(session: Session, batch: list, services: Services):
+    requests = {number: SummaryRequest(item["title"], str(item.get("abstract") or ""),
+                                       list(item.get("categories") or []))
+                for number, item in batch if isinstance(item, dict)}
+    settings = services.settings
+    summaries, _ = summarize_requests(session, list(requests.values()), services.summarizer,
+                                      services.taxonomy, concurrency=settings.llm_concurrency,
+                                      daily_budget_usd=settings.llm_daily_budget_usd)
+    session.commit()
+    for number, item in batch:
+        if isinstance(item, ValueError):
+            yield number, {"error": str(item)}
             continue
-        try:
-            item = read_paper(line)
-        except ValueError as error:
-            yield number, {"error": str(error)}
-            continue
-        request = SummaryRequest(item["title"], str(item.get("abstract") or ""),
-                                 list(item.get("categories") or []))
-        summary, _ = summarize_text(session, request, services.summarizer, services.taxonomy)
-        session.commit()  # each answer is kept even if a later line fails
+        summary = summaries[request_key(requests[number])]
         yield number, {"id": item.get("id"), **summary.fields, "model": summary.model,
                        "degraded": summary.degraded}

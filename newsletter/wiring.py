@@ -39,5 +39,7 @@ class Services:
     def summarizer(self):
         from newsletter.llm import LLMSummarizer  # litellm is heavy: only when summarizing
 
-        return LLMSummarizer(self.settings.llm_model, fallbacks=self.settings.fallback_models,
-                             api_base=self.settings.llm_api_base)
+        s = self.settings
+        return LLMSummarizer(s.llm_model, fallbacks=s.fallback_models, api_base=s.llm_api_base,
+                             api_key=s.llm_api_key, timeout=s.llm_timeout,
+                             requests_per_minute=s.llm_rpm)

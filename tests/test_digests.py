@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from newsletter import digests, papers, subscriptions
+from newsletter import digests, ledger, papers, subscriptions
 from newsletter.models import PaperTopic
 from newsletter.sources.records import PaperRecord
 
@@ -80,9 +80,19 @@ def test_a_delivery_can_be_claimed_only_once(session, services):
     edition = digests.build_edition(session, TODAY)
     reader = add_subscriber(session, services, "r@example.org", [])
     session.commit()
-    assert digests.claim_delivery(session, reader.id, edition.id) is not None
-    assert digests.claim_delivery(session, reader.id, edition.id) is None
+    assert list(ledger.claim(session, edition.id, [reader.id])) == [reader.id]
+    assert ledger.claim(session, edition.id, [reader.id]) == {}
     assert digests.due_subscriber_ids(session, edition) == []
+
+
+def test_a_weekly_pool_is_the_weeks_editions_by_trending_score(session):
+    add_paper(session, 1, ["NLP"], upvotes=1)
+    digests.build_edition(session, TODAY - dt.timedelta(days=2))
+    add_paper(session, 2, ["NLP"], upvotes=500)
+    monday = digests.build_edition(session, TODAY)
+    weekly = [paper.id for paper in digests.pool(session, monday, "weekly")]
+    assert weekly == ["2611.00002", "2611.00001"]
+    assert [paper.id for paper in digests.pool(session, monday, "daily")] == ["2611.00002"]
 
 
 def test_only_confirmed_subscribers_are_due(session, services):

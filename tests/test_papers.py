@@ -80,3 +80,52 @@ def test_score_uses_the_papers_age(session):
     fresh = papers.refresh_trending_score(paper, dt.datetime(2026, 11, 20, 6))
     stale = papers.refresh_trending_score(paper, dt.datetime(2026, 11, 23, 6))
     assert stale < fresh
+
+
+def test_two_papers_with_different_arxiv_ids_and_one_title_stay_two(session):
+    papers.upsert_record(session, arxiv_record(title="Big news from the lab"), kind="feed",
+                         url="file:///lab")
+    other = arxiv_record(external_id="2611.00002", arxiv_id="2611.00002",
+                         title="Big news from the lab")
+    outcome, paper = papers.upsert_record(session, other, kind="feed", url="file:///lab")
+    assert (outcome, paper.id) == (papers.NEW, "2611.00002")
+
+
+def test_a_doi_matches_whatever_its_spelling():
+    spellings = ["10.1214/26-AOS2481", "https://doi.org/10.1214/26-aos2481",
+                 "http://dx.doi.org/10.1214/26-AOS2481", "doi: 10.1214/26-AOS2481"]
+    assert {papers.normalize_doi(text) for text in spellings} == {"10.1214/26-aos2481"}
+
+
+def test_a_replace_announcement_never_makes_a_paper_to_announce(session):
+    outcome, paper = papers.upsert_record(session, arxiv_record(announce_type="replace"),
+                                          kind="arxiv", url="file:///a")
+    assert (outcome, paper.announce) == (papers.REVISION, False)
+    blog = arxiv_record(version=None, title="Our paper, now in v2!", announce_type=None)
+    outcome, paper = papers.upsert_record(session, blog, kind="feed", url="file:///lab")
+    assert (outcome, paper.announce) == (papers.MERGED, False)
+
+
+def test_arxivs_first_record_replaces_a_blogs_title_authors_and_categories(session):
+    blog = arxiv_record(version=None, title="We made experts sparse!", authors=["Lab Comms"],
+                        categories=["Research"], abstract="A blog post.")
+    papers.upsert_record(session, blog, kind="feed", url="file:///lab")
+    _, paper = papers.upsert_record(session, arxiv_record(categories=["cs.LG", "cs.AI"]),
+                                    kind="arxiv", url="file:///a")
+    assert (paper.title, paper.abstract) == ("Sparse Mixtures of Experts at Scale",
+                                             "We study experts.")
+    assert (paper.authors, paper.categories) == (["Ada Lovelace"], ["cs.LG", "cs.AI", "Research"])
+
+
+def test_a_blog_post_after_arxiv_changes_no_text(session):
+    papers.upsert_record(session, arxiv_record(), kind="arxiv", url="file:///a")
+    blog = arxiv_record(version=None, title="We made experts sparse!", authors=["Lab Comms"])
+    _, paper = papers.upsert_record(session, blog, kind="feed", url="file:///lab")
+    assert (paper.title, paper.authors) == ("Sparse Mixtures of Experts at Scale", ["Ada Lovelace"])
+
+
+def test_a_backdated_paper_is_first_seen_when_published(session):
+    published = dt.datetime(2026, 10, 2, 9, tzinfo=dt.UTC)
+    _, paper = papers.upsert_record(session, arxiv_record(published=published), kind="arxiv-api",
+                                    url="file:///api", backdate=True)
+    assert paper.first_seen_at == dt.datetime(2026, 10, 2, 9)

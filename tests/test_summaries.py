@@ -1,65 +1,109 @@
-"""Each text is summarized once per model, prompt version and language; degraded ones upgrade."""
+"""Each text is summarized once per model, prompt version and language; degraded ones upgrade;
+calls run in parallel; a daily budget holds across runs. The model is the stand-in server, reached
+through litellm over real HTTP."""
 
-from newsletter import papers
-from newsletter.llm.client import SummaryResult
-from newsletter.models import Summary
+import pytest
+
+from newsletter import papers, subscriptions
+from newsletter.llm import LLMSummarizer
+from newsletter.models import Paper, Summary
+from newsletter.pipeline import subscriber_languages
 from newsletter.sources.records import PaperRecord
-from newsletter.summaries import summarize_and_tag
+from newsletter.summaries import spent_today, summarize_and_tag
+from tests.stubs.openai_api import Answer, Fail, Gate, OpenAIStub
 
 
-class CountingSummarizer:
-    """Answers like a model would, counting the calls; `down` makes it answer degraded."""
-
-    model = "openai/counting"
-
-    def __init__(self, down: bool = False):
-        self.calls, self.down = 0, down
-
-    def summarize(self, request, topic_names):
-        self.calls += 1
-        fields = {"tldr": f"About {request.title}", "highlights": ["a", "b", "c"],
-                  "summary": "s", "methodology": "m", "results": "r", "implications": "i",
-                  "topics": ["Robotics"]}
-        return SummaryResult(fields, "offline/extractive" if self.down else self.model,
-                             degraded=self.down)
+@pytest.fixture
+def stub():
+    with OpenAIStub() as server:
+        yield server
 
 
-def add_paper(session, title="Legged robots learn to walk on ice"):
-    record = PaperRecord(external_id="2611.00007", arxiv_id="2611.00007", title=title,
-                         abstract="We train a quadruped.", categories=["cs.RO"])
-    return papers.upsert_record(session, record, kind="arxiv", url="file:///a")[1]
+def summarizer_for(stub, model="openai/stub-model") -> LLMSummarizer:
+    return LLMSummarizer(model, api_base=stub.url, api_key="test-key", timeout=15,
+                         sleep=lambda seconds: None)
 
 
-def test_a_rerun_makes_no_call(session, services):
-    paper, summarizer = add_paper(session), CountingSummarizer()
-    first = summarize_and_tag(session, [paper.id], summarizer, services.taxonomy)
-    second = summarize_and_tag(session, [paper.id], summarizer, services.taxonomy)
-    assert (first["made"], second["cached"], summarizer.calls) == (1, 1, 1)
+def add_papers(session, count=1) -> list[str]:
+    ids = []
+    for number in range(count):
+        record = PaperRecord(external_id=f"2611.{number:05d}", arxiv_id=f"2611.{number:05d}",
+                             title=f"Legged robots learn to walk on ice, part {number}",
+                             abstract="We train a quadruped robot.", categories=["cs.RO"])
+        ids.append(papers.upsert_record(session, record, kind="arxiv", url="file:///a")[1].id)
+    return ids
 
 
-def test_a_changed_abstract_is_summarized_again(session, services):
-    paper, summarizer = add_paper(session), CountingSummarizer()
-    summarize_and_tag(session, [paper.id], summarizer, services.taxonomy)
-    paper.abstract = "We train a quadruped, version two."
-    summarize_and_tag(session, [paper.id], summarizer, services.taxonomy)
-    assert summarizer.calls == 2
+def test_a_rerun_makes_no_call(session, services, stub):
+    ids, summarizer = add_papers(session, 3), summarizer_for(stub)
+    first = summarize_and_tag(session, ids, summarizer, services.taxonomy)
+    second = summarize_and_tag(session, ids, summarizer, services.taxonomy)
+    assert (first["made"], first.calls, len(stub.calls)) == (3, 3, 3)
+    assert (second["cached"], second.calls) == (3, 0)
 
 
-def test_other_languages_are_made_only_when_asked_for(session, services):
-    paper, summarizer = add_paper(session), CountingSummarizer()
-    summarize_and_tag(session, [paper.id], summarizer, services.taxonomy, ["en", "es"])
-    assert sorted(s.language for s in session.query(Summary)) == ["en", "es"]
+def test_a_changed_abstract_is_summarized_again(session, services, stub):
+    [paper_id], summarizer = add_papers(session), summarizer_for(stub)
+    summarize_and_tag(session, [paper_id], summarizer, services.taxonomy)
+    session.get(Paper, paper_id).abstract = "We train a quadruped, version two."
+    summarize_and_tag(session, [paper_id], summarizer, services.taxonomy)
+    assert len(stub.calls) == 2
 
 
-def test_a_degraded_summary_is_upgraded_when_the_model_answers_again(session, services):
-    paper = add_paper(session)
-    summarize_and_tag(session, [paper.id], CountingSummarizer(down=True), services.taxonomy)
-    counts = summarize_and_tag(session, [paper.id], CountingSummarizer(), services.taxonomy)
-    assert counts["made"] == 1
-    assert [s.degraded for s in session.query(Summary)] == [False]
+def test_a_confirmed_spanish_subscriber_costs_one_more_call_per_paper(session, services, stub):
+    ids = add_papers(session, 2)
+    for address, confirmed in (("ana@example.org", True), ("pending@example.org", False)):
+        subscriber = subscriptions.subscribe(session, address, [], services.taxonomy,
+                                             confirmed=confirmed)
+        subscriber.language = "es" if confirmed else "zh"
+    summarize_and_tag(session, ids, summarizer_for(stub), services.taxonomy,
+                      subscriber_languages(session))
+    assert len(stub.calls) == 4
+    spanish = [s.fields["tldr"] for s in session.query(Summary).filter_by(language="es")]
+    assert len(spanish) == 2 and all(tldr.startswith("[Spanish]") for tldr in spanish)
 
 
-def test_papers_are_tagged_with_the_summarys_topics(session, services):
-    paper = add_paper(session)
-    summarize_and_tag(session, [paper.id], CountingSummarizer(), services.taxonomy)
-    assert paper.topic_names == ["Robotics"]
+def test_a_degraded_summary_is_upgraded_when_the_model_answers_again(session, services, stub):
+    [paper_id], summarizer = add_papers(session), summarizer_for(stub)
+    stub.default = Fail(503)
+    down = summarize_and_tag(session, [paper_id], summarizer, services.taxonomy)
+    stub.default = Answer()
+    up = summarize_and_tag(session, [paper_id], summarizer, services.taxonomy)
+    assert (down["degraded"], down.calls, up["made"], up.calls) == (1, 3, 1, 1)
+    assert [(s.degraded, s.model) for s in session.query(Summary)] == [
+        (False, "openai/stub-model")]
+
+
+def test_calls_run_in_parallel_up_to_the_concurrency(session, services, stub):
+    stub.default = Gate(4)  # answers only once four requests are in flight together
+    ids = add_papers(session, 8)
+    report = summarize_and_tag(session, ids, summarizer_for(stub), services.taxonomy,
+                               concurrency=4)
+    assert (report["made"], stub.peak_in_flight, len(stub.calls)) == (8, 4, 8)
+
+
+def test_past_the_daily_budget_the_rest_is_degraded_and_the_report_says_so(session, services,
+                                                                            stub):
+    ids, summarizer = add_papers(session, 3), summarizer_for(stub, "openai/gpt-4o-mini")
+    report = summarize_and_tag(session, ids, summarizer, services.taxonomy,
+                               daily_budget_usd=1e-9)
+    assert (report["made"], report["degraded"], report.calls) == (1, 2, 1)
+    assert report.cost_usd > 0 and "budget reached" in report.describe()
+
+
+def test_the_daily_budget_holds_across_runs(session, services, stub):
+    ids, summarizer = add_papers(session, 2), summarizer_for(stub, "openai/gpt-4o-mini")
+    summarize_and_tag(session, ids[:1], summarizer, services.taxonomy)
+    budget = spent_today(session)
+    again = summarize_and_tag(session, ids, summarizer, services.taxonomy,
+                              daily_budget_usd=budget)
+    assert budget > 0
+    assert (again["cached"], again["degraded"], again.calls, again.budget_reached) == (
+        1, 1, 0, True)
+
+
+def test_papers_are_tagged_with_the_summarys_topics(session, services, stub):
+    [paper_id] = add_papers(session)
+    summarize_and_tag(session, [paper_id], summarizer_for(stub), services.taxonomy)
+    first_topic = services.taxonomy.names()[0]  # the stand-in picks the first allowed topic
+    assert session.get(Paper, paper_id).topic_names == [first_topic]

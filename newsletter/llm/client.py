@@ -1,93 +1,177 @@
 """Summaries through litellm: the configured model, its fallbacks, and the offline summarizer last.
 
-For each model in the chain: one call; if the answer does not validate, one retry that quotes the
-validation error; then the next model. The offline summarizer always answers, so every paper gets
-a summary; when it answers in place of the configured model, the summary is marked degraded.
+For each model in the chain: one call (retried on 429, 5xx, timeouts and lost connections, see
+`retry`); if the answer does not validate, one more call that quotes the validation error; then
+the next model. The offline summarizer always answers, so every paper gets a summary; when it
+answers in place of the configured model (the models failed, or the budget is spent), the summary
+is marked degraded. Every call waits for its model's requests-per-minute limit, and its tokens and
+cost are counted.
+
+A fallback may name its own api base as `MODEL=API_BASE` (two OpenAI-compatible servers, say);
+the configured api base and key belong to the configured model only.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsletter.config import OFFLINE_MODEL
 from newsletter.llm import provider
-from newsletter.llm.prompt import InvalidSummary, SummaryRequest, build_messages, parse_answer
+from newsletter.llm.budget import Budget
+from newsletter.llm.prompt import (
+    InvalidSummary,
+    SummaryRequest,
+    build_messages,
+    parse_answer,
+    response_schema,
+)
+from newsletter.llm.ratelimit import RateLimiter
+from newsletter.llm.retry import RetryPolicy, call_with_retries
 
 log = logging.getLogger(__name__)
+DEFAULT_RETRY = RetryPolicy()
+
+
+class BudgetReached(Exception):
+    """The daily budget is spent: no more paid calls today."""
 
 
 @dataclass
 class SummaryResult:
     fields: dict
     model: str
-    degraded: bool
+    degraded: bool = False
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    calls: int = 0  # requests sent to models other than the offline one, retries included
+    budget_reached: bool = False
+
+
+@dataclass(frozen=True)
+class Route:
+    """A model and how to reach it."""
+
+    model: str
+    api_base: str | None = None
+    api_key: str | None = None
+
+    @property
+    def offline(self) -> bool:
+        return self.model == OFFLINE_MODEL
+
+
+def fallback_route(text: str) -> Route:
+    """`MODEL` or `MODEL=API_BASE`."""
+    model, _, api_base = text.partition("=")
+    return Route(model.strip(), api_base.strip() or None)
 
 
 class LLMSummarizer:
     """Summarize papers with a chain of litellm models ending in the offline summarizer."""
 
     def __init__(self, model: str = OFFLINE_MODEL, *, fallbacks: list[str] = (),
-                 api_base: str | None = None, timeout: float = 60.0, num_retries: int = 2):
-        chain = [model, *fallbacks, OFFLINE_MODEL]
-        self.models = list(dict.fromkeys(chain))  # keeps order, drops repeats
+                 api_base: str | None = None, api_key: str | None = None,
+                 timeout: float = 60.0, retry: RetryPolicy = DEFAULT_RETRY,
+                 requests_per_minute: float | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic):
+        routes = [Route(model, api_base, api_key), *map(fallback_route, fallbacks),
+                  Route(OFFLINE_MODEL)]
+        seen: set[str] = set()
+        self.routes = [r for r in routes if not (r.model in seen or seen.add(r.model))]
         self.model = model
-        self.api_base = api_base
-        self.timeout = timeout
-        self.num_retries = num_retries
+        self.timeout, self.retry, self.sleep = timeout, retry, sleep
+        self.limiter = RateLimiter(requests_per_minute, clock=clock, sleep=sleep)
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        _quiet_litellm()
         provider.register()
 
-    def summarize(self, request: SummaryRequest, topic_names: list[str]) -> SummaryResult:
-        """A validated summary; never raises for a model's failure (the offline one answers)."""
-        for model in self.models:
-            result = self._try_model(model, request, topic_names)
-            if result is not None:
-                result.degraded = model == OFFLINE_MODEL and self.model != OFFLINE_MODEL
+    def summarize(self, request: SummaryRequest, topic_names: list[str],
+                  budget: Budget | None = None) -> SummaryResult:
+        """A validated summary; never raises for a model's failure (the offline one answers).
+        Safe to call from several threads at once."""
+        budget = budget or Budget(None)
+        result = SummaryResult(fields={}, model=OFFLINE_MODEL)
+        for route in self.routes:
+            fields = self._try_model(route, request, topic_names, result, budget)
+            if fields is not None:
+                result.fields, result.model = fields, route.model
+                result.degraded = route.offline and self.model != OFFLINE_MODEL
                 return result
         raise RuntimeError("the offline summarizer did not answer")  # a bug, not an outage
 
-    def _try_model(self, model, request, topic_names) -> SummaryResult | None:
+    def _try_model(self, route: Route, request: SummaryRequest, topic_names: list[str],
+                   result: SummaryResult, budget: Budget) -> dict | None:
+        """The model's validated answer, asking once more with the error quoted; None when the
+        model fails or the budget is spent."""
         messages = build_messages(request, topic_names)
-        strict = model != OFFLINE_MODEL
-        usage = SummaryResult(fields={}, model=model, degraded=False)
-        for attempt in range(2):
+        for attempt in (1, 2):
             try:
-                response = self._complete(model, messages, topic_names)
-            except Exception as error:  # litellm maps every provider error to its own types
-                log.warning("model %s failed: %s", model, error)
+                response = self._call(route, messages, topic_names, result, budget)
+            except BudgetReached:
+                result.budget_reached = True
                 return None
-            _add_usage(usage, response)
+            except Exception as error:  # litellm maps every provider error to its own types
+                log.warning("model %s failed: %s", route.model, error)
+                return None
             answer = response.choices[0].message.content
             try:
-                usage.fields = parse_answer(answer, topic_names, strict=strict)
-                return usage
+                return parse_answer(answer, topic_names, strict=not route.offline)
             except InvalidSummary as error:
                 log.warning("model %s gave an invalid summary (attempt %d): %s",
-                            model, attempt + 1, error)
+                            route.model, attempt, error)
                 messages = [*messages, {"role": "assistant", "content": answer or ""},
                             {"role": "user", "content": f"That answer is invalid: {error}. "
                              "Answer again with only the corrected JSON object."}]
         return None
 
-    def _complete(self, model: str, messages: list[dict], topic_names: list[str]):
+    def _call(self, route: Route, messages: list[dict], topic_names: list[str],
+              result: SummaryResult, budget: Budget):
         import litellm
 
-        extra = {}
-        if model != OFFLINE_MODEL:
-            # the api base (an OpenAI-compatible server, Ollama...) is the configured model's own
-            api_base = self.api_base if model == self.model else None
-            extra = {"api_base": api_base, "num_retries": self.num_retries,
-                     "timeout": self.timeout, "response_format": {"type": "json_object"},
-                     "drop_params": True}
-        return litellm.completion(model=model, messages=messages, **extra)
+        if route.offline:
+            return litellm.completion(model=route.model, messages=messages)
+        options = {"api_base": route.api_base, "api_key": route.api_key,
+                   "timeout": self.timeout, "response_format": response_format(route.model,
+                                                                               topic_names),
+                   # one HTTP request per call: the retries are ours (see newsletter.llm.retry)
+                   "max_retries": 0, "num_retries": 0, "drop_params": True}
+
+        def one_request():
+            if budget.exhausted():
+                raise BudgetReached()
+            self.limiter.acquire(route.model)
+            result.calls += 1
+            response = litellm.completion(model=route.model, messages=messages, **options)
+            budget.add(add_usage(result, response))
+            return response
+
+        return call_with_retries(one_request, self.retry, self.sleep)
 
 
-def _add_usage(result: SummaryResult, response) -> None:
+def response_format(model: str, topic_names: list[str]) -> dict:
+    """Structured outputs (the summary's JSON schema) where litellm knows the model supports
+    them; plain JSON mode elsewhere."""
+    import litellm
+
+    try:
+        structured = litellm.supports_response_schema(model=model)
+    except Exception:  # a model litellm has never heard of
+        structured = False
+    if not structured:
+        return {"type": "json_object"}
+    return {"type": "json_schema", "json_schema": {
+        "name": "paper_summary", "strict": True, "schema": response_schema(topic_names)}}
+
+
+def add_usage(result: SummaryResult, response) -> float:
+    """Add the response's tokens and cost (litellm's local price map) to `result`; return the
+    cost. A model without a known price (a local server) costs 0."""
     import litellm
 
     usage = getattr(response, "usage", None)
@@ -95,6 +179,16 @@ def _add_usage(result: SummaryResult, response) -> None:
         result.prompt_tokens += usage.prompt_tokens or 0
         result.completion_tokens += usage.completion_tokens or 0
     try:
-        result.cost_usd += litellm.completion_cost(completion_response=response) or 0.0
-    except Exception:  # no price known for this model (local servers, our offline provider)
-        pass
+        cost = litellm.completion_cost(completion_response=response) or 0.0
+    except Exception:  # litellm raises for a model missing from its price map
+        cost = 0.0
+    result.cost_usd += cost
+    return cost
+
+
+def _quiet_litellm() -> None:
+    """litellm prints help banners to stdout on every error: `newsletter summarize` writes its
+    JSON Lines there."""
+    import litellm
+
+    litellm.suppress_debug_info = True

@@ -48,6 +48,23 @@ def json_schema(topic_names: list[str]) -> dict:
     }
 
 
+# Keywords that providers' strict structured-output modes reject (OpenAI's among them): the schema
+# sent on the wire leaves them out, and parse_answer still checks them on every answer.
+_UNPORTABLE = {"minLength", "maxLength", "minItems", "maxItems"}
+
+
+def response_schema(topic_names: list[str]) -> dict:
+    """The summary schema in the subset that strict structured outputs accept."""
+    def portable(node):
+        if isinstance(node, dict):
+            return {key: portable(value) for key, value in node.items() if key not in _UNPORTABLE}
+        return node
+
+    schema = portable(json_schema(topic_names))
+    schema["properties"]["topics"]["items"] = {"type": "string", "enum": topic_names}
+    return schema
+
+
 def build_messages(request: SummaryRequest, topic_names: list[str]) -> list[dict]:
     """The chat messages for one paper. The paper itself is the last block, as JSON, so that no
     text in a title or abstract can pose as an instruction's end."""

@@ -120,3 +120,10 @@ def _send_one(mailer: Mailer, batch: PersonalizedBatch, recipient: Recipient) ->
         return RecipientResult(recipient.email, message_id=mailer.send(expand(batch, recipient)))
     except MailError as error:
         return RecipientResult(recipient.email, error=str(error), permanent=error.permanent)
+
+
+def send_batch(mailer: Mailer, batch: PersonalizedBatch) -> BatchResult:
+    """Send a batch the best way the mailer knows: natively when it has `send_batch` (SendGrid,
+    up to 1,000 recipients a request), else one message per recipient."""
+    native = getattr(mailer, "send_batch", None)
+    return native(batch) if native is not None else send_batch_by_one(mailer, batch)

@@ -9,6 +9,8 @@ The API asks for 3 s between requests: that is the fetch layer's per-host interv
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from newsletter.sources.feedxml import clean, load_feed, utc_datetime
@@ -53,6 +55,29 @@ def query_urls(
         }
         urls.append(f"{base_url}?{urlencode(query)}")
     return urls
+
+
+def id_list_urls(
+    arxiv_ids: Iterable[str], *, base_url: str = API_URL, chunk: int = 100
+) -> list[str]:
+    """URLs that together ask for these papers by id, `chunk` ids a request, each id once."""
+    ids = list(dict.fromkeys(arxiv_ids))
+    batches = [ids[start : start + chunk] for start in range(0, len(ids), chunk)]
+    return [
+        f"{base_url}?{urlencode({'id_list': ','.join(batch), 'max_results': len(batch)})}"
+        for batch in batches
+    ]
+
+
+def date_range_query(categories: Iterable[str], first: dt.date, last: dt.date) -> str:
+    """The search_query for papers submitted from `first` to `last` (whole days, in GMT as the
+    API counts them) in any of `categories`, e.g.
+    "(cat:cs.LG OR cat:cs.AI) AND submittedDate:[202611010000 TO 202611072359]"."""
+    terms = [f"cat:{category}" for category in categories]
+    if not terms or last < first:
+        raise ValueError(f"no category, or {last} is before {first}")
+    either = terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})"
+    return f"{either} AND submittedDate:[{first:%Y%m%d}0000 TO {last:%Y%m%d}2359]"
 
 
 def _record(entry: dict) -> PaperRecord:

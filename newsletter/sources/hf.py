@@ -19,6 +19,8 @@ from newsletter.sources.records import PaperRecord, ParseError
 
 API_URL = "https://huggingface.co/api/daily_papers"
 PAPER_PAGE = "https://huggingface.co/papers/{id}"
+# Items a page (`limit`): the most the API serves in one answer.
+PAGE_SIZE = 100
 
 
 def parse(data: bytes) -> list[PaperRecord]:
@@ -32,7 +34,10 @@ def parse(data: bytes) -> list[PaperRecord]:
 
 
 def page_urls(
-    base_url: str = API_URL, date: dt.date | None = None, limit: int = 100, max_pages: int = 20
+    base_url: str = API_URL,
+    date: dt.date | None = None,
+    limit: int = PAGE_SIZE,
+    max_pages: int = 20,
 ) -> Iterator[str]:
     """URLs of successive pages (`p` = 0, 1, ...; `limit` items each) of one day's listing.
 

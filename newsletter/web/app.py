@@ -6,26 +6,44 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from newsletter.config import get_settings
+from newsletter.web import csrf
+from newsletter.web.middleware import BodySizeLimit, SecurityHeaders
+from newsletter.web.ratelimit import SignupLimits
 from newsletter.wiring import Services
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+HERE = Path(__file__).parent
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+WEBHOOK_MAX_BYTES = 4 * 1024 * 1024  # providers post events in batches
 
 
 def create_app(services: Services | None = None) -> FastAPI:
     """The app, wired to `services` (default: from the environment's settings)."""
-    from newsletter.web import routes
+    from newsletter.web import errors, routes, webhooks
 
     app = FastAPI(title="Paper Digest", docs_url=None, redoc_url=None)
-    app.state.services = services or Services(get_settings())
+    app.state.services = services = services or Services(get_settings())
+    settings = services.settings
+    app.state.signup_limits = SignupLimits.hourly(settings.signups_per_ip_per_hour,
+                                                  settings.signups_per_address_per_hour)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
+                       larger={"/webhooks/": WEBHOOK_MAX_BYTES})
+    app.add_middleware(SecurityHeaders)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes.router)
+    app.include_router(webhooks.router)
     return app
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    """Render one of the app's pages with the site name in its context."""
+    """Render one of the app's pages with the site name and the forms' CSRF token."""
     services: Services = request.app.state.services
-    context = {"site_name": services.settings.site_name, **context}
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    context = {"site_name": services.settings.site_name, "csrf_token": csrf.form_token(request),
+               **context}
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    csrf.remember(request, response)
+    return response

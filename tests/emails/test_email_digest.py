@@ -12,10 +12,26 @@ def test_subject_of_a_single_paper_is_singular(digest, section, paper):
     assert email.subject.startswith("1 new ML paper for ")
 
 
-def test_preheader_names_the_topics(digest):
-    html = render("digest", digest()).html
-    preheader = html.split('<div style="display:none;', 1)[1].split("</div>", 1)[0]
-    assert "3 new papers in Large Language Models, Robotics" in preheader
+def preheader(html: str) -> str:
+    return html.split('<div style="display:none;', 1)[1].split(">", 1)[1].split("</div>", 1)[0]
+
+
+def test_preheader_leads_with_the_first_title_then_the_topics(digest):
+    expected = "Sparse Attention Paper 1, and 2 more papers in Large Language Models, Robotics"
+    assert preheader(render("digest", digest()).html).startswith(expected)
+
+
+def test_preheader_is_padded_so_body_text_stays_out_of_the_inbox_preview(digest):
+    assert preheader(render("digest", digest()).html).count("&zwnj;") >= 20
+
+
+def test_highlights_that_repeat_the_tldr_are_not_shown_twice(digest, section, paper):
+    highlights = [" the same  sentence.", "A new point."]
+    repeating = paper(1, tldr="The same sentence.", highlights=highlights)
+    email = render("digest", digest(sections=[section("NLP", [repeating])]))
+    for part in (email.text, email.html):
+        assert part.lower().count("the same sentence.") == 1
+        assert "A new point." in part
 
 
 def test_table_of_contents_links_each_topic_in_the_web_edition(digest):

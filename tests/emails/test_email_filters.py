@@ -65,3 +65,22 @@ def test_wrapping_indents_and_never_breaks_urls():
 def test_footer_links_skip_missing_ones():
     links = filters.footer_links("https://p", None)
     assert links == [("Manage preferences", "https://p")]
+
+
+def test_highlights_repeating_the_tldr_are_dropped_whatever_the_spacing_or_case():
+    paper = {"tldr": "Halves  memory.", "highlights": ["halves memory.", "Keeps accuracy."]}
+    assert filters.highlights_besides_tldr(paper) == ["Keeps accuracy."]
+
+
+@pytest.mark.parametrize(
+    "titles, count, expected",
+    [
+        (["Alpha", "Beta"], 2, "Alpha, and 1 more paper in NLP"),
+        (["Alpha", "Beta"], 5, "Alpha, and 4 more papers in NLP"),
+        (["Alpha"], 1, "Alpha (NLP)"),
+        ([], 3, "3 new papers"),
+    ],
+)
+def test_the_preheader_leads_with_the_first_title(titles, count, expected):
+    sections = [{"topic": "NLP", "papers": [{"title": t} for t in titles]}] if titles else []
+    assert filters.digest_preheader(sections, count) == expected

@@ -14,7 +14,7 @@ def email(digest, section, paper):
         1,
         title=HOSTILE,
         tldr=HOSTILE,
-        highlights=[HOSTILE],
+        highlights=[f"Highlight: {HOSTILE}"],
         authors=[HOSTILE],
         organization=HOSTILE,
         topics=[HOSTILE],
@@ -40,6 +40,11 @@ def test_template_syntax_in_data_is_never_evaluated(email):
 
 def test_right_to_left_titles_get_their_own_direction(email):
     assert '<h3 dir="auto"' in email.html and '<ul dir="auto">' in email.html
+    assert '<li dir="auto"><a href="https://arxiv.org/abs/2611.00002"' in email.html
+
+
+def test_names_are_isolated_so_they_cannot_reorder_the_author_line(email):
+    assert f"<bdi>{ESCAPED}</bdi> · <bdi>{ESCAPED}</bdi>" in email.html
 
 
 def test_quotes_cannot_break_out_of_an_attribute(digest, section, paper):

@@ -41,12 +41,18 @@ def test_no_fonts_images_or_scripts_are_loaded(email):
     html = email.html.lower()
     assert "googleapis" not in html
     assert "<img" not in html and "<script" not in html and "@import" not in html
+    assert "<link" not in html and "url(" not in html
 
 
 def test_html_is_600px_wide_with_explicit_colours(email):
     assert "max-width:600px" in email.html
     assert "background-color:#f3f4f6" in email.html
     assert "color:#1f2328" in email.html
+
+
+def test_html_declares_both_colour_schemes_and_carries_a_dark_palette(email):
+    assert '<meta name="color-scheme" content="light dark"' in email.html
+    assert "@media (prefers-color-scheme: dark)" in email.html
 
 
 def test_footer_is_in_both_parts(email, context):
@@ -101,3 +107,10 @@ def test_preferences_changes_are_listed(sample):
     email = render("preferences_updated", sample("preferences_updated", changes=changes))
     for part in (email.text, email.html):
         assert "Frequency" in part and "daily" in part and "weekly" in part
+
+
+def test_a_postal_address_starting_with_the_site_name_does_not_repeat_it(sample):
+    address = "ML Papers Daily, 1 Example Street, Paris"
+    email = render("welcome", sample("welcome", postal_address=address))
+    assert email.text.endswith(f"\n\n{address}\n")
+    assert f"<p>{address}</p>" in email.html

@@ -3,7 +3,7 @@
 import socket
 
 from newsletter.config import OFFLINE_MODEL
-from newsletter.llm import LLMSummarizer, SummaryRequest
+from newsletter.llm import LLMSummarizer, RetryPolicy, SummaryRequest
 
 TOPICS = ["NLP", "Large Language Models", "Computer Vision", "Generative Models"]
 REQUEST = SummaryRequest(
@@ -33,7 +33,7 @@ def test_the_default_model_is_the_offline_summarizer_through_litellm():
 
 def test_an_unreachable_model_falls_back_to_the_offline_summary_marked_degraded():
     summarizer = LLMSummarizer("openai/gpt-4o-mini", api_base=f"http://127.0.0.1:{closed_port()}/v1",
-                               timeout=2, num_retries=0)
+                               api_key="test-key", timeout=2, retry=RetryPolicy(attempts=1))
     result = summarizer.summarize(REQUEST, TOPICS)
     assert (result.model, result.degraded) == (OFFLINE_MODEL, True)
     assert result.fields["tldr"]

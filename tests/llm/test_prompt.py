@@ -4,8 +4,14 @@ import json
 
 import pytest
 
-from newsletter.llm.prompt import (InvalidSummary, SummaryRequest, build_messages,
-                                   paper_from_messages, parse_answer)
+from newsletter.llm.prompt import (
+    InvalidSummary,
+    SummaryRequest,
+    build_messages,
+    paper_from_messages,
+    parse_answer,
+    response_schema,
+)
 
 TOPICS = ["NLP", "Computer Vision", "Robotics"]
 
@@ -45,3 +51,10 @@ def test_the_paper_travels_as_json_so_its_text_cannot_end_the_prompt():
     paper, allowed = paper_from_messages(messages)
     assert paper == {"title": request.title, "abstract": request.abstract, "categories": ["cs.CL"]}
     assert allowed == TOPICS
+
+
+def test_the_schema_sent_to_strict_models_leaves_out_length_limits_that_are_checked_here():
+    sent = json.dumps(response_schema(TOPICS))
+    assert "minItems" not in sent and "minLength" not in sent
+    with pytest.raises(InvalidSummary, match="highlights must have 3 to 4"):
+        parse_answer(answer(highlights=["a"]), TOPICS)

@@ -1,3 +1,6 @@
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from newsletter.sources import arxiv_api
@@ -62,3 +65,21 @@ def test_query_urls_page_through_the_requested_range():
 def test_query_urls_refuse_pages_larger_than_the_api_serves():
     with pytest.raises(ValueError, match="paging"):
         arxiv_api.query_urls("cat:cs.LG", page_size=5000)
+
+
+def test_ids_are_asked_for_in_batches_each_once():
+    ids = [f"2611.{n:05d}" for n in range(250)] + ["2611.00000"]
+    urls = arxiv_api.id_list_urls(ids, base_url="https://api.test/query", chunk=100)
+    batches = [parse_qs(urlsplit(url).query) for url in urls]
+    assert [b["max_results"] for b in batches] == [["100"], ["100"], ["50"]]
+    assert batches[2]["id_list"] == [",".join(ids[200:250])]
+
+
+def test_a_date_range_query_names_whole_days_and_either_category():
+    query = arxiv_api.date_range_query(["cs.LG", "cs.AI"], dt.date(2026, 2, 27), dt.date(2026, 3, 1))
+    assert query == "(cat:cs.LG OR cat:cs.AI) AND submittedDate:[202602270000 TO 202603012359]"
+
+
+def test_a_date_range_must_run_forwards():
+    with pytest.raises(ValueError):
+        arxiv_api.date_range_query(["cs.LG"], dt.date(2026, 3, 2), dt.date(2026, 3, 1))

@@ -1,68 +1,69 @@
 """Unsubscribe: a GET shows a button and changes nothing; a one-click POST unsubscribes."""
 
-import pytest
 from fastapi.testclient import TestClient
 
 from newsletter import links, subscriptions
-from newsletter.web import create_app
+from tests.web.pages import path_of, stored
 
 
-@pytest.fixture
-def reader(services, session):
-    subscriber = subscriptions.subscribe(session, "reader@example.org", [], services.taxonomy,
-                                         confirmed=True)
-    session.commit()
-    return subscriber
+def unsubscribe_path(services, subscriber) -> str:
+    return path_of(links.unsubscribe_url(services.settings, subscriber.id))
 
 
-@pytest.fixture
-def client(services):
-    return TestClient(create_app(services))
-
-
-def status_of(services, subscriber) -> str:
-    with services.factory() as session:
-        return session.get(type(subscriber), subscriber.id).status
-
-
-def path_of(url: str) -> str:
-    return url.split("https://digest.example.org", 1)[1]
-
-
-def test_a_get_shows_a_button_and_changes_nothing(client, services, reader):
-    response = client.get(path_of(links.unsubscribe_url(services.settings, reader.id)))
+def test_a_get_shows_a_button_and_changes_nothing(site, services, reader):
+    response = site.get(unsubscribe_path(services, reader))
     assert response.status_code == 200
     assert "<form method=\"post\">" in response.text
-    assert status_of(services, reader) == subscriptions.CONFIRMED
+    assert stored(services, reader).status == subscriptions.CONFIRMED
 
 
-def test_one_click_post_unsubscribes(client, services, reader):
-    url = path_of(links.unsubscribe_url(services.settings, reader.id))
-    response = client.post(url, data={"List-Unsubscribe": "One-Click"}, follow_redirects=False)
+def test_one_click_post_unsubscribes_without_cookie_or_csrf_token(app, services, reader):
+    fresh_client = TestClient(app, base_url="https://testserver")  # a mailbox provider's POST
+    url = unsubscribe_path(services, reader)
+    response = fresh_client.post(url, data={"List-Unsubscribe": "One-Click"},
+                                 follow_redirects=False)
     assert response.status_code == 200
-    assert status_of(services, reader) == subscriptions.UNSUBSCRIBED
-    assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert stored(services, reader).status == subscriptions.UNSUBSCRIBED
 
 
-def test_tampered_token_is_rejected(client, services, reader):
-    url = path_of(links.unsubscribe_url(services.settings, reader.id))
-    response = client.post(url[:-3] + "xyz", data={"List-Unsubscribe": "One-Click"})
+def test_one_click_post_is_idempotent_and_says_goodbye_once(site, services, reader):
+    url = unsubscribe_path(services, reader)
+    for _ in range(2):
+        assert site.client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert [m["Subject"] for m in site.emails()] == [site.emails()[0]["Subject"]]
+    assert stored(services, reader).status == subscriptions.UNSUBSCRIBED
+
+
+def test_tampered_token_is_rejected(site, services, reader):
+    url = unsubscribe_path(services, reader)
+    response = site.client.post(url[:-3] + "xyz", data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 400
-    assert status_of(services, reader) == subscriptions.CONFIRMED
+    assert "Nothing was changed" in response.text
+    assert stored(services, reader).status == subscriptions.CONFIRMED
 
 
-def test_a_confirmation_link_confirms_only_by_post(client, services, session):
+def test_an_unsubscribed_reader_can_resubscribe_from_the_same_page(site, services, reader):
+    url = unsubscribe_path(services, reader)
+    page = site.client.post(url, data={"List-Unsubscribe": "One-Click"})
+    assert "subscribe again" in page.text
+    response = site.submit(f"{url}/resubscribe")
+    assert response.status_code == 200
+    assert stored(services, reader).status == subscriptions.CONFIRMED
+
+
+def test_a_confirmation_link_confirms_only_by_post(site, services, session):
     pending = subscriptions.subscribe(session, "new@example.org", [], services.taxonomy)
     session.commit()
     url = path_of(links.confirm_url(services.settings, pending.id))
-    assert client.get(url).status_code == 200
-    assert status_of(services, pending) == subscriptions.PENDING
-    assert client.post(url).status_code == 200
-    assert status_of(services, pending) == subscriptions.CONFIRMED
+    assert site.get(url).status_code == 200
+    assert stored(services, pending).status == subscriptions.PENDING
+    assert site.submit(url, form_page=url).status_code == 200
+    assert stored(services, pending).status == subscriptions.CONFIRMED
 
 
-def test_an_unsubscribe_token_cannot_confirm(client, services, session):
+def test_an_unsubscribe_token_cannot_confirm(site, services, session):
     pending = subscriptions.subscribe(session, "new@example.org", [], services.taxonomy)
     session.commit()
     token = links.unsubscribe_url(services.settings, pending.id).rsplit("/", 1)[1]
-    assert client.post(f"/confirm/{token}").status_code == 400
+    assert site.submit(f"/confirm/{token}").status_code == 400
+    assert stored(services, pending).status == subscriptions.PENDING

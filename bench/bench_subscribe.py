@@ -1,0 +1,124 @@
+"""Subscribe POSTs under load on loopback, against a bare endpoint of the same app in the same run.
+
+Run: PYTHONPATH=. python bench/bench_subscribe.py [--requests N] [--concurrency C]
+
+Starts `newsletter serve` (one uvicorn process, SQLite, the outbox transport) in a temporary
+folder, then drives it with httpx from C threads: first GET /healthz (the bare endpoint), then
+POST /subscribe with a new address each time (CSRF token included; the rate limits are raised
+so that every request does the full work: validation, the database writes, the confirmation
+email rendered and written to the outbox). Prints throughput and latency percentiles of both,
+and their ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.stubs.smtp_server import free_port
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def start_server(folder: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ,
+           "NEWSLETTER_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+           "NEWSLETTER_OUTBOX_DIR": str(folder / "outbox"),
+           "NEWSLETTER_BASE_URL": f"http://127.0.0.1:{port}",
+           "NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR": "1000000000",
+           "NEWSLETTER_SIGNUPS_PER_ADDRESS_PER_HOUR": "1000000000"}
+    command = [sys.executable, "-c", "from newsletter.cli import main; main()",
+               "serve", "--port", str(port)]
+    return subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def wait_until_up(base: str, deadline_seconds: float = 60) -> None:
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def run_load(base: str, requests: int, concurrency: int, make_request) -> tuple[float, list]:
+    """Send `requests` requests from `concurrency` threads; (seconds, latencies in seconds)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per_thread = requests // concurrency
+
+    def worker(index: int) -> None:
+        with httpx.Client(base_url=base) as client:
+            token = CSRF_FIELD.search(client.get("/").text).group(1)
+            for number in range(per_thread):
+                started = time.perf_counter()
+                response = make_request(client, token, f"{index}-{number}")
+                elapsed = time.perf_counter() - started
+                assert response.status_code == 200, response.status_code
+                with lock:
+                    latencies.append(elapsed)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, latencies
+
+
+def healthz(client: httpx.Client, token: str, tag: str) -> httpx.Response:
+    return client.get("/healthz")
+
+
+def subscribe(client: httpx.Client, token: str, tag: str) -> httpx.Response:
+    return client.post("/subscribe", data={"email": f"bench-{tag}-{time.time_ns()}@example.org",
+                                           "topics": ["NLP", "Robotics"], "csrf_token": token})
+
+
+def summary(name: str, seconds: float, latencies: list[float]) -> dict:
+    cuts = statistics.quantiles(latencies, n=100)
+    figures = {"rps": len(latencies) / seconds, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000}
+    print(f"{name:16} {len(latencies):6d} req  {figures['rps']:8.1f} req/s  "
+          f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=800)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-subscribe-") as name:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(Path(name), port)
+        try:
+            wait_until_up(base)
+            run_load(base, args.concurrency * 5, args.concurrency, subscribe)  # warm-up
+            bare = summary("GET /healthz", *run_load(base, args.requests, args.concurrency,
+                                                     healthz))
+            real = summary("POST /subscribe", *run_load(base, args.requests, args.concurrency,
+                                                        subscribe))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"subscribe / healthz: throughput x{real['rps'] / bare['rps']:.3f}, "
+          f"p99 x{real['p99'] / bare['p99']:.1f}")
+
+
+if __name__ == "__main__":
+    main()

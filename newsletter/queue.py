@@ -1,0 +1,44 @@
+"""The task queue as the rest of the application sees it: Celery's settings, and work enqueued
+by task name (nothing in `newsletter` imports `workers`; the web app and the CLI only name the
+task). Celery is imported only when something is enqueued."""
+
+from __future__ import annotations
+
+from newsletter.config import Settings
+
+PIPELINE_TASK = "workers.tasks.run_pipeline"
+CONFIRMATION_TASK = "workers.tasks.send_confirmation"
+
+
+def celery_config(settings: Settings) -> dict:
+    """Celery's settings from ours: Redis as broker and result backend, and the one visibility
+    timeout everywhere it applies (a task not acknowledged by then goes to another worker)."""
+    timeout = settings.visibility_timeout
+    restore_every = max(1, min(10, timeout // 10))  # look for lost tasks well within the timeout
+    return {
+        "broker_url": settings.redis_url,
+        "result_backend": settings.redis_url,
+        "broker_transport_options": {"visibility_timeout": timeout,
+                                     "unacked_restore_interval": restore_every,
+                                     "unacked_restore_throttle": 1},
+        "result_backend_transport_options": {"visibility_timeout": timeout},
+        "visibility_timeout": timeout,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": "UTC",
+    }
+
+
+def send_task(settings: Settings, name: str, *args) -> str:
+    """Enqueue the task `name` with `args`; return its id. Needs NEWSLETTER_REDIS_URL."""
+    from celery import Celery
+
+    if not settings.redis_url:
+        raise ValueError("NEWSLETTER_REDIS_URL is not set: there are no workers to send to")
+    client = Celery("newsletter-client")
+    client.conf.update(celery_config(settings))
+    try:
+        return client.send_task(name, args=list(args)).id
+    finally:
+        client.close()

@@ -1,0 +1,152 @@
+"""Each run's summary: stored in the `runs` table as it goes, listed by `newsletter runs`, and
+followed live by `newsletter run` when Celery workers do the work.
+
+A run done by workers is "running" from its first task to its last; every task of it moves its
+heartbeat. A running run whose heartbeat stopped for longer than a task may take (its tasks were
+lost, e.g. Redis restarted without persistence, or a step failed for good) is stale: the
+dispatch resumes it, at most MAX_RESUMES times. Resuming is safe because every step is
+idempotent (conditional fetches, cached summaries, one edition per date, the delivery ledger).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsletter.config import Settings
+from newsletter.db import session_scope
+from newsletter.models import Delivery, Run, utcnow
+from newsletter.queue import PIPELINE_TASK, send_task
+from newsletter.sources import SourceSpec
+
+RUNNING, FINISHED, SKIPPED, FAILED = "running", "finished", "skipped", "failed"
+MAX_RESUMES = 3
+
+
+def new_owner() -> str:
+    """A run's name for the locks it holds (workers.locks)."""
+    return uuid.uuid4().hex
+
+
+def open_run(session: Session, kind: str, date: dt.date, owner: str | None = None,
+             **details) -> Run:
+    """Record the start of a run of `kind` ("pipeline", "ingest", "dispatch") for `date`."""
+    now = utcnow()
+    run = Run(started_at=now, heartbeat_at=now, state=RUNNING,
+              report={"kind": kind, "date": date.isoformat(), "owner": owner or new_owner(),
+                      **details})
+    session.add(run)
+    session.flush()
+    return run
+
+
+def touch(session: Session, run_id: int) -> None:
+    """Move the run's heartbeat: one of its tasks is alive."""
+    session.execute(update(Run).where(Run.id == run_id).values(heartbeat_at=utcnow()))
+
+
+def update_report(session: Session, run_id: int, **sections) -> Run:
+    """Set these sections of the run's report (one writer per section: the step that owns it)."""
+    run = session.get(Run, run_id, with_for_update=True)
+    run.report = {**run.report, **sections}
+    run.heartbeat_at = utcnow()
+    return run
+
+
+def close(session: Session, run_id: int, state: str = FINISHED, **sections) -> None:
+    """End the run in `state` with these last sections of its report."""
+    run = update_report(session, run_id, **sections)
+    run.state, run.finished_at = state, utcnow()
+
+
+def claim_stale(session: Session, quiet_for: dt.timedelta,
+                now: dt.datetime | None = None) -> list[int]:
+    """The ids of the running runs with no heartbeat for `quiet_for`, to resume; each is counted
+    and its heartbeat moved, so another dispatcher does not take it too (on PostgreSQL the rows
+    are locked with SKIP LOCKED). Runs resumed MAX_RESUMES times already are closed as failed."""
+    now = now or utcnow()
+    query = (select(Run).where(Run.state == RUNNING, Run.heartbeat_at < now - quiet_for)
+             .order_by(Run.id).with_for_update(skip_locked=True))
+    resumed = []
+    for run in session.scalars(query):
+        count = run.report.get("resumes", 0)
+        if count >= MAX_RESUMES:
+            run.state, run.finished_at = FAILED, now
+            continue
+        run.report, run.heartbeat_at = {**run.report, "resumes": count + 1}, now
+        resumed.append(run.id)
+    session.flush()
+    return resumed
+
+
+def start_pipeline(factory: sessionmaker[Session], settings: Settings, specs: list[SourceSpec],
+                   date: dt.date, now: dt.datetime | None) -> int:
+    """Record a pipeline run and hand it to the workers; return its id. `now` (naive UTC)
+    decides who is due, None: every digest of the day."""
+    with session_scope(factory) as session:
+        run_id = open_run(session, "pipeline", date, specs=[[s.kind, s.url] for s in specs],
+                          now=now.isoformat() if now else None).id
+    send_task(settings, PIPELINE_TASK, run_id)
+    return run_id
+
+
+def ledger_counts(session: Session, edition_ids: list[int]) -> Counter:
+    """The delivery rows of these editions, counted by status."""
+    query = (select(Delivery.status, func.count()).where(Delivery.edition_id.in_(edition_ids))
+             .group_by(Delivery.status))
+    return Counter(dict(session.execute(query).all()))
+
+
+def progress(session: Session, run: Run) -> str:
+    """One line on where a run stands, for the live display."""
+    report = run.report
+    if "planned" not in report:
+        done = len(report.get("sources", []))
+        return f"{run.state}: {report.get('stage', 'queued')} ({done} sources done)"
+    counts = ledger_counts(session, report.get("edition_ids", []))
+    return (f"{run.state}: delivering, {counts['sent']} sent, {counts['failed']} failed, "
+            f"{counts['empty']} with nothing new, of {report['planned']} subscribers planned")
+
+
+def follow(factory: sessionmaker[Session], run_id: int, echo: Callable[[str], None],
+           poll: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> Run:
+    """Print the run's progress each time it changes, until it ends; return the ended run."""
+    last = None
+    while True:
+        with session_scope(factory) as session:
+            run = session.get(Run, run_id)
+            line = progress(session, run)
+        if line != last:
+            echo(line)
+            last = line
+        if run.state != RUNNING:
+            return run
+        sleep(poll)
+
+
+def recent(session: Session, limit: int = 20) -> list[Run]:
+    return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
+
+
+def describe(run: Run) -> str:
+    """One line per run for `newsletter runs`: when, how long, what it did."""
+    report = run.report or {}
+    took = (f"{(run.finished_at - run.started_at).total_seconds():.0f}s"
+            if run.finished_at else "-")
+    sources = report.get("sources", [])
+    failed = sum(1 for source in sources if source.get("failed"))
+    new = sum(source.get("new", 0) for source in sources)
+    summaries, sent = report.get("summaries", {}), report.get("deliveries", {})
+    return (f"#{run.id} {run.started_at:%Y-%m-%d %H:%M:%S} {run.state:<8} {took:>6} "
+            f"{report.get('kind', 'in-process'):<10} {report.get('date', '-')}  "
+            f"sources {len(sources)} ({failed} failed, {new} new papers); "
+            f"summaries {summaries.get('made', 0)} made, {summaries.get('cached', 0)} cached; "
+            f"emails {sent.get('sent', 0)} sent, {sent.get('failed', 0)} failed, "
+            f"{sent.get('already', 0)} already sent"
+            + (f"; {report['note']}" if report.get("note") else ""))

@@ -1,0 +1,86 @@
+"""Preferences through the signed link in every email (no passwords): topics, frequency,
+delivery hour and time zone, papers per digest, language; "export my data"; "delete me"."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from newsletter import notices, preferences, privacy, tokens
+from newsletter.links import unsubscribe_url
+from newsletter.llm.prompt import LANGUAGE_NAMES
+from newsletter.models import Subscriber
+from newsletter.subscriptions import SubscriptionError
+from newsletter.web import deps
+from newsletter.web.app import page
+from newsletter.web.csrf import require_csrf
+
+router = APIRouter()
+
+
+def preferences_page(request: Request, subscriber: Subscriber, token: str, status_code: int = 200,
+                     **context) -> HTMLResponse:
+    services = deps.services(request)
+    return page(request, "preferences.html", status_code=status_code, token=token,
+                email=subscriber.email, status=subscriber.status,
+                current=preferences.preferences_of(subscriber), topics=services.taxonomy.topics,
+                languages=LANGUAGE_NAMES, frequencies=preferences.FREQUENCIES,
+                timezones=preferences.timezones(), max_papers_limit=preferences.MAX_PAPERS_LIMIT,
+                default_max_papers=services.settings.max_papers_per_digest,
+                unsubscribe_url=unsubscribe_url(services.settings, subscriber.id), **context)
+
+
+@router.get("/preferences/{token}", response_class=HTMLResponse)
+def show(token: str, request: Request):
+    with deps.transaction(request) as session:
+        subscriber = deps.subscriber_from(request, session, tokens.PREFERENCES, token)
+    return preferences_page(request, subscriber, token)
+
+
+@router.post("/preferences/{token}", response_class=HTMLResponse,
+             dependencies=[Depends(require_csrf)])
+def save(token: str, request: Request,
+         topics: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
+         frequency: Annotated[str, Form()] = "daily",
+         delivery_hour: Annotated[str, Form()] = "7",
+         timezone: Annotated[str, Form()] = "UTC",
+         max_papers: Annotated[str, Form()] = "",
+         language: Annotated[str, Form()] = "en"):
+    """Save; the page lists what changed, and an email tells the subscriber."""
+    services = deps.services(request)
+    with deps.transaction(request) as session:
+        subscriber = deps.subscriber_from(request, session, tokens.PREFERENCES, token)
+        try:
+            chosen = preferences.parse_preferences(topics, frequency, delivery_hour, timezone,
+                                                   max_papers, language, services.taxonomy)
+        except SubscriptionError as error:
+            return preferences_page(request, subscriber, token, 400, error=str(error))
+        changes = preferences.apply_preferences(subscriber, chosen)
+    if changes:
+        deps.send_quietly(notices.send_preferences_updated, services.settings, services.mailer,
+                          subscriber, changes)
+    return preferences_page(request, subscriber, token, saved=True, changes=changes)
+
+
+@router.get("/preferences/{token}/export")
+def export(token: str, request: Request) -> Response:
+    """Everything stored about the subscriber, as a JSON download (reading changes nothing)."""
+    with deps.transaction(request) as session:
+        subscriber = deps.subscriber_from(request, session, tokens.PREFERENCES, token)
+        data = privacy.export_data(session, subscriber)
+    return Response(json.dumps(data, indent=2, ensure_ascii=False), media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-data.json"',
+                             "Cache-Control": "no-store"})
+
+
+@router.post("/preferences/{token}/delete", response_class=HTMLResponse,
+             dependencies=[Depends(require_csrf)])
+def delete(token: str, request: Request):
+    """Erase the subscriber's personal data; a hashed suppression entry remains."""
+    with deps.transaction(request) as session:
+        subscriber = deps.subscriber_from(request, session, tokens.PREFERENCES, token)
+        privacy.erase(session, subscriber)
+    return page(request, "deleted.html")

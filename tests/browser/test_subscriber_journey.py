@@ -1,0 +1,126 @@
+"""A reader's whole journey in Debian's Chromium, against the app on a real uvicorn server:
+subscribe, confirm from the emailed link, change topics, unsubscribe in one click.
+Screenshots are kept in test-artifacts/ (never a browser download: /usr/bin/chromium only)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+
+from newsletter.config import load_settings
+from newsletter.models import Subscriber
+from newsletter.web import create_app
+from newsletter.wiring import Services
+from tests.stubs.smtp_server import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "subscriber-journey"
+
+pytestmark = pytest.mark.browser
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def server(sqlite_url, tmp_path):
+    """The app on 127.0.0.1 served by uvicorn in a thread; yields (base URL, services)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    services = Services(load_settings(database_url=sqlite_url, base_url=base,
+                                      outbox_dir=str(tmp_path / "outbox"),
+                                      secret_key="browser-secret"))
+    uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1",
+                                                   port=port, log_level="warning"))
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uvicorn_server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield base, services
+    uvicorn_server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser_page():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        yield page
+        browser.close()
+
+
+def link_in_outbox(outbox: Path, base: str, kind: str) -> str:
+    """The /`kind`/ link of the newest email in the outbox that has one."""
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        found = re.search(rf"{re.escape(base)}/{kind}/[A-Za-z0-9_.\-]+",
+                          message.get_body(("plain",)).get_content())
+        if found:
+            return found.group(0)
+    raise AssertionError(f"no {kind} link in {outbox}")
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def status_of(services, address: str) -> Subscriber:
+    with services.factory() as session:
+        return session.scalar(select(Subscriber).where(Subscriber.email == address))
+
+
+def test_subscribe_confirm_change_topics_and_unsubscribe(server, browser_page):
+    base, services = server
+    outbox, page = Path(services.settings.outbox_dir), browser_page
+
+    page.goto(base + "/")
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Robotics").check()
+    shot(page, "1-landing")
+    page.get_by_role("button", name="Subscribe").click()
+    page.get_by_role("heading", name="Check your inbox").wait_for()
+    shot(page, "2-check-inbox")
+
+    page.goto(link_in_outbox(outbox, base, "confirm"))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="Subscription confirmed").wait_for()
+    shot(page, "3-confirmed")
+    assert status_of(services, "ada@example.org").status == "confirmed"
+
+    page.get_by_role("link", name="Choose topics, time and language").click()
+    page.get_by_label("Robotics").uncheck()
+    page.get_by_label("Computer Vision").check()
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_text("What changed").wait_for()
+    shot(page, "4-preferences-saved")
+    assert status_of(services, "ada@example.org").topics == ["Computer Vision"]
+
+    page.goto(link_in_outbox(outbox, base, "unsubscribe"))
+    page.get_by_role("button", name="Unsubscribe").click()
+    page.get_by_role("heading", name="You are unsubscribed").wait_for()
+    shot(page, "5-unsubscribed")
+    assert status_of(services, "ada@example.org").status == "unsubscribed"

@@ -1,0 +1,33 @@
+from newsletter.personal import Interests, PaperView, personal_digest
+
+
+def paper(pid, topics, title="A paper", authors=()):
+    return PaperView(id=pid, title=title, topics=tuple(topics), authors=tuple(authors))
+
+
+CANDIDATES = [
+    paper("cv", ["Computer Vision"]),
+    paper("rl", ["Reinforcement Learning"], authors=("Yann LeCun",)),
+    paper("rl-muted", ["Reinforcement Learning"], title="Crypto trading agents",
+          authors=("Yann LeCun",)),
+    paper("nlp", ["NLP", "Computer Vision"]),
+    paper("theory", ["Theory"]),
+]
+TRENDING = {"cv": 1.0, "rl": 5.0, "rl-muted": 9.0, "nlp": 3.0, "theory": 8.0}
+INTERESTS = Interests(authors=("Y. LeCun",), muted_keywords=("crypto",))
+
+
+def test_followed_papers_come_from_any_topic_and_muted_ones_never_appear():
+    digest = personal_digest(CANDIDATES, ["Computer Vision"], [], TRENDING, INTERESTS, limit=10)
+    assert [(r.paper.id, r.reason) for r in digest.followed] == [("rl", "You follow Y. LeCun")]
+    assert [r.paper.id for r in digest.ranked] == ["nlp", "cv"]
+
+
+def test_the_ranked_section_is_cut_to_the_limit_and_names_the_chosen_topic():
+    digest = personal_digest(CANDIDATES, ["Computer Vision"], [], TRENDING, Interests(), limit=1)
+    assert [(r.paper.id, r.reason) for r in digest.ranked] == [("nlp", "Topic: Computer Vision")]
+
+
+def test_no_chosen_topics_means_all_topics():
+    digest = personal_digest(CANDIDATES, [], [], TRENDING, INTERESTS, limit=10)
+    assert [r.paper.id for r in digest.ranked] == ["theory", "nlp", "cv"]

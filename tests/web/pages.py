@@ -1,0 +1,55 @@
+"""What a reader sees of the web app: pages, forms with their CSRF field, the outbox."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+BASE = "https://digest.example.org"
+
+
+class Site:
+    """A browser's view of the app: it keeps cookies, fills in the CSRF field, reads emails."""
+
+    def __init__(self, client: TestClient, outbox: Path):
+        self.client, self.outbox = client, outbox
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def csrf_token(self, path: str = "/") -> str:
+        return CSRF_FIELD.search(self.client.get(path).text).group(1)
+
+    def submit(self, path: str, data: dict | None = None, form_page: str = "/"):
+        """POST a form as a browser would, with the token of the page that shows it."""
+        fields = {"csrf_token": self.csrf_token(form_page), **(data or {})}
+        return self.client.post(path, data=fields, follow_redirects=False)
+
+    def subscribe(self, address: str, **fields):
+        return self.submit("/subscribe", {"email": address, **fields})
+
+    def emails(self, to: str | None = None) -> list[email.message.EmailMessage]:
+        files = sorted(self.outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime_ns)
+        messages = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+                    for f in files]
+        return [m for m in messages if to is None or m["To"] == to]
+
+    def link_in(self, message, kind: str) -> str:
+        """The path of the first /`kind`/ link in an email's plain-text part."""
+        text = message.get_body(("plain",)).get_content()
+        return re.search(rf"{re.escape(BASE)}(/{kind}/[A-Za-z0-9_.\-]+)", text).group(1)
+
+
+def stored(services, subscriber):
+    """The subscriber as the database has it now (None when deleted)."""
+    with services.factory() as session:
+        return session.get(type(subscriber), subscriber.id)
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix(BASE)
