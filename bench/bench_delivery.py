@@ -112,10 +112,9 @@ def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Editio
             digest = Digest.of(reader, shelf.picks([reader])[reader.id])
             groups = DigestGroups(settings, edition.date, edition.id, shelf)  # no reuse
             batch = groups.batch(digest, [Member(delivery_id, reader.id, reader.email)])
-            ledger.start_sending(session, [delivery_id])
+            ledger.start_sending(session, [([delivery_id], digest.paper_ids)])
             message_id = sendgrid.send(expand(batch, batch.recipients[0]))
-            ledger.record(session, [ledger.Outcome(delivery_id, reader.id,
-                                                   list(digest.paper_ids), message_id)])
+            ledger.record(session, [ledger.Outcome(delivery_id, message_id)])
             sent += 1
     return sent
 

@@ -24,7 +24,10 @@ Every email:
     paper: {"title", "url" (abstract page), "pdf_url", "code_url", "hf_url", "project_url"
             (str | None), "authors": [str], "organization": str | None,
             "upvotes": int | None, "github_stars": int | None, "tldr": str,
-            "highlights": [str], "topics": [str], "degraded": bool (extractive summary)}.
+            "highlights": [str], "topics": [str], "degraded": bool (extractive summary),
+            "reason": str | None (one line: why this reader gets this paper),
+            "more_url", "less_url": str | None ("more / less like this" feedback links,
+            shown only when both are http(s))}.
 "confirmation": confirm_url: str; topics: [str] (empty = all topics); expires_days: int.
 "welcome": topics: [str]; archive_url: str (preferences_url as above).
 "preferences_updated": changes: [{"field": str, "before": str, "after": str}, ...].

@@ -25,6 +25,9 @@ def make_paper(number: int, **overrides) -> dict:
         "highlights": ["Halves KV-cache memory.", "Matches dense accuracy on long-context tasks."],
         "topics": ["Large Language Models", "Efficient ML"],
         "degraded": False,
+        "reason": "Topic: Large Language Models",
+        "more_url": f"{BASE}/feedback/tok123/2611.{number:05d}/more",
+        "less_url": f"{BASE}/feedback/tok123/2611.{number:05d}/less",
     }
     return paper | overrides
 
@@ -50,10 +53,11 @@ def digest_context(sections: list[dict] | None = None, **overrides) -> dict:
     """A digest of three papers in two topics unless `sections` says otherwise."""
     if sections is None:
         sections = [
-            make_section("Large Language Models", [make_paper(1), make_paper(2, degraded=True)]),
+            make_section("Large Language Models", [make_paper(1), make_paper(2, degraded=True, reason="You follow Alan Turing")]),
             make_section(
                 "Robotics",
-                [make_paper(3, upvotes=None, github_stars=None, code_url=None, organization=None)],
+                [make_paper(3, upvotes=None, github_stars=None, code_url=None, organization=None,
+                            reason="Similar to 'Sparse Attention Paper 1'")],
             ),
         ]
     papers = [paper for section in sections for paper in section["papers"]]

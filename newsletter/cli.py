@@ -91,7 +91,6 @@ def _run_day(services: Services, specs: list[SourceSpec], date: dt.date,
 def demo(folder: Path) -> None:
     """Run the daily job offline on the bundled sample feeds and a few sample subscribers."""
     from newsletter.demo import demo_settings, seed_subscribers
-    from newsletter.sources import sample_sources
 
     settings = demo_settings(folder)
     services = Services(settings)

@@ -1,12 +1,15 @@
 """Turn domain objects into emails: the template context, the rendered parts, the list headers.
 
-`emails` renders; this module decides what goes in (links, signals, summaries) and the headers
-every message carries (List-Unsubscribe with one-click POST, List-Id).
+`emails` renders; this module decides what goes in (links, signals, summaries, the reason line
+under each paper and its feedback links) and the headers every message carries
+(List-Unsubscribe with one-click POST, List-Id).
 
 A digest is rendered once for every reader who gets the same content: its personal parts (the
-unsubscribe and preferences links, the address) are placeholders, URL-shaped so that the
-templates' URL checks hold, that each `Recipient` fills in; List-Unsubscribe is a per-recipient
-header. Transports substitute them (SendGrid natively, the others in `mail.batch.expand`).
+unsubscribe, preferences and feedback links, the address) are placeholders, URL-shaped so that
+the templates' URL checks hold, that each `Recipient` fills in; List-Unsubscribe is a
+per-recipient header. Transports substitute them (SendGrid natively, the others in
+`mail.batch.expand`). A paper's feedback links are the reader's feedback URL (one placeholder)
+followed by the paper id and the vote, so they need no substitution of their own.
 """
 
 from __future__ import annotations
@@ -16,12 +19,21 @@ import re
 from collections.abc import Sequence
 
 import emails
-from newsletter import links
+from newsletter import digests, links
 from newsletter.config import OFFLINE_MODEL, Settings
 from newsletter.mail.batch import PersonalizedBatch, Recipient
 from newsletter.mail.message import OutgoingMessage
 from newsletter.models import Paper, Subscriber, Summary
 from newsletter.papers import signals_of
+from newsletter.personal import (
+    LESS,
+    MORE,
+    make_feedback_token,
+    paper_feedback_url,
+    reader_feedback_url,
+)
+
+FOLLOWED = "Followed"  # the section of papers that match a reader's follows, whatever the topic
 
 
 def base_context(settings: Settings, subscriber: Subscriber, reason: str) -> dict:
@@ -46,8 +58,10 @@ def list_headers(settings: Settings) -> dict[str, str]:
     }
 
 
-def paper_context(paper: Paper, summary: Summary | None) -> dict:
-    """One paper as the digest template shows it."""
+def paper_context(paper: Paper, summary: Summary | None, feedback_url: str | None = None) -> dict:
+    """One paper as the digest template shows it. With `feedback_url` (a reader's, or the
+    placeholder for it) it carries "more like this" / "less like this" links; the reason line
+    is added per reader (`digest_sections`)."""
     fields = summary.fields if summary else {}
     signals = signals_of(paper)
     extra = _source_signals(paper)
@@ -67,6 +81,9 @@ def paper_context(paper: Paper, summary: Summary | None) -> dict:
         "topics": paper.topic_names,
         # shown as "extractive summary": honest about summaries no language model wrote
         "degraded": summary is None or summary.degraded or summary.model == OFFLINE_MODEL,
+        "reason": None,
+        "more_url": paper_feedback_url(feedback_url, paper.id, MORE) if feedback_url else None,
+        "less_url": paper_feedback_url(feedback_url, paper.id, LESS) if feedback_url else None,
     }
 
 
@@ -90,6 +107,12 @@ def placeholder(settings: Settings, name: str) -> str:
     return f"{settings.base_url}/-{name}-"
 
 
+def feedback_url(settings: Settings, subscriber_id: int) -> str:
+    """Where a reader's feedback links start (see `newsletter.personal.feedback`)."""
+    return reader_feedback_url(settings.base_url,
+                               make_feedback_token(settings.secret_key, subscriber_id))
+
+
 def digest_recipient(settings: Settings, subscriber_id: int, email: str,
                      delivery_id: int) -> Recipient:
     """One reader of a shared digest: their links, their List-Unsubscribe, their ledger row."""
@@ -99,6 +122,7 @@ def digest_recipient(settings: Settings, subscriber_id: int, email: str,
         substitutions={
             placeholder(settings, "unsubscribe_url"): unsubscribe,
             placeholder(settings, "preferences_url"): links.preferences_url(settings, subscriber_id),
+            placeholder(settings, "feedback_url"): feedback_url(settings, subscriber_id),
             placeholder(settings, "recipient"): email,
         },
         headers={"List-Unsubscribe": f"<{unsubscribe}>"},
@@ -127,7 +151,8 @@ def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequ
         "overflow": [],
         "overflow_note": None,
     }
-    rendered = emails.fit_digest(context)
+    rendered = emails.fit_digest(context, limit_bytes=_fit_limit(settings,
+                                                                 context["paper_count"]))
     return PersonalizedBatch(
         from_email=settings.from_email, subject=rendered.subject, text=rendered.text,
         html=rendered.html, recipients=recipients, reply_to=settings.reply_to,
@@ -136,8 +161,33 @@ def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequ
     )
 
 
+def _fit_limit(settings: Settings, paper_count: int) -> int:
+    """Gmail's safe size less what filling in a reader's feedback links adds: the rendering is
+    measured with the placeholder, two links a paper. +1 a link: the soft line break that
+    quoted-printable adds every 75 characters."""
+    longest = feedback_url(settings, 2**31 - 1)  # the longest subscriber id
+    growth = max(len(longest) - len(placeholder(settings, "feedback_url")), 0)
+    return emails.GMAIL_SAFE_BYTES - 2 * paper_count * (growth + 1)
+
+
 def section_context(topic: str, papers: list[dict]) -> dict:
     return {"topic": topic, "anchor": anchor(topic), "papers": papers}
+
+
+def digest_sections(picks: Sequence, contexts: dict[str, dict],
+                    topics: Sequence[str]) -> list[dict]:
+    """The sections of one digest: its followed picks under FOLLOWED, then the others under
+    their first chosen topic (`digests.group_by_topic`); each paper's context gets its pick's
+    reason line. `picks` have `id`, `topic_names`, `reason` and `followed`; `contexts` are
+    `paper_context` dicts by paper id."""
+    def shown(pick) -> dict:
+        return {**contexts[pick.id], "reason": pick.reason or None}
+
+    followed = [pick for pick in picks if pick.followed]
+    sections = [section_context(FOLLOWED, [shown(p) for p in followed])] if followed else []
+    others = [pick for pick in picks if not pick.followed]
+    return sections + [section_context(s.topic, [shown(p) for p in s.papers])
+                       for s in digests.group_by_topic(others, list(topics))]
 
 
 def notice_message(settings: Settings, subscriber: Subscriber, template: str, reason: str,

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     sendgrid_api_key: str | None = None
     sendgrid_api_url: str = "https://api.sendgrid.com"
+    # where papers that a lab feed or Hugging Face names only by arXiv id get their metadata;
+    # empty: no enrichment (fully offline runs)
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
     sendgrid_webhook_public_key: str | None = None
 
     base_url: str = "http://localhost:8000"

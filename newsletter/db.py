@@ -55,8 +55,8 @@ def alembic_config(url: str):
     return config
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
-    """Bring the database at `url` to `revision` (default: every head, the newest schema)."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` to `revision` (default: the newest)."""
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)

@@ -6,6 +6,7 @@ Readers are streamed in chunks of `CHUNK` ids, and a digest's batch is sent as s
 number of distinct digests, not subscribers, and a run makes at most ceil(N / 1000) + distinct
 digests requests. Every row is claimed before its batch is sent and the ledger
 (`newsletter.ledger`) states the guarantee: at most one email per subscriber and edition.
+The requests of one wave go out on a sender thread while the next wave is claimed and rendered.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Self
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +25,7 @@ from newsletter import digests, ledger, schedule
 from newsletter.config import Settings
 from newsletter.groups import Digest, DigestGroups, Member
 from newsletter.mail import Mailer
-from newsletter.mail.batch import send_batch
+from newsletter.mail.batch import PersonalizedBatch, send_batch
 from newsletter.models import Edition, Subscriber
 from newsletter.shelf import Shelf
 
@@ -41,11 +44,11 @@ def deliver_edition(session: Session, settings: Settings, mailer: Mailer, editio
     """Deliver the edition to every subscriber due at `now` (naive UTC; None: whatever the
     hour) with an id in [first_id, last_id] when given (one worker task's share); count the
     outcomes: sent, empty, failed, already, not_due, unknown (see `ledger`)."""
-    run = DeliveryRun(session, settings, mailer, edition, now)
-    run.outcomes["unknown"] += ledger.recover_stale(session)[1]
-    for readers in due_readers(session, run.edition_id, first_id, last_id):
-        run.add(readers)
-    run.finish()
+    with DeliveryRun(session, settings, mailer, edition, now) as run:
+        run.outcomes["unknown"] += ledger.recover_stale(session)[1]
+        for readers in due_readers(session, run.edition_id, first_id, last_id):
+            run.add(readers)
+        run.finish()
     return run.outcomes
 
 
@@ -53,10 +56,10 @@ def deliver_one(session: Session, settings: Settings, mailer: Mailer, edition: E
                 subscriber_id: int) -> str:
     """Deliver this edition to one subscriber whatever the hour (the caller found them due);
     return "sent", "empty", "failed", "not_due" (weekly, not their day) or "already"."""
-    run = DeliveryRun(session, settings, mailer, edition, now=None)
-    for readers in due_readers(session, run.edition_id, subscriber_id, subscriber_id):
-        run.add(readers)
-    run.finish()
+    with DeliveryRun(session, settings, mailer, edition, now=None) as run:
+        for readers in due_readers(session, run.edition_id, subscriber_id, subscriber_id):
+            run.add(readers)
+        run.finish()
     return next((outcome for outcome, count in run.outcomes.items() if count), "already")
 
 
@@ -91,7 +94,13 @@ def due_readers(session: Session, edition_id: int, first_id: int | None,
 
 
 class DeliveryRun:
-    """One pass over an edition: readers in, batches out, every outcome counted."""
+    """One pass over an edition: readers in, batches out, every outcome counted.
+
+    The requests of a wave go out on a thread of their own while this one reads, claims and
+    renders the next wave: at most one wave is in flight, and it is recorded before the next
+    one leaves. Only this thread touches the database; the sender only talks to the provider.
+    Use it as a context manager, so the wave in flight is recorded even when the run fails.
+    """
 
     def __init__(self, session: Session, settings: Settings, mailer: Mailer, edition: Edition,
                  now: dt.datetime | None):
@@ -101,20 +110,34 @@ class DeliveryRun:
         self.groups = DigestGroups(settings, self.date, self.edition_id, self.shelf)
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, list[Member]]] = []
+        self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
+        self._in_flight: Future | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *error) -> None:
+        try:
+            self._collect()
+        finally:
+            self._sender.shutdown()
 
     def add(self, readers: list) -> None:
-        """Claim the rows of these readers and queue them; send every batch that fills up."""
-        due = [reader for reader in readers if self._is_due(reader)]
+        """Claim the rows of these readers (one commit) and queue them; send every batch that
+        fills up."""
+        due = {reader.id: reader for reader in readers if self._is_due(reader)}
         self.outcomes["not_due"] += len(readers) - len(due)
-        picks = self.shelf.picks(due)
-        empty = [reader.id for reader in due if not picks[reader.id]]
-        self._claim(empty, ledger.EMPTY)
-        with_papers = {reader.id: reader for reader in due if picks[reader.id]}
-        claimed = self._claim(list(with_papers), ledger.CLAIMED)
+        picks = self.shelf.picks(list(due.values()))
+        claimed = ledger.claim_digests(self.session, self.edition_id, picks)
+        self.outcomes["already"] += len(picks) - len(claimed)
         for subscriber_id, delivery_id in claimed.items():
-            reader = with_papers[subscriber_id]
+            papers = picks[subscriber_id]
+            if not papers:
+                self.outcomes["empty"] += 1
+                continue
+            reader = due[subscriber_id]
             member = Member(delivery_id, subscriber_id, reader.email)
-            full = self.groups.add(Digest.of(reader, picks[subscriber_id]), member)
+            full = self.groups.add(Digest.of(reader, papers), member)
             if full is not None:
                 self._queue(*full)
 
@@ -123,6 +146,7 @@ class DeliveryRun:
         for digest, members in self.groups.drain():
             self._queue(digest, members)
         self._send_wave()
+        self._collect()
 
     def _is_due(self, reader) -> bool:
         if not schedule.is_due(reader, self.date, self.now):
@@ -131,13 +155,6 @@ class DeliveryRun:
         due = schedule.due_at(reader, self.date)
         return self.now is None or reader.confirmed_at is None or reader.confirmed_at <= due
 
-    def _claim(self, subscriber_ids: list[int], status: str) -> dict[int, int]:
-        claimed = ledger.claim(self.session, self.edition_id, subscriber_ids, status)
-        self.outcomes["already"] += len(subscriber_ids) - len(claimed)
-        if status == ledger.EMPTY:
-            self.outcomes["empty"] += len(claimed)
-        return claimed
-
     def _queue(self, digest: Digest, members: list[Member]) -> None:
         # Small batches travel in waves of about WAVE readers: two commits a wave, not a batch.
         self.wave.append((digest, members))
@@ -145,26 +162,40 @@ class DeliveryRun:
             self._send_wave()
 
     def _send_wave(self) -> None:
-        """Mark the wave's rows "sending" (one commit), send each batch, record (one commit)."""
-        ids = [member.delivery_id for _, members in self.wave for member in members]
-        moving = ledger.start_sending(self.session, ids) if ids else set()
-        outcomes = []
-        for digest, members in self.wave:
-            outcomes += self._send([m for m in members if m.delivery_id in moving], digest)
+        """Mark the wave's rows "sending" (one commit), build its batches, record the wave in
+        flight (one commit), and hand this one to the sender."""
+        moving = ledger.start_sending(self.session, [
+            ([member.delivery_id for member in members], digest.paper_ids)
+            for digest, members in self.wave])
+        batches = [(self.groups.batch(digest, sendable), sendable)
+                   for digest, members in self.wave
+                   if (sendable := [m for m in members if m.delivery_id in moving])]
         self.wave = []
-        if outcomes:
-            ledger.record(self.session, outcomes)
+        self._collect()
+        if batches:
+            self._in_flight = self._sender.submit(_send_all, self.mailer, batches)
+
+    def _collect(self) -> None:
+        """Wait for the wave in flight, record its outcomes and count them."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is None:
+            return
+        outcomes = in_flight.result()
+        ledger.record(self.session, outcomes)
         for outcome in outcomes:
             self.outcomes["failed" if outcome.error else "sent"] += 1
 
-    def _send(self, members: list[Member], digest: Digest) -> list[ledger.Outcome]:
-        if not members:
-            return []
-        result = send_batch(self.mailer, self.groups.batch(digest, members))
+
+def _send_all(mailer: Mailer, batches: list[tuple[PersonalizedBatch, list[Member]]]
+              ) -> list[ledger.Outcome]:
+    """Send each batch (on the sender thread); the outcome of every member."""
+    outcomes = []
+    for batch, members in batches:
+        result = send_batch(mailer, batch)
         if result.failed:
             log.warning("%d of %d digests failed, e.g. %s", len(result.failed), len(members),
                         result.failed[0].error)
         by_email = {item.email: item for item in result.results}
-        return [ledger.Outcome(m.delivery_id, m.subscriber_id, list(digest.paper_ids),
-                               by_email[m.email].message_id, by_email[m.email].error)
-                for m in members]
+        outcomes += [ledger.Outcome(m.delivery_id, by_email[m.email].message_id,
+                                    by_email[m.email].error) for m in members]
+    return outcomes

@@ -29,6 +29,7 @@ def demo_settings(folder: Path) -> Settings:
         outbox_dir=str(folder / "outbox"),
         mail_backend="outbox",
         redis_url=None,
+        arxiv_api_url="",  # the demo is offline: the samples name no paper they do not carry
     )
 
 

@@ -1,7 +1,8 @@
 """Readers grouped by the digest they get, waiting for their batch; each digest rendered once.
 
-Two readers get the same digest when they have the same papers, topics (the sections and the
-footer's reason follow from them), language and frequency. A group is handed out as soon as it
+Two readers get the same digest when they have the same picks (papers, with the reason line
+each shows), topics (the sections and the footer's reason follow from them), language and
+frequency. A group is handed out as soon as it
 holds `batch_size` readers, and the rest at the end (`drain`), so at most
 ceil(readers / batch_size) + distinct digests batches are sent.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
-from newsletter import compose, digests
+from newsletter import compose
 from newsletter.config import Settings
 from newsletter.mail.batch import PersonalizedBatch
 from newsletter.shelf import Candidate, Shelf
@@ -28,13 +29,16 @@ class Digest:
     frequency: str
     language: str
     topics: tuple[str, ...]
-    paper_ids: tuple[str, ...]
-    papers: tuple[Candidate, ...] = field(compare=False, hash=False)
+    papers: tuple[Candidate, ...]  # compared with their reasons: a reason is shown in the email
 
     @classmethod
     def of(cls, reader, papers: list[Candidate]) -> Digest:
         return cls(reader.frequency, reader.language, tuple(sorted(reader.topics or ())),
-                   tuple(paper.id for paper in papers), tuple(papers))
+                   tuple(papers))
+
+    @property
+    def paper_ids(self) -> tuple[str, ...]:
+        return tuple(paper.id for paper in self.papers)
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,11 @@ class DigestGroups:
         """The digest's batch for these readers, each with their own links and ledger id."""
         recipients = [compose.digest_recipient(self.settings, m.subscriber_id, m.email,
                                                m.delivery_id) for m in members]
-        return dataclasses.replace(self._render(digest), recipients=recipients)
+        # The addresses come from the subscribers table, validated at signup and import.
+        return dataclasses.replace(self._render(digest), recipients=recipients,
+                                   addresses_checked=True)
 
     def _render_once(self, digest: Digest) -> PersonalizedBatch:
-        contexts = dict(zip(digest.paper_ids, self.shelf.contexts(digest.language,
-                                                                   digest.paper_ids)))
-        sections = [compose.section_context(s.topic, [contexts[p.id] for p in s.papers])
-                    for s in digests.group_by_topic(list(digest.papers), list(digest.topics))]
+        sections = self.shelf.sections(digest.language, digest.papers, digest.topics)
         return compose.digest_batch(self.settings, self.date, digest.frequency, digest.topics,
                                     sections, [], self.edition_id)

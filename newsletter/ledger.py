@@ -10,15 +10,21 @@ Exactly once, unless a process dies (or loses the provider's answer) between "se
 answer: those rows are closed as "unknown" after the lease, never resent, and their papers stay
 eligible for a later edition. Claimed rows of a dead process were never sent: after the lease
 they are released, and the next run sends them.
+
+A row gets its `paper_ids` when it moves to "sending"; when it is closed as sent, the database
+copies them into `sent_papers` (the record that no paper reaches a reader twice); a failed row
+drops them. Every statement works on a whole batch of rows, so a run makes a few statements per
+request, not per reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,11 +37,9 @@ LEASE = dt.timedelta(minutes=30)  # longer than a request with all its rate-limi
 
 @dataclass
 class Outcome:
-    """What happened to one claimed row: sent with `message_id`, or failed with `error`."""
+    """What happened to one row in "sending": sent with `message_id`, or failed with `error`."""
 
     delivery_id: int
-    subscriber_id: int
-    paper_ids: list[str]
     message_id: str | None = None
     error: str | None = None
 
@@ -50,9 +54,21 @@ def claim(session: Session, edition_id: int, subscriber_ids: Iterable[int],
           status: str = CLAIMED) -> dict[int, int]:
     """Claim the rows of these subscribers for this edition, in one insert, and commit; return
     {subscriber id: delivery id} for the rows this call claimed (others hold the rest)."""
+    return _claim(session, edition_id, {subscriber_id: status for subscriber_id in subscriber_ids})
+
+
+def claim_digests(session: Session, edition_id: int,
+                  picks: Mapping[int, Sequence]) -> dict[int, int]:
+    """Claim every reader's row in one insert and one commit: "claimed" for a reader with
+    papers, "empty" for one without; return {subscriber id: delivery id} for the rows claimed."""
+    return _claim(session, edition_id, {subscriber_id: CLAIMED if papers else EMPTY
+                                        for subscriber_id, papers in picks.items()})
+
+
+def _claim(session: Session, edition_id: int, statuses: Mapping[int, str]) -> dict[int, int]:
     now = utcnow()
     rows = [{"subscriber_id": subscriber_id, "edition_id": edition_id, "status": status,
-             "claimed_at": now, "paper_ids": []} for subscriber_id in subscriber_ids]
+             "claimed_at": now, "paper_ids": []} for subscriber_id, status in statuses.items()]
     if not rows:
         return {}
     # RETURNING gives only the rows inserted, not those others hold; executemany lets the
@@ -65,37 +81,55 @@ def claim(session: Session, edition_id: int, subscriber_ids: Iterable[int],
     return claimed
 
 
-def start_sending(session: Session, delivery_ids: list[int]) -> set[int]:
-    """Move these rows from "claimed" to "sending" and commit, before the request; return the
-    ids moved. A row released meanwhile (stale lease) is not returned, so it is not sent."""
-    statement = (update(Delivery)
-                 .where(Delivery.id.in_(delivery_ids), Delivery.status == CLAIMED)
-                 .values(status=SENDING, sending_at=utcnow())
-                 .returning(Delivery.id))
-    moved = set(session.scalars(statement))
+def start_sending(session: Session,
+                  batches: Iterable[tuple[list[int], Sequence[str]]]) -> set[int]:
+    """Move the rows of each (delivery ids, paper ids) batch from "claimed" to "sending" with
+    the papers their email carries, one statement a batch and one commit, before the requests;
+    return the ids moved. A row released meanwhile (stale lease) is not returned, so not sent."""
+    now, moved = utcnow(), set()
+    for delivery_ids, paper_ids in batches:
+        statement = (update(Delivery)
+                     .where(Delivery.id.in_(delivery_ids), Delivery.status == CLAIMED)
+                     .values(status=SENDING, sending_at=now, paper_ids=list(paper_ids))
+                     .returning(Delivery.id))
+        moved.update(session.scalars(statement))
     session.commit()
     return moved
 
 
 def record(session: Session, outcomes: list[Outcome]) -> None:
-    """Close the rows of one request with their outcomes, in two bulk statements, and commit: a
-    sent row keeps the provider's message id, and each of its papers is marked as sent."""
-    now = utcnow()
-    session.execute(update(Delivery), [_closing(outcome, now) for outcome in outcomes])
-    sent_papers = [{"subscriber_id": o.subscriber_id, "paper_id": paper_id,
-                    "delivery_id": o.delivery_id}
-                   for o in outcomes if o.error is None for paper_id in o.paper_ids]
-    if sent_papers:  # Core executemany: the ORM's bulk path is several times slower here
-        statement = _insert(session, SentPaper.__table__).on_conflict_do_nothing()
-        session.connection().execute(statement, sent_papers)
+    """Close the rows of some requests with their outcomes and commit: sent rows keep the
+    provider's message id (one statement per request, which shares it) and each of their
+    papers is marked as sent (one INSERT ... SELECT from the rows' paper ids); failed rows
+    keep the error and drop their papers, which stay eligible for a later edition."""
+    now, by_message = utcnow(), defaultdict(list)
+    for outcome in outcomes:
+        if outcome.error is None:
+            by_message[outcome.message_id].append(outcome.delivery_id)
+    for message_id, delivery_ids in by_message.items():
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids))
+                        .values(status=SENT, sent_at=now, provider_message_id=message_id)
+                        .execution_options(synchronize_session=False))
+        session.execute(_mark_papers_sent(session, delivery_ids))
+    failed = [{"id": o.delivery_id, "status": FAILED, "error": o.error[:2000], "paper_ids": []}
+              for o in outcomes if o.error is not None]
+    if failed:
+        session.execute(update(Delivery), failed)
     session.commit()
 
 
-def _closing(outcome: Outcome, now: dt.datetime) -> dict:
-    if outcome.error is not None:
-        return {"id": outcome.delivery_id, "status": FAILED, "error": outcome.error[:2000]}
-    return {"id": outcome.delivery_id, "status": SENT, "sent_at": now,
-            "provider_message_id": outcome.message_id, "paper_ids": outcome.paper_ids}
+def _mark_papers_sent(session: Session, delivery_ids: list[int]):
+    """INSERT INTO sent_papers a row per paper id of these deliveries, computed by the database
+    from their JSON `paper_ids` (no row travels from Python: 25 papers x 1,000 readers a request)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    papers = (func.json_array_elements_text if postgres else func.json_each)(
+        Delivery.paper_ids).table_valued("value")
+    rows = (select(Delivery.subscriber_id, papers.c.value, Delivery.id)
+            .join_from(Delivery, papers, true())  # each row joins its own papers: a lateral join
+            .where(Delivery.id.in_(delivery_ids)))
+    return (_insert(session, SentPaper.__table__)
+            .from_select(["subscriber_id", "paper_id", "delivery_id"], rows)
+            .on_conflict_do_nothing())
 
 
 def recover_stale(session: Session, now: dt.datetime | None = None,

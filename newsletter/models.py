@@ -174,6 +174,8 @@ class Subscriber(Base):
     # per-address limit that stops subscription bombing across processes and restarts
     signup_mail_window_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
     signup_mails_in_window: Mapped[int] = mapped_column(Integer, default=0)
+    # follows (authors, organizations, keywords) and muted keywords: newsletter.personal.Interests
+    interests: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class Consent(Base):
@@ -262,7 +264,27 @@ class SentPaper(Base):
         ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
     )
     paper_id: Mapped[str] = mapped_column(ForeignKey("papers.id"), primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+    # indexed: deleting or recovering deliveries cascades here, one lookup per delivery
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="CASCADE"), index=True
+    )
+
+
+class PaperRating(Base):
+    """A subscriber's "more like this" (+1) or "less like this" (-1) on a paper; the latest vote
+    wins. Deleted with the subscriber (erasure)."""
+
+    __tablename__ = "paper_ratings"
+
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[str] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    vote: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class ProviderEvent(Base):

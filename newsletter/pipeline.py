@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from newsletter.backfill import enrich, lacking_metadata
 from newsletter.config import Settings
 from newsletter.db import session_scope
 from newsletter.delivery import deliver_due
@@ -77,6 +78,12 @@ def run_daily(factory: sessionmaker[Session], settings: Settings, *, specs: list
             source_report = ingest_source(session, spec, fetcher=fetcher, date=date)
         report.sources.append(source_report)
         seen.extend(source_report.paper_ids)
+    if settings.arxiv_api_url:
+        with session_scope(factory) as session:
+            lacking = lacking_metadata(session, seen)
+            if lacking:
+                report.sources.append(enrich(session, lacking, fetcher=fetcher,
+                                             base_url=settings.arxiv_api_url))
     with session_scope(factory) as session:
         edition = build_edition(session, date)
         report.edition_size = len(edition.papers)

@@ -2,7 +2,8 @@
 changes a save made (the page and the "preferences_updated" email show it).
 
 Topics are validated against the taxonomy (none chosen means all topics); the summary language is
-one the summary prompt knows; the time zone is an IANA name.
+one the summary prompt knows; the time zone is an IANA name. Follows and mutes (interests) are
+one per line, each list at most MAX_INTERESTS entries of MAX_INTEREST_LENGTH characters.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, fields
 
 from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.models import Subscriber
+from newsletter.personal import Interests
 from newsletter.subscriptions import SubscriptionError, resolve_topics
 from newsletter.topics import Taxonomy
 
@@ -21,6 +23,10 @@ MAX_PAPERS_LIMIT = 50
 LABELS = {"topics": "Topics", "frequency": "Frequency", "delivery_hour": "Delivery hour",
           "timezone": "Time zone", "max_papers": "Papers per digest",
           "language": "Summary language"}
+INTEREST_LABELS = {"authors": "Followed authors", "organizations": "Followed organizations",
+                   "keywords": "Followed keywords", "muted_keywords": "Muted keywords"}
+# each follow is matched against every candidate paper of every digest: keep the lists human-sized
+MAX_INTERESTS, MAX_INTEREST_LENGTH = 50, 100
 
 
 @dataclass(frozen=True)
@@ -111,3 +117,26 @@ def describe(name: str, value) -> str:
     if name == "language":
         return LANGUAGE_NAMES.get(value, value)
     return str(value)
+
+
+def parse_interests(lists: dict[str, str]) -> Interests:
+    """Interests from the page's text areas (one entry per line), keyed as INTEREST_LABELS;
+    raises SubscriptionError when a list is too long."""
+    interests = Interests.from_dict({name: text.splitlines() for name, text in lists.items()})
+    for name, values in interests.to_dict().items():
+        if len(values) > MAX_INTERESTS:
+            raise SubscriptionError(f"{INTEREST_LABELS[name]}: at most {MAX_INTERESTS} lines")
+        if any(len(value) > MAX_INTEREST_LENGTH for value in values):
+            raise SubscriptionError(
+                f"{INTEREST_LABELS[name]}: at most {MAX_INTEREST_LENGTH} characters a line")
+    return interests
+
+
+def apply_interests(subscriber: Subscriber, chosen: Interests) -> list[dict[str, str]]:
+    """Store `chosen`; return what changed, in the form of `apply_preferences`."""
+    before = Interests.from_dict(subscriber.interests).to_dict()
+    after = chosen.to_dict()
+    subscriber.interests = after
+    return [{"field": INTEREST_LABELS[name], "before": ", ".join(before[name]) or "none",
+             "after": ", ".join(after[name]) or "none"}
+            for name in INTEREST_LABELS if before[name] != after[name]]

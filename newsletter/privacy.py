@@ -1,7 +1,7 @@
 """A subscriber's rights over their data: export it (JSON) and erase it.
 
 Erasure deletes the subscriber and everything that names them (consent records, the delivery
-ledger and sent papers go with the row); only a hash of the address stays on the suppression
+ledger, sent papers and paper ratings go with the row); only a hash of the address stays on the suppression
 list, so that no import or form can add the address back.
 """
 
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from newsletter import subscriptions
 from newsletter.models import Consent, Delivery, Edition, Subscriber
+from newsletter.personal import Interests
+from newsletter.personal.store import export_ratings
 
 ERASED = "erased"
 
@@ -34,6 +36,8 @@ def export_data(session: Session, subscriber: Subscriber) -> dict:
                         "timezone": subscriber.timezone,
                         "max_papers": subscriber.max_papers,
                         "language": subscriber.language},
+        "interests": Interests.from_dict(subscriber.interests).to_dict(),
+        "ratings": export_ratings(session, subscriber.id),
         "subscribed_at": _iso(subscriber.created_at),
         "confirmed_at": _iso(subscriber.confirmed_at),
         "unsubscribed_at": _iso(subscriber.unsubscribed_at),
@@ -57,6 +61,6 @@ def _iso(value: dt.datetime | None) -> str | None:
 def erase(session: Session, subscriber: Subscriber) -> None:
     """Delete the subscriber's personal data, keeping a hashed suppression entry."""
     subscriptions.suppress(session, subscriber.email, ERASED)
-    # the database cascades the delete to consents, deliveries and sent papers
+    # the database cascades the delete to consents, deliveries, sent papers and ratings
     session.delete(subscriber)
     session.flush()

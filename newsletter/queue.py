@@ -8,6 +8,7 @@ from newsletter.config import Settings
 
 PIPELINE_TASK = "workers.tasks.run_pipeline"
 CONFIRMATION_TASK = "workers.tasks.send_confirmation"
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
 def celery_config(settings: Settings) -> dict:
@@ -39,6 +40,10 @@ def send_task(settings: Settings, name: str, *args) -> str:
     client = Celery("newsletter-client")
     client.conf.update(celery_config(settings))
     try:
-        return client.send_task(name, args=list(args)).id
+        # A few quick tries, so the callers (a web request, a command) answer rather than hang;
+        # no result is awaited (progress is followed in the database), so nothing subscribes to
+        # the result backend either.
+        return client.send_task(name, args=list(args), retry_policy=PUBLISH_RETRY,
+                                ignore_result=True).id
     finally:
         client.close()

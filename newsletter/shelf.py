@@ -1,12 +1,17 @@
 """The papers one delivery run draws from, read once: ranked per frequency, picked per reader,
 and turned into template contexts per language.
 
-Readers with the same frequency, topics and limit who were sent none of the candidates get the
-same picks, computed once; only readers with papers already sent to them are picked one by one.
+Each reader's papers are their personal digest (`newsletter.personal.personal_digest`): followed
+papers from any topic in a "Followed" section, muted ones never, the rest of their topics ranked
+by their votes once they have voted enough, else in trending order. Readers with the same
+frequency, topics and limit who follow, mute and rated nothing and were sent none of the
+candidates get the same picks, computed once (and share one rendering); the others are picked
+one by one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,15 +21,21 @@ from newsletter import compose, digests
 from newsletter.config import Settings
 from newsletter.llm.prompt import PROMPT_VERSION
 from newsletter.models import Edition, Paper, Summary
+from newsletter.personal import Interests, PaperView, personal_digest, store, view_of
+from newsletter.personal.digest import PersonalDigest
 from newsletter.summaries import paper_hash
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A paper as picking needs it: plain values, so nothing reloads after a commit."""
+    """A paper as picking and rendering need it: plain values, so nothing reloads after a
+    commit. `reason` is the line shown under it; `followed` puts it in the "Followed" section.
+    Two readers' digests are the same only when their candidates are equal, reasons included."""
 
     id: str
     topic_names: tuple[str, ...]
+    reason: str = ""
+    followed: bool = False
 
 
 def summaries_for(session: Session, papers: list[Paper], model: str,
@@ -43,45 +54,77 @@ def summaries_for(session: Session, papers: list[Paper], model: str,
     return best
 
 
+def candidates_of(digest: PersonalDigest) -> list[Candidate]:
+    """The picks of a personal digest, followed papers first, each with its reason."""
+    return ([Candidate(r.paper.id, r.paper.topics, r.reason, True) for r in digest.followed]
+            + [Candidate(r.paper.id, r.paper.topics, r.reason) for r in digest.ranked])
+
+
 class Shelf:
     def __init__(self, session: Session, settings: Settings, edition: Edition):
         self.session, self.settings, self.edition = session, settings, edition
         self._papers: dict[str, Paper] = {}
-        self._ranked: dict[str, list[Candidate]] = {}
+        self._views: dict[str, list[PaperView]] = {}
+        self._trending: dict[str, dict[str, float]] = {}
         self._shared_picks: dict[tuple, list[Candidate]] = {}
         self._contexts: dict[tuple[str, str], dict] = {}
 
-    def ranked(self, frequency: str) -> list[Candidate]:
+    def views(self, frequency: str) -> list[PaperView]:
         """The candidates of a digest of this frequency, best first."""
-        if frequency not in self._ranked:
+        if frequency not in self._views:
             papers = digests.pool(self.session, self.edition, frequency)
             self._papers.update((paper.id, paper) for paper in papers)
-            self._ranked[frequency] = [Candidate(p.id, tuple(p.topic_names)) for p in papers]
-        return self._ranked[frequency]
+            self._views[frequency] = [view_of(paper) for paper in papers]
+            # the pool's order is the trending order: a rank keeps it exactly, ties and all
+            self._trending[frequency] = {p.id: float(len(papers) - rank)
+                                         for rank, p in enumerate(papers)}
+        return self._views[frequency]
 
     def picks(self, readers: list) -> dict[int, list[Candidate]]:
-        """Each reader's papers (by subscriber id), never one sent to them before; one query."""
-        pool_ids = {c.id for frequency in {r.frequency for r in readers}
-                    for c in self.ranked(frequency)}
-        sent = digests.sent_among(self.session, [r.id for r in readers], list(pool_ids))
-        return {reader.id: self._pick(reader, sent.get(reader.id)) for reader in readers}
+        """Each reader's papers (by subscriber id), never one sent to them before; three queries
+        whatever the number of readers (sent papers, interests, ratings)."""
+        ids = [reader.id for reader in readers]
+        pool_ids = {view.id for frequency in {r.frequency for r in readers}
+                    for view in self.views(frequency)}
+        sent = digests.sent_among(self.session, ids, list(pool_ids))
+        interests = store.interests_among(self.session, ids)
+        ratings = store.ratings_among(self.session, ids)
+        return {reader.id: self._pick(reader, sent.get(reader.id, set()),
+                                      interests.get(reader.id), ratings.get(reader.id, []))
+                for reader in readers}
 
-    def _pick(self, reader, already_sent: set[str] | None) -> list[Candidate]:
+    def _pick(self, reader, already_sent: set[str], interests: Interests | None,
+              ratings: list) -> list[Candidate]:
         limit = reader.max_papers or self.settings.max_papers_per_digest
-        ranked = self.ranked(reader.frequency)
-        if already_sent:
-            return digests.pick_papers(ranked, reader.topics, limit, already_sent)
+        if already_sent or interests or ratings:
+            return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
         key = (reader.frequency, frozenset(reader.topics or ()), limit)
         if key not in self._shared_picks:
-            self._shared_picks[key] = digests.pick_papers(ranked, reader.topics, limit)
+            self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
         return self._shared_picks[key]
 
-    def contexts(self, language: str, paper_ids: tuple[str, ...]) -> list[dict]:
-        """The template context of each paper, its summary in `language` (else English)."""
+    def _choose(self, reader, limit: int, already_sent: set[str], interests: Interests,
+                ratings: list) -> list[Candidate]:
+        unsent = [view for view in self.views(reader.frequency) if view.id not in already_sent]
+        digest = personal_digest(unsent, reader.topics or (), ratings,
+                                 self._trending[reader.frequency], interests, limit)
+        return candidates_of(digest)
+
+    def contexts(self, language: str, paper_ids: Sequence[str]) -> list[dict]:
+        """The template context of each paper, its summary in `language` (else English), with
+        feedback links for the reader the rendering goes to (a placeholder, filled per reader)."""
         missing = [self._papers[pid] for pid in paper_ids if (language, pid) not in self._contexts]
         if missing:
             summaries = summaries_for(self.session, missing, self.settings.llm_model, language)
+            feedback = compose.placeholder(self.settings, "feedback_url")
             for paper in missing:
                 self._contexts[language, paper.id] = compose.paper_context(
-                    paper, summaries.get(paper.id))
+                    paper, summaries.get(paper.id), feedback)
         return [self._contexts[language, pid] for pid in paper_ids]
+
+    def sections(self, language: str, papers: Sequence[Candidate],
+                 topics: Sequence[str]) -> list[dict]:
+        """The digest's sections for these picks: "Followed" first, then one per topic."""
+        contexts = dict(zip([p.id for p in papers], self.contexts(language,
+                                                                  [p.id for p in papers])))
+        return compose.digest_sections(papers, contexts, topics)

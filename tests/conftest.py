@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,22 @@ def service_missing(what: str, error: Exception) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@contextmanager
+def empty_redis(url: str):
+    """The Redis database at `url`, flushed before and after (fails under CI when unreachable)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError as error:
+        service_missing("Redis", error)
+    try:
+        yield client
+    finally:
+        client.flushdb()
 
 
 @pytest.fixture
@@ -66,6 +83,7 @@ def settings(sqlite_url, tmp_path):
         secret_key="test-secret",
         from_email="Paper Digest <digest@example.org>",
         postal_address="Paper Digest, 1 Test Street, 12345 Testville",
+        arxiv_api_url="",  # tests never reach the internet; enrichment tests pass a stand-in
     )
 
 

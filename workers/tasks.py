@@ -1,20 +1,47 @@
-"""Thin tasks: each takes ids or values, calls one newsletter step, and is safe to run twice
-(the steps claim rows in the database before any side effect)."""
+"""Thin tasks: each takes ids or values, calls the same step functions as `newsletter run`, and
+is safe to run twice (the steps are idempotent, and deliveries are claimed in the ledger before
+any email goes out). A run, recorded in `runs`, is a chain of chords:
+
+    run_pipeline -> ingest, one task per source                          -> after_ingest
+                 -> summarize, at most NEWSLETTER_LLM_CONCURRENCY chunks  -> after_summaries
+                 -> deliver_batch, one task per range of subscriber ids   -> finish_run
+
+Beat starts `ingest_all` (a run without delivery) a few times a day and `dispatch` (delivery
+only, to whoever is due) every 15 minutes; `dispatch` also resumes runs whose tasks were lost.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections import Counter
+from contextlib import contextmanager
 
+from celery import chord
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from newsletter import notices, runs, subscriptions
 from newsletter.config import get_settings
 from newsletter.db import session_scope
-from newsletter.delivery import deliver_one
-from newsletter.digests import build_edition, due_subscriber_ids
+from newsletter.delivery import deliver_edition
+from newsletter.digests import build_edition
 from newsletter.ingest import ingest_source
-from newsletter.models import Edition
+from newsletter.models import Edition, Run, Subscriber, utcnow
+from newsletter.pipeline import subscriber_languages
 from newsletter.sources import SourceSpec
 from newsletter.summaries import summarize_and_tag
 from newsletter.wiring import Services
+from workers import fanout, locks
 from workers.celery_app import app
+
+log = logging.getLogger(__name__)
+
+# a database or Redis that is away for a moment: retried with exponential backoff and jitter
+TRANSIENT = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+step = app.task(bind=True, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=300,
+                retry_jitter=True, max_retries=8)
 
 _services: Services | None = None
 
@@ -27,36 +54,197 @@ def services() -> Services:
     return _services
 
 
-@app.task
-def ingest(kind: str, url: str) -> list[str]:
-    """Ingest one source; return the ids of the papers it carried."""
+@contextmanager
+def database():
     with session_scope(services().factory) as session:
-        report = ingest_source(session, SourceSpec(kind, url))
-    return report.paper_ids
+        yield session
 
 
-@app.task
-def summarize(paper_ids: list[str], languages: list[str]) -> dict:
+def fan_out(header: list, callback) -> None:
+    """Run the `header` tasks in parallel, then `callback` with the list of their results."""
+    if header:
+        chord(header)(callback)
+    else:
+        callback.delay([])
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _lock_of(report: dict) -> str:
+    return locks.INGEST if report["kind"] == "ingest" else locks.DELIVER
+
+
+@step
+def run_pipeline(self, run_id: int) -> None:
+    """Start (or resume) the run `run_id` once it holds its lock; wait for the lock while an
+    overlapping run holds it."""
+    settings = services().settings
+    with database() as session:
+        report = dict(session.get(Run, run_id).report)
+    if not locks.take(settings, _lock_of(report), report["owner"]):
+        log.info("another run holds the lock; waiting", extra={"run_id": run_id})
+        raise self.retry(countdown=max(1, settings.visibility_timeout // 10), max_retries=50)
+    if report["kind"] == "dispatch":
+        deliver_run(run_id)
+        return
+    with database() as session:
+        runs.update_report(session, run_id, stage="ingesting")
+    fan_out([ingest.s(kind, url, report["date"], run_id) for kind, url in report["specs"]],
+            after_ingest.s(run_id))
+
+
+@step
+def ingest(self, kind: str, url: str, date: str, run_id: int | None = None) -> dict:
+    """Ingest one source; its report, with the ids of the papers it carried."""
+    with database() as session:
+        report = ingest_source(session, SourceSpec(kind, url), date=dt.date.fromisoformat(date))
+        if run_id is not None:
+            runs.touch(session, run_id)
+    log.info("ingested %s", url, extra={"run_id": run_id, "new": report.new,
+                                        "error": report.error})
+    return {**report.as_dict(), "paper_ids": report.paper_ids}
+
+
+@step
+def after_ingest(self, results: list[dict], run_id: int) -> None:
+    """Record the sources; build the edition (runs that deliver); summarize what is new."""
+    settings = services().settings
+    with database() as session:
+        report = runs.update_report(session, run_id, stage="summarizing", sources=[
+            {key: value for key, value in r.items() if key != "paper_ids"} for r in results]).report
+        paper_ids = [paper_id for r in results for paper_id in r["paper_ids"]]
+        if report["kind"] == "pipeline":
+            edition = build_edition(session, dt.date.fromisoformat(report["date"]))
+            paper_ids += [entry.paper_id for entry in edition.papers]
+        languages = subscriber_languages(session)
+    chunks = fanout.split(list(dict.fromkeys(paper_ids)), settings.llm_concurrency)
+    fan_out([summarize.s(chunk, languages, run_id) for chunk in chunks],
+            after_summaries.s(run_id))
+
+
+@step
+def summarize(self, paper_ids: list[str], languages: list[str], run_id: int | None = None
+              ) -> dict:
+    """Summarize and tag these papers, one model call at a time (the chunks are the parallelism)."""
     s = services()
-    with session_scope(s.factory) as session:
-        return dict(summarize_and_tag(session, paper_ids, s.summarizer, s.taxonomy, languages))
+    with database() as session:
+        report = summarize_and_tag(session, paper_ids, s.summarizer, s.taxonomy, languages,
+                                   daily_budget_usd=s.settings.llm_daily_budget_usd)
+        if run_id is not None:
+            runs.touch(session, run_id)
+    return report.as_dict()
 
 
-@app.task
-def deliver(date: str) -> int:
-    """Fan out one delivery task per due subscriber of the edition of `date`."""
-    with session_scope(services().factory) as session:
-        edition = build_edition(session, dt.date.fromisoformat(date))
-        due = due_subscriber_ids(session, edition)
-        edition_id = edition.id
-    for subscriber_id in due:
-        deliver_to.delay(edition_id, subscriber_id)
-    return len(due)
+@step
+def after_summaries(self, results: list[dict], run_id: int) -> None:
+    """Record the summaries; deliver (pipeline runs) or end the run (ingest runs)."""
+    totals = sum((Counter({k: v for k, v in r.items() if isinstance(v, (int, float))})
+                  for r in results), Counter())
+    with database() as session:
+        report = runs.update_report(session, run_id, summaries=dict(totals)).report
+        if report["kind"] != "pipeline":
+            runs.close(session, run_id, stage="done")
+    if report["kind"] == "pipeline":
+        deliver_run(run_id)
+    else:
+        locks.release(services().settings, _lock_of(report), report["owner"])
 
 
-@app.task
-def deliver_to(edition_id: int, subscriber_id: int) -> str:
+def deliver_run(run_id: int, plan: fanout.DeliveryPlan | None = None) -> None:
+    """Plan the run's deliveries (unless given) and send them out, one task per id range."""
+    settings = services().settings
+    with database() as session:
+        report = session.get(Run, run_id).report
+        now = _moment(report.get("now"))
+        plan = plan or fanout.plan_delivery(session, dt.date.fromisoformat(report["date"]), now,
+                                            settings.delivery_batch_size)
+        runs.update_report(session, run_id, stage="delivering", edition_ids=plan.edition_ids,
+                           planned=plan.planned, batches=len(plan.batches))
+    log.info("delivering", extra={"run_id": run_id, "edition_ids": plan.edition_ids,
+                                  "planned": plan.planned, "batches": len(plan.batches)})
+    fan_out([deliver_batch.s(edition_id, first, last, report.get("now"), run_id)
+             for edition_id, first, last in plan.batches], finish_run.s(run_id))
+
+
+@step
+def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str | None,
+                  run_id: int | None = None) -> dict:
+    """Deliver the edition to the due subscribers with ids in [first_id, last_id]; count the
+    outcomes. A redelivered task (its worker died) first releases the rows its range left
+    claimed, so those readers are not left waiting for the ledger's lease."""
     s = services()
-    with session_scope(s.factory) as session:
+    ids = {"run_id": run_id, "edition_id": edition_id, "first_id": first_id, "last_id": last_id}
+    with database() as session:
+        if self.request.delivery_info.get("redelivered"):
+            released = fanout.release_claims(session, edition_id, first_id, last_id)
+            log.warning("redelivered: released %d claimed rows", released, extra=ids)
         edition = session.get(Edition, edition_id)
-        return deliver_one(session, s.settings, s.mailer, edition, subscriber_id)
+        outcomes = deliver_edition(session, s.settings, s.mailer, edition, first_id, last_id,
+                                   now=_moment(now))
+        if run_id is not None:
+            runs.touch(session, run_id)
+    log.info("delivered %s", dict(outcomes), extra=ids)
+    return dict(outcomes)
+
+
+@step
+def finish_run(self, results: list[dict], run_id: int) -> None:
+    """Store the run's delivery outcomes, end it, and free its lock."""
+    totals = sum((Counter(result) for result in results), Counter())
+    with database() as session:
+        report = session.get(Run, run_id).report
+        ledger = runs.ledger_counts(session, report.get("edition_ids", []))
+        runs.close(session, run_id, stage="done", deliveries=dict(totals), ledger=dict(ledger))
+    locks.release(services().settings, _lock_of(report), report["owner"])
+    log.info("run finished", extra={"run_id": run_id, "deliveries": dict(totals)})
+
+
+@step
+def ingest_all(self) -> int | None:
+    """The scheduled ingest: a run of every configured source, summaries included."""
+    settings = services().settings
+    specs = [SourceSpec.parse(value) for value in settings.source_specs]
+    with database() as session:
+        run_id = runs.open_run(session, "ingest", utcnow().date(),
+                               specs=[[spec.kind, spec.url] for spec in specs]).id
+    run_pipeline.delay(run_id)
+    return run_id
+
+
+@step
+def dispatch(self) -> int | None:
+    """Every 15 minutes: resume the runs whose tasks were lost, then deliver the digests due
+    now, as a run of their own, unless another run is delivering (it holds the lock)."""
+    settings = services().settings
+    with database() as session:
+        stale = runs.claim_stale(session, dt.timedelta(seconds=settings.visibility_timeout))
+    for run_id in stale:
+        log.warning("resuming a run whose tasks were lost", extra={"run_id": run_id})
+        run_pipeline.delay(run_id)
+    now = utcnow()
+    owner = runs.new_owner()
+    if not locks.take(settings, locks.DELIVER, owner):
+        return None
+    with database() as session:
+        plan = fanout.plan_delivery(session, now.date(), now, settings.delivery_batch_size)
+        run_id = (runs.open_run(session, "dispatch", now.date(), owner=owner,
+                                now=now.isoformat()).id if plan.batches else None)
+    if run_id is None:
+        locks.release(settings, locks.DELIVER, owner)
+        return None
+    deliver_run(run_id, plan)
+    return run_id
+
+
+@step
+def send_confirmation(self, subscriber_id: int) -> str | None:
+    """The double opt-in email, for the web app to enqueue by name after a sign-up. Nothing is
+    sent when the subscriber is gone or no longer pending (a redelivered task, or confirmed)."""
+    s = services()
+    with database() as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None or subscriber.status != subscriptions.PENDING:
+            return None
+        return notices.send_confirmation(s.settings, s.mailer, subscriber)

@@ -39,6 +39,9 @@ class PersonalizedBatch:
     headers: dict[str, str] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
     custom_args: dict[str, str] = field(default_factory=dict)
+    # True when every address was validated where it came in (signup, import) and is read back
+    # from our own database: transports skip validating it again, their costliest check.
+    addresses_checked: bool = False
 
 
 @dataclass
@@ -77,6 +80,11 @@ def address_problem(email: str) -> str | None:
     return None
 
 
+def recipient_address_problem(batch: PersonalizedBatch, recipient: Recipient) -> str | None:
+    """`address_problem` of the recipient, unless the batch's addresses were checked already."""
+    return None if batch.addresses_checked else address_problem(recipient.email)
+
+
 def substitute(text: str, substitutions: dict[str, str]) -> str:
     """Replace every key in one pass, so a value that contains another key stays as it is."""
     if not substitutions:
@@ -113,7 +121,7 @@ def send_batch_by_one(mailer: Mailer, batch: PersonalizedBatch) -> BatchResult:
 
 
 def _send_one(mailer: Mailer, batch: PersonalizedBatch, recipient: Recipient) -> RecipientResult:
-    problem = address_problem(recipient.email)
+    problem = recipient_address_problem(batch, recipient)
     if problem:
         return RecipientResult(recipient.email, error=problem, permanent=True)
     try:

@@ -12,8 +12,9 @@ from newsletter.personal.view import PaperView
 
 @dataclass(frozen=True)
 class PersonalDigest:
-    """`followed`: papers matching a follow, from any topic, most trending first (the "Followed"
-    section); `ranked`: the rest within the chosen topics, personally ranked, at most `limit`."""
+    """`followed`: papers matching a follow, from any topic, most trending first, at most
+    `limit` (the "Followed" section); `ranked`: the rest within the chosen topics, personally
+    ranked, at most `limit`."""
 
     followed: list[Ranked]
     ranked: list[Ranked]
@@ -23,7 +24,8 @@ def personal_digest(candidates: Sequence[PaperView], chosen_topics: Sequence[str
                     ratings: Sequence[Rating], trending_scores: Mapping[str, float],
                     interests: Interests, limit: int) -> PersonalDigest:
     """Muted papers are dropped first (muting wins over following); followed papers go to their
-    own section whatever their topic; the others in `chosen_topics` (none chosen = all) are
+    own section whatever their topic (a broad keyword follow cannot flood the email: the
+    section is cut to `limit` too); the others in `chosen_topics` (none chosen = all) are
     re-ranked by `rerank` and cut to `limit`. Each paper appears once."""
     shown = [paper for paper in candidates if not is_muted(paper, interests)]
     followed = []
@@ -31,6 +33,7 @@ def personal_digest(candidates: Sequence[PaperView], chosen_topics: Sequence[str
         reason = followed_reason(paper, interests)
         if reason:
             followed.append(Ranked(paper, trending_scores.get(paper.id, 0.0), reason))
+    followed = followed[:limit]
     taken = {entry.paper.id for entry in followed}
     chosen = set(chosen_topics)
     in_topics = [p for p in shown

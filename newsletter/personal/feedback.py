@@ -1,63 +1,55 @@
-"""Signed "more like this" / "less like this" tokens for the links under each paper in a digest.
+"""Signed "more like this" / "less like this" links under each paper in a digest.
 
-A token carries (subscriber id, paper id, vote) signed with NEWSLETTER_SECRET_KEY under the
-purpose "feedback", so it cannot pass for a confirm, preferences or unsubscribe token nor be
-edited into another subscriber, paper or vote. Opening the link records nothing: link scanners
-open every link in an email, so the page the GET shows carries a button that POSTs the token.
-Tokens do not expire: rating a paper from an old digest is harmless and welcome.
+A link is {base}/feedback/<reader token>/<paper id>/more|less. The reader token signs only the
+subscriber id, under the purpose "feedback", so one token serves every paper of a digest: a
+digest is rendered once for many readers and each reader's token is filled in by substitution,
+like the preferences link. The token cannot pass for a confirm, preferences or unsubscribe
+token. The paper id and the vote travel in the clear: a reader may rate any paper, which is
+harmless, and nobody can rate for another reader without their token. Opening the link records
+nothing: link scanners open every link in an email, so the page the GET shows carries a button
+that POSTs to the same URL. Tokens do not expire: rating a paper from an old digest is welcome.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from urllib.parse import quote
 
-from itsdangerous import BadSignature, URLSafeSerializer
-
-from newsletter.tokens import InvalidToken
+from newsletter import tokens
 
 FEEDBACK = "feedback"
 MORE, LESS = 1, -1  # "more like this", "less like this"
-VOTES = (MORE, LESS)
+VOTES = {"more": MORE, "less": LESS}  # as the vote is spelled in the link
 
 
-@dataclass(frozen=True)
-class Vote:
-    subscriber_id: int
-    paper_id: str
-    vote: int
+def make_feedback_token(secret_key: str, subscriber_id: int) -> str:
+    """The signed token of one reader's feedback links."""
+    return tokens.make_token(secret_key, FEEDBACK, subscriber_id)
 
 
-def _serializer(secret_key: str) -> URLSafeSerializer:
-    # the same salt scheme as newsletter.tokens, so purposes never overlap
-    return URLSafeSerializer(secret_key, salt=f"newsletter.{FEEDBACK}")
+def read_feedback_token(secret_key: str, token: str) -> int:
+    """The subscriber id a feedback token carries; raises tokens.InvalidToken when it was
+    tampered with or signed for another purpose or with another key."""
+    return tokens.read_token(secret_key, FEEDBACK, token)
 
 
-def make_feedback_token(secret_key: str, subscriber_id: int, paper_id: str, vote: int) -> str:
-    """A signed token for one subscriber's vote (MORE or LESS) on one paper."""
-    if vote not in VOTES:
-        raise ValueError(f"a vote is {MORE} or {LESS}, not {vote!r}")
-    return _serializer(secret_key).dumps([subscriber_id, paper_id, vote])
+def read_vote(word: str) -> int:
+    """MORE for "more", LESS for "less"; raises tokens.InvalidToken for anything else."""
+    if word not in VOTES:
+        raise tokens.InvalidToken("this link is not valid")
+    return VOTES[word]
 
 
-def read_feedback_token(secret_key: str, token: str) -> Vote:
-    """The vote a token carries; raises InvalidToken when it was tampered with, signed for
-    another purpose or with another key, or does not hold a well-formed vote."""
-    try:
-        payload = _serializer(secret_key).loads(token)
-    except BadSignature:
-        raise InvalidToken("this link is not valid") from None
-    if not _well_formed(payload):
-        raise InvalidToken("this link is not valid")
-    subscriber_id, paper_id, vote = payload
-    return Vote(subscriber_id, paper_id, vote)
+def vote_word(vote: int) -> str:
+    """The inverse of read_vote."""
+    return next(word for word, value in VOTES.items() if value == vote)
 
 
-def _well_formed(payload) -> bool:
-    if not isinstance(payload, list) or len(payload) != 3:
-        return False
-    subscriber_id, paper_id, vote = payload
-    return (
-        isinstance(subscriber_id, int) and not isinstance(subscriber_id, bool)
-        and isinstance(paper_id, str) and 0 < len(paper_id) <= 64
-        and vote in VOTES and not isinstance(vote, bool)
-    )
+def reader_feedback_url(base_url: str, token: str) -> str:
+    """Where a reader's feedback links start; a paper's link appends its id and the vote."""
+    return f"{base_url}/feedback/{token}"
+
+
+def paper_feedback_url(reader_url: str, paper_id: str, vote: int) -> str:
+    """A paper's link under `reader_url` (a reader's, or the placeholder standing for it)."""
+    # old-style arXiv ids hold a slash ("hep-th/9901001"): kept, the route reads a path
+    return f"{reader_url}/{quote(paper_id, safe='/:')}/{vote_word(vote)}"

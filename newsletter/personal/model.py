@@ -83,16 +83,18 @@ def rerank(candidates: Sequence[PaperView], ratings: Sequence[Rating],
     """Today's candidates best first for this subscriber, each with its score and reason line.
     Cold start: trending order (ties by id), score = trending score. `topic_of` optionally names
     the topic a paper is listed under, for its reason line."""
-    profile = learn_taste(ratings, candidates)
-    vectors = {paper.id: profile.vector(paper) for paper in candidates}
-    scores = dict(trending_scores)
-    if profile.model is not None:
-        liking = {pid: profile.model.probability(x) for pid, x in vectors.items()}
-        scores = blend(percentiles(candidates, liking), percentiles(candidates, trending_scores))
+    scores, nearest = dict(trending_scores), {}
+    if ratings:  # without votes there is no taste to learn: skip the vectors (most readers)
+        profile = learn_taste(ratings, candidates)
+        vectors = {paper.id: profile.vector(paper) for paper in candidates}
+        nearest = {pid: profile.nearest_liked(x) for pid, x in vectors.items()}
+        if profile.model is not None:
+            liking = {pid: profile.model.probability(x) for pid, x in vectors.items()}
+            scores = blend(percentiles(candidates, liking),
+                           percentiles(candidates, trending_scores))
     ranked = [
         Ranked(paper, scores.get(paper.id, 0.0), reason_for(
-            paper, interests, profile.nearest_liked(vectors[paper.id]),
-            (topic_of or {}).get(paper.id)))
+            paper, interests, nearest.get(paper.id), (topic_of or {}).get(paper.id)))
         for paper in candidates
     ]
     return sorted(ranked, key=lambda r: (-r.score, r.paper.id))

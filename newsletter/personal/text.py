@@ -6,6 +6,7 @@ or capitals still matches what a feed printed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ STOPWORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a day's texts are matched against every reader's follows
 def fold(text: str) -> str:
     """Lower case, accents removed ("Hervé Jégou" -> "herve jegou"), spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -22,7 +22,7 @@ WEBHOOK_MAX_BYTES = 4 * 1024 * 1024  # providers post events in batches
 
 def create_app(services: Services | None = None) -> FastAPI:
     """The app, wired to `services` (default: from the environment's settings)."""
-    from newsletter.web import errors, routes, webhooks
+    from newsletter.web import errors, feedback, routes, webhooks
 
     app = FastAPI(title="Paper Digest", docs_url=None, redoc_url=None)
     app.state.services = services = services or Services(get_settings())
@@ -36,6 +36,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes.router)
     app.include_router(webhooks.router)
+    app.include_router(feedback.router)
     return app
 
 

@@ -1,5 +1,6 @@
 """Preferences through the signed link in every email (no passwords): topics, frequency,
-delivery hour and time zone, papers per digest, language; "export my data"; "delete me"."""
+delivery hour and time zone, papers per digest, language, follows and mutes; "export my data";
+"delete me"."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from newsletter import notices, preferences, privacy, tokens
 from newsletter.links import unsubscribe_url
 from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.models import Subscriber
+from newsletter.personal import Interests
 from newsletter.subscriptions import SubscriptionError
 from newsletter.web import deps
 from newsletter.web.app import page
@@ -30,6 +32,8 @@ def preferences_page(request: Request, subscriber: Subscriber, token: str, statu
                 languages=LANGUAGE_NAMES, frequencies=preferences.FREQUENCIES,
                 timezones=preferences.timezones(), max_papers_limit=preferences.MAX_PAPERS_LIMIT,
                 default_max_papers=services.settings.max_papers_per_digest,
+                interests=Interests.from_dict(subscriber.interests),
+                interest_labels=preferences.INTEREST_LABELS,
                 unsubscribe_url=unsubscribe_url(services.settings, subscriber.id), **context)
 
 
@@ -48,21 +52,37 @@ def save(token: str, request: Request,
          delivery_hour: Annotated[str, Form()] = "7",
          timezone: Annotated[str, Form()] = "UTC",
          max_papers: Annotated[str, Form()] = "",
-         language: Annotated[str, Form()] = "en"):
-    """Save; the page lists what changed, and an email tells the subscriber."""
+         language: Annotated[str, Form()] = "en",
+         authors: Annotated[str | None, Form()] = None,
+         organizations: Annotated[str | None, Form()] = None,
+         keywords: Annotated[str | None, Form()] = None,
+         muted_keywords: Annotated[str | None, Form()] = None):
+    """Save; the page lists what changed, and an email tells the subscriber. Follows and mutes
+    left out of the form (a client that predates them) stay as they were."""
     services = deps.services(request)
     with deps.transaction(request) as session:
         subscriber = deps.subscriber_from(request, session, tokens.PREFERENCES, token)
         try:
             chosen = preferences.parse_preferences(topics, frequency, delivery_hour, timezone,
                                                    max_papers, language, services.taxonomy)
+            interests = _interests_from(subscriber, authors=authors, keywords=keywords,
+                                        organizations=organizations,
+                                        muted_keywords=muted_keywords)
         except SubscriptionError as error:
             return preferences_page(request, subscriber, token, 400, error=str(error))
-        changes = preferences.apply_preferences(subscriber, chosen)
+        changes = (preferences.apply_preferences(subscriber, chosen)
+                   + preferences.apply_interests(subscriber, interests))
     if changes:
         deps.send_quietly(notices.send_preferences_updated, services.settings, services.mailer,
                           subscriber, changes)
     return preferences_page(request, subscriber, token, saved=True, changes=changes)
+
+
+def _interests_from(subscriber: Subscriber, **lists: str | None) -> Interests:
+    """The interests the form sent; a list it left out keeps its stored lines."""
+    stored = Interests.from_dict(subscriber.interests).to_dict()
+    return preferences.parse_interests({name: "\n".join(stored[name]) if text is None else text
+                                        for name, text in lists.items()})
 
 
 @router.get("/preferences/{token}/export")

@@ -6,12 +6,13 @@ unsubscribed, suppressed, rate limited): only the email that follows differs.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
-from newsletter import archive, notices, signup, tokens
+from newsletter import archive, notices, queue, signup, tokens
 from newsletter.links import preferences_url
 from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.preferences import FREQUENCIES
@@ -22,6 +23,7 @@ from newsletter.web.archive import paper_cards
 from newsletter.web.csrf import require_csrf
 from newsletter.web.errors import error_page
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 SAMPLE_SIZE = 3
 
@@ -65,11 +67,22 @@ def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = ""
     except SubscriptionError as error:
         return landing_page(request, status_code=400, error=str(error), form=form)
     if notice is not None:
-        send = notices.send_confirmation if notice.kind == signup.CONFIRMATION \
-            else notices.send_reminder
-        services = deps.services(request)
-        deps.send_quietly(send, services.settings, services.mailer, notice.subscriber)
+        _send_notice(deps.services(request), notice)
     return page(request, "check_inbox.html", email=address)
+
+
+def _send_notice(services, notice: signup.Notice) -> None:
+    """The confirmation goes through the workers when there are some (the request does not wait
+    on the mail server), in-process otherwise or when the queue cannot be reached."""
+    if notice.kind == signup.CONFIRMATION and services.settings.redis_url:
+        try:
+            queue.send_task(services.settings, queue.CONFIRMATION_TASK, notice.subscriber.id)
+            return
+        except Exception:  # Redis down: sending now beats losing the sign-up's email
+            log.exception("could not enqueue the confirmation; sending it in-process")
+    send = notices.send_confirmation if notice.kind == signup.CONFIRMATION \
+        else notices.send_reminder
+    deps.send_quietly(send, services.settings, services.mailer, notice.subscriber)
 
 
 def _request(request: Request, wanted: signup.SignupRequest) -> signup.Notice | None:

@@ -6,10 +6,12 @@ import email
 import email.policy
 import json
 
+import pytest
+
 from newsletter.mail.batch import PersonalizedBatch, Recipient, send_batch_by_one, substitute
 from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
-from newsletter.mail.sendgrid_payload import batch_requests
+from newsletter.mail.sendgrid_payload import address, batch_requests
 
 
 def reader(number: int, email_address: str | None = None) -> Recipient:
@@ -133,3 +135,33 @@ def test_other_mailers_send_one_expanded_message_per_reader(tmp_path):
 def test_substitution_is_one_pass_so_values_are_never_substituted_again():
     text = substitute("-a- and -b-", {"-a-": "-b-", "-b-": "B"})
     assert text == "-b- and B"
+
+
+def test_addresses_checked_where_they_came_in_are_not_validated_again(sendgrid_stub, monkeypatch):
+    def no_second_validation(email_address):
+        raise AssertionError(f"{email_address} validated again")
+
+    monkeypatch.setattr("newsletter.mail.batch.address_problem", no_second_validation)
+    batch = digest([reader(1), reader(2)])
+    batch.addresses_checked = True
+    assert len(sendgrid(sendgrid_stub).send_batch(batch).sent) == 2
+
+
+def test_substitution_limits_count_json_bytes_not_characters(sendgrid_stub):
+    fits, too_big = reader(1), reader(2)
+    fits.substitutions["-note-"] = "é" * 1_500  # 9,000 bytes as JSON escapes
+    too_big.substitutions["-note-"] = "😀" * 1_000  # 12,000 bytes: an escaped surrogate pair each
+    result = sendgrid(sendgrid_stub).send_batch(digest([fits, too_big]))
+    assert [r.email for r in result.sent] == ["reader1@example.com"]
+    assert [r.email for r in result.failed] == ["reader2@example.com"]
+    assert "substitutions" in result.failed[0].error
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("reader1@example.com", {"email": "reader1@example.com"}),
+    ("a.b+c@d-e.example", {"email": "a.b+c@d-e.example"}),
+    ("Paper Digest <digest@example.org>", {"email": "digest@example.org", "name": "Paper Digest"}),
+    (" padded@example.org", {"email": "padded@example.org"}),
+])
+def test_addresses_become_sendgrid_email_objects(value, expected):
+    assert address(value) == expected

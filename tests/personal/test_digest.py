@@ -31,3 +31,10 @@ def test_the_ranked_section_is_cut_to_the_limit_and_names_the_chosen_topic():
 def test_no_chosen_topics_means_all_topics():
     digest = personal_digest(CANDIDATES, [], [], TRENDING, INTERESTS, limit=10)
     assert [r.paper.id for r in digest.ranked] == ["theory", "nlp", "cv"]
+
+
+def test_a_broad_follow_cannot_flood_the_followed_section():
+    everything = Interests(keywords=("paper",))
+    digest = personal_digest(CANDIDATES, [], [], TRENDING, everything, limit=2)
+    assert [r.paper.id for r in digest.followed] == ["theory", "rl"]
+    assert [r.paper.id for r in digest.ranked] == ["rl-muted", "nlp"]

@@ -1,15 +1,15 @@
 """runs: state and heartbeat, for runs done by Celery workers
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 
 from alembic import op
 
-revision = '0007'
-down_revision = '0002'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """delivery: the "sending" lease of ledger rows, soft-bounce counts, applied provider events
 
-Revision ID: 0006
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,168 @@
+"""Delivery through Celery workers: N subscribers, all due, delivered to the SendGrid stand-in
+(tests/stubs/sendgrid_api.py, its own process, on loopback) in-process (`deliver_edition` in one
+process, what `newsletter run` does) and then by 1 and by 2 worker processes, on the local
+PostgreSQL and Redis. Prints emails/s and the workers' overhead against the in-process path.
+
+Run: PYTHONPATH=. python bench/bench_workers.py [--subscribers 100000]
+
+The database is seeded once (the workload of bench_delivery.py); the ledger is emptied between
+the paths. A worker path is timed from the enqueue of a delivery run to the end of its last task
+(planning, fan-out in ranges of NEWSLETTER_DELIVERY_BATCH_SIZE ids, the chord's callback), with
+the workers already started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import redis
+from celery import Celery
+from sqlalchemy import create_engine, insert, select, text
+
+from bench.bench_delivery import _subscriber, mailer, serve_stub
+from newsletter import runs
+from newsletter.config import load_settings
+from newsletter.db import session_scope, upgrade
+from newsletter.delivery import deliver_edition
+from newsletter.digests import build_edition
+from newsletter.models import Edition, Paper, PaperTopic, Subscriber
+from newsletter.queue import PIPELINE_TASK, celery_config, send_task
+from newsletter.topics import load_taxonomy
+from newsletter.wiring import Services
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/6"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_database() -> str:
+    name = f"bench_workers_{uuid.uuid4().hex[:8]}"
+    with create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    return url
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+def seed(services: Services, subscribers: int) -> None:
+    """120 papers over the taxonomy, today's edition, and `subscribers` readers."""
+    import random
+
+    rng, topics = random.Random(7), load_taxonomy(None).names()
+    weights = [1 / (rank + 1) for rank in range(len(topics))]
+    with session_scope(services.factory) as session:
+        for number in range(120):
+            paper = Paper(id=f"2611.{number:05d}", title=f"Paper {number}",
+                          title_key=f"paper {number}", abstract="Results. " * 40,
+                          links={"abstract": f"https://arxiv.org/abs/2611.{number:05d}"})
+            paper.topics = [PaperTopic(topic=topic, rank=rank) for rank, topic in
+                            enumerate(rng.sample(topics, rng.choice([1, 1, 2])))]
+            session.add(paper)
+        session.flush()
+        build_edition(session, dt.date.today())
+        for start in range(0, subscribers, 20_000):
+            session.execute(insert(Subscriber), [
+                {**_subscriber(n, topics, weights, rng), "delivery_hour": 0}
+                for n in range(start, min(start + 20_000, subscribers))])
+
+
+def empty_ledger(services: Services) -> None:
+    # TRUNCATE: a DELETE cascades from each delivery to sent_papers, which has no index on
+    # delivery_id, so it takes minutes at 100,000 rows
+    with session_scope(services.factory) as session:
+        session.execute(text("TRUNCATE sent_papers, deliveries"))
+
+
+def in_process(services: Services, api_url: str) -> tuple[int, float]:
+    with session_scope(services.factory) as session:
+        edition = session.scalar(select(Edition))
+        started = time.perf_counter()
+        sent = deliver_edition(session, services.settings, mailer(api_url), edition)["sent"]
+    return sent, time.perf_counter() - started
+
+
+def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
+    command = [str(Path(sys.executable).with_name("celery")), "-A", "workers.celery_app",
+               "worker", "--pool=prefork", "-c", "1", "--loglevel=WARNING", "--without-gossip",
+               "--without-mingle"]
+    workers = [subprocess.Popen([*command, "-n", f"bench{n}@%h"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for n in range(count)]
+    client = Celery("bench")
+    client.conf.update(celery_config(load_settings(redis_url=REDIS_URL)))
+    while len(client.control.ping(timeout=1.0)) < count:  # all up before the clock starts
+        pass
+    return workers
+
+
+def through_workers(services: Services, count: int, env: dict) -> tuple[int, float]:
+    workers = start_workers(count, env)
+    try:
+        with session_scope(services.factory) as session:
+            run_id = runs.open_run(session, "dispatch", dt.date.today(), now=None).id
+        started = time.perf_counter()
+        send_task(services.settings, PIPELINE_TASK, run_id)
+        run = runs.follow(services.factory, run_id, lambda line: None, poll=0.2)
+        return run.report["deliveries"].get("sent", 0), time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    args = parser.parse_args()
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    url = create_database()
+    urls = multiprocessing.Queue()
+    stub = multiprocessing.Process(target=serve_stub, args=(urls,), daemon=True)
+    stub.start()
+    api_url = urls.get(timeout=30)
+    options = {"database_url": url, "redis_url": REDIS_URL, "mail_backend": "sendgrid",
+               "sendgrid_api_key": "SG.bench", "sendgrid_api_url": api_url,
+               "base_url": "https://digest.example.org", "secret_key": "bench-secret",
+               "from_email": "Paper Digest <digest@example.org>"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+           **{f"NEWSLETTER_{key.upper()}": value for key, value in options.items()}}
+    services = Services(load_settings(**options))
+    try:
+        seed(services, args.subscribers)
+        report(args.subscribers, services, api_url, env)
+    finally:
+        services.factory.kw["bind"].dispose()
+        drop_database(url)
+        stub.terminate()
+
+
+def report(subscribers: int, services: Services, api_url: str, env: dict) -> None:
+    print(f"subscribers {subscribers:,}; PostgreSQL + Redis; SendGrid stand-in; "
+          f"{services.settings.delivery_batch_size} ids per delivery task")
+    sent, base = in_process(services, api_url)
+    print(f"in-process (deliver_edition): {sent:,} emails in {base:.1f}s = "
+          f"{sent / base:,.0f} emails/s")
+    for count in (1, 2):
+        empty_ledger(services)
+        sent, seconds = through_workers(services, count, env)
+        print(f"{count} worker process{'es' if count > 1 else ''}: {sent:,} emails in "
+              f"{seconds:.1f}s = {sent / seconds:,.0f} emails/s; "
+              f"time against in-process {seconds / base:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The sections of a personal digest as compose builds them from a reader's picks."""
+
+from newsletter import compose
+from newsletter.shelf import Candidate
+
+CONTEXTS = {pid: {"title": pid, "reason": None} for pid in ("a", "b", "c")}
+
+
+def test_followed_picks_come_first_in_their_own_section_with_their_reasons():
+    picks = [Candidate("b", ("Theory",), "You follow Ada", followed=True),
+             Candidate("a", ("NLP", "Robotics"), "Topic: Robotics"),
+             Candidate("c", ("Robotics",), "Similar to 'A'")]
+    sections = compose.digest_sections(picks, CONTEXTS, ["Robotics"])
+    assert [(s["topic"], [(p["title"], p["reason"]) for p in s["papers"]]) for s in sections] == [
+        ("Followed", [("b", "You follow Ada")]),
+        ("Robotics", [("a", "Topic: Robotics"), ("c", "Similar to 'A'")])]
+
+
+def test_a_digest_with_nothing_followed_has_no_followed_section():
+    sections = compose.digest_sections([Candidate("a", ("NLP",), "Topic: NLP")], CONTEXTS, [])
+    assert [s["topic"] for s in sections] == ["NLP"]
+
+
+def test_the_shared_contexts_are_not_changed_by_one_readers_reasons():
+    compose.digest_sections([Candidate("a", ("NLP",), "You follow Ada", True)], CONTEXTS, [])
+    assert CONTEXTS["a"]["reason"] is None
+
+
+def test_the_fit_limit_leaves_room_for_every_readers_feedback_links(settings):
+    growth = (len(compose.feedback_url(settings, 2**31 - 1))
+              - len(compose.placeholder(settings, "feedback_url")))
+    assert growth > 0
+    assert compose._fit_limit(settings, 10) <= compose.emails.GMAIL_SAFE_BYTES - 20 * growth

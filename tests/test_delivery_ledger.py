@@ -1,0 +1,77 @@
+"""The delivery ledger's bulk statements, on SQLite and on PostgreSQL: claims of readers with and
+without papers in one insert, "sending" with the papers of each batch, and outcomes recorded a
+request at a time, the sent papers computed by the database from the rows' paper ids."""
+
+import pytest
+from sqlalchemy import select
+
+from newsletter import ledger
+from newsletter.db import session_scope
+from newsletter.digests import build_edition
+from newsletter.models import Delivery, SentPaper
+from newsletter.wiring import Services
+from tests.test_digests import TODAY, add_paper, add_subscriber
+
+NLP_PAPERS = ["2611.00001", "2611.00002"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_session(request, settings):
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    services = Services(settings.model_copy(update={"database_url": url}) if url else settings)
+    with session_scope(services.factory) as session:
+        yield session, services
+
+
+@pytest.fixture
+def cast(db_session):
+    """An edition of two papers and three readers."""
+    session, services = db_session
+    for number in (1, 2):
+        add_paper(session, number, ["NLP"])
+    edition = build_edition(session, TODAY)
+    readers = [add_subscriber(session, services, f"r{n}@example.org", ["NLP"]) for n in range(3)]
+    session.commit()
+    return session, edition.id, [reader.id for reader in readers]
+
+
+def rows(session) -> dict[int, Delivery]:
+    session.expire_all()
+    return {row.subscriber_id: row for row in session.scalars(select(Delivery))}
+
+
+def test_readers_with_and_without_papers_are_claimed_in_one_call_and_only_once(cast):
+    session, edition_id, (first, second, third) = cast
+    picks = {first: NLP_PAPERS, second: [], third: NLP_PAPERS}
+    claimed = ledger.claim_digests(session, edition_id, picks)
+    assert set(claimed) == {first, second, third}
+    assert {s: row.status for s, row in rows(session).items()} == {
+        first: ledger.CLAIMED, second: ledger.EMPTY, third: ledger.CLAIMED}
+    assert ledger.claim_digests(session, edition_id, picks) == {}
+
+
+def test_sent_rows_keep_the_message_id_and_their_papers_are_marked_sent(cast):
+    session, edition_id, (first, second, third) = cast
+    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(cast[2], NLP_PAPERS))
+    ids = [claimed[first], claimed[second], claimed[third]]
+    assert ledger.start_sending(session, [(ids, NLP_PAPERS)]) == set(ids)
+    assert ledger.start_sending(session, [(ids, NLP_PAPERS)]) == set()  # never sent twice
+    ledger.record(session, [ledger.Outcome(ids[0], "msg-1"), ledger.Outcome(ids[1], "msg-1"),
+                            ledger.Outcome(ids[2], error="refused")])
+    after = rows(session)
+    assert [(after[s].status, after[s].provider_message_id) for s in (first, second)] == [
+        (ledger.SENT, "msg-1"), (ledger.SENT, "msg-1")]
+    assert (after[third].status, after[third].error, after[third].paper_ids) == (
+        ledger.FAILED, "refused", [])
+    sent = session.execute(select(SentPaper.subscriber_id, SentPaper.paper_id,
+                                  SentPaper.delivery_id)).all()
+    assert sorted(sent) == sorted((s, paper, claimed[s]) for s in (first, second)
+                                  for paper in NLP_PAPERS)
+
+
+def test_rows_released_before_sending_are_not_moved_or_sent(cast):
+    session, edition_id, (first, *_) = cast
+    claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS})
+    session.execute(Delivery.__table__.delete())
+    session.commit()
+    assert ledger.start_sending(session, [([claimed[first]], NLP_PAPERS)]) == set()

@@ -1,0 +1,84 @@
+"""Feedback links under each paper: a GET shows a button and records nothing; the POST records
+the vote, the latest winning, and offers the opposite as undo; a tampered link records nothing."""
+
+import pytest
+
+from newsletter import compose
+from newsletter.models import Paper, PaperRating
+from newsletter.personal import LESS, MORE, paper_feedback_url
+from tests.web.pages import path_of
+
+OLD_STYLE = "hep-th/9901001"
+
+
+@pytest.fixture
+def papers(session):
+    session.add_all([Paper(id="2611.00001", title="Sparse attention, again", title_key="sparse"),
+                     Paper(id=OLD_STYLE, title="Strings from 1999", title_key="strings")])
+    session.commit()
+
+
+def feedback_path(services, reader, paper_id, vote) -> str:
+    return path_of(paper_feedback_url(compose.feedback_url(services.settings, reader.id),
+                                      paper_id, vote))
+
+
+def votes(services) -> list[tuple]:
+    with services.factory() as session:
+        return [(r.subscriber_id, r.paper_id, r.vote) for r in session.query(PaperRating)]
+
+
+def test_a_get_shows_the_paper_and_a_button_and_records_nothing(site, services, reader, papers):
+    response = site.get(feedback_path(services, reader, "2611.00001", MORE))
+    assert response.status_code == 200
+    assert "Sparse attention, again" in response.text and "More like this</button>" in response.text
+    assert votes(services) == []
+
+
+def test_the_post_records_the_vote_and_offers_the_opposite(site, services, reader, papers):
+    path = feedback_path(services, reader, "2611.00001", LESS)
+    response = site.submit(path, form_page=path)
+    assert response.status_code == 200 and "fewer papers like" in response.text
+    assert f'action="{feedback_path(services, reader, "2611.00001", MORE)}"' in response.text
+    assert votes(services) == [(reader.id, "2611.00001", LESS)]
+
+
+def test_the_latest_vote_wins(site, services, reader, papers):
+    for vote in (MORE, LESS, MORE):
+        path = feedback_path(services, reader, "2611.00001", vote)
+        assert site.submit(path, form_page=path).status_code == 200
+    assert votes(services) == [(reader.id, "2611.00001", MORE)]
+
+
+def test_an_old_style_arxiv_id_with_a_slash_can_be_rated(site, services, reader, papers):
+    path = feedback_path(services, reader, OLD_STYLE, MORE)
+    assert site.submit(path, form_page=path).status_code == 200
+    assert votes(services) == [(reader.id, OLD_STYLE, MORE)]
+
+
+def test_a_tampered_token_is_refused_and_nothing_is_recorded(site, services, reader, papers):
+    path = feedback_path(services, reader, "2611.00001", MORE)
+    token = path.split("/")[2]
+    tampered = path.replace(token, token[:-2] + ("aa" if not token.endswith("aa") else "bb"))
+    assert site.get(tampered).status_code == 400
+    assert site.submit(tampered, form_page=path).status_code == 400
+    assert votes(services) == []
+
+
+def test_a_preferences_token_is_not_a_feedback_token(site, services, reader, papers):
+    preferences_token = path_of(compose.links.preferences_url(services.settings, reader.id))
+    path = f"/feedback/{preferences_token.rsplit('/', 1)[1]}/2611.00001/more"
+    assert site.submit(path, form_page="/").status_code == 400
+    assert votes(services) == []
+
+
+def test_an_unknown_vote_or_paper_is_refused(site, services, reader, papers):
+    path = feedback_path(services, reader, "2611.00001", MORE)
+    assert site.get(path.removesuffix("more") + "much-more").status_code == 400
+    assert site.get(feedback_path(services, reader, "2611.99999", MORE)).status_code == 400
+
+
+def test_a_post_without_the_pages_csrf_token_records_nothing(site, services, reader, papers):
+    response = site.client.post(feedback_path(services, reader, "2611.00001", MORE))
+    assert response.status_code == 403
+    assert votes(services) == []

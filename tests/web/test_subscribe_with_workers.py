@@ -1,0 +1,42 @@
+"""With workers configured, the confirmation email is a task on the queue, not sent in the request."""
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsletter import queue
+from newsletter.web import create_app
+from newsletter.wiring import Services
+from tests.conftest import empty_redis
+from tests.web.pages import Site
+
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+@pytest.fixture
+def broker():
+    with empty_redis(REDIS_URL) as client:
+        yield client
+
+
+def site_with_workers(settings, redis_url) -> Site:
+    services = Services(settings.model_copy(update={"redis_url": redis_url}))
+    client = TestClient(create_app(services), base_url="https://testserver")
+    return Site(client, Path(settings.outbox_dir))
+
+
+@pytest.mark.redis
+def test_the_confirmation_is_enqueued_for_the_workers(settings, broker):
+    site = site_with_workers(settings, REDIS_URL)
+    assert site.subscribe("ada@example.org").status_code == 200
+    [message] = [json.loads(raw) for raw in broker.lrange("celery", 0, -1)]
+    assert message["headers"]["task"] == queue.CONFIRMATION_TASK
+    assert site.emails() == []
+
+
+def test_an_unreachable_queue_still_sends_the_confirmation(settings):
+    site = site_with_workers(settings, "redis://127.0.0.1:1/0")
+    assert site.subscribe("ada@example.org").status_code == 200
+    assert len(site.emails("ada@example.org")) == 1

@@ -1,0 +1,101 @@
+"""Real Celery worker and beat processes for the tests, the local Redis, and polling helpers."""
+
+from __future__ import annotations
+
+import email
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+REDIS_SERVER = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port",
+                "6379", "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+                "--logfile", "/var/log/redis/ci.log"]
+
+
+def until(condition, timeout: float, what: str, interval: float = 0.1):
+    """Poll `condition` until it returns something true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+class Cluster:
+    """Starts worker and beat processes with `env`; stops every one of them at the end."""
+
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env, self.logs = env, logs
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, role: str = "worker", app: str = "workers.celery_app", name: str = "w1",
+              **extra_env: str) -> subprocess.Popen:
+        """Start `celery -A app role` (a worker: one prefork process) with `extra_env` added."""
+        args = [CELERY, "-A", app, role, "--loglevel=INFO"]
+        if role == "worker":
+            args += ["--pool=prefork", "-c", "1", "-n", f"{name}@%h", "--without-gossip",
+                     "--without-mingle", "--without-heartbeat"]
+        else:
+            args += [f"--schedule={self.logs / 'beat-schedule'}"]
+        with open(self.logs / f"{role}-{name}.log", "ab") as log:  # the child keeps its copy
+            process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **extra_env}, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and its pool processes at once: a machine lost, not a shutdown."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def digests_by_recipient(outbox: Path) -> Counter:
+    """How many emails each address has in the outbox."""
+    return Counter(email.message_from_bytes(path.read_bytes())["To"]
+                   for path in outbox.glob("*.eml"))
+
+
+def redis_is_up() -> bool:
+    try:
+        return redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+def restart_redis() -> None:
+    """Stop the local Redis without saving (every key is lost, as the CI server keeps none) and
+    start it again the way it was started."""
+    try:
+        subprocess.run(["redis-cli", "shutdown", "nosave"], check=False, timeout=10,
+                       capture_output=True)
+        until(lambda: not redis_is_up(), 10, "Redis to stop")
+    finally:
+        ensure_redis()
+
+
+def ensure_redis() -> None:
+    if not redis_is_up():
+        subprocess.run(REDIS_SERVER, check=True, timeout=10)
+        until(redis_is_up, 10, "Redis to start")

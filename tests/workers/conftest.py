@@ -1,0 +1,66 @@
+"""Fixtures for the worker tests: the local Redis (database 5, flushed), the local PostgreSQL, a
+temporary outbox, and real worker processes pointed at all three."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from newsletter.config import load_settings
+from newsletter.db import session_scope
+from newsletter.models import Subscriber
+from newsletter.wiring import Services
+from tests.conftest import empty_redis
+from tests.workers.cluster import ROOT, Cluster
+
+REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+@pytest.fixture
+def redis_url():
+    with empty_redis(REDIS_URL):
+        yield REDIS_URL
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def worker_settings(postgres_url, redis_url, outbox):
+    """What the workers and the test both read: short timeouts, so a lost task is handed over
+    within seconds, and one subscriber per delivery task unless a test says otherwise."""
+    return {
+        "database_url": postgres_url, "redis_url": redis_url, "outbox_dir": str(outbox),
+        "base_url": "https://digest.example.org", "secret_key": "test-secret",
+        "visibility_timeout": "6", "delivery_batch_size": "1", "dispatch_interval": "2",
+    }
+
+
+@pytest.fixture
+def cluster_services(worker_settings) -> Services:
+    return Services(load_settings(**worker_settings))
+
+
+@pytest.fixture
+def cluster(worker_settings, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+           **{f"NEWSLETTER_{key.upper()}": value for key, value in worker_settings.items()}}
+    env.pop("NEWSLETTER_SOURCES", None)
+    cluster = Cluster(env, tmp_path)
+    yield cluster
+    cluster.stop_all()
+
+
+def add_readers(services: Services, count: int) -> list[str]:
+    """`count` confirmed subscribers (all topics) whose digest is due from midnight UTC."""
+    yesterday = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
+    addresses = [f"reader{number:03}@example.org" for number in range(count)]
+    with session_scope(services.factory) as session:
+        session.add_all(Subscriber(email=address, status="confirmed", topics=[], delivery_hour=0,
+                                   timezone="UTC", confirmed_at=yesterday)
+                        for address in addresses)
+    return addresses
