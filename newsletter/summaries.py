@@ -62,9 +62,9 @@ class SummaryReport(Counter):
 
     def describe(self) -> str:
         """One line for the run's report."""
+        tokens = self.prompt_tokens + self.completion_tokens
         line = (f"{self['made']} made, {self['cached']} cached, {self['degraded']} degraded; "
-                f"{self.calls} calls, {self.prompt_tokens + self.completion_tokens} tokens, "
-                f"${self.cost_usd:.4f}")
+                f"{self.calls} language-model calls, {tokens} tokens, ${self.cost_usd:.4f}")
         return line + ("; budget reached: the rest used the offline summarizer"
                        if self.budget_reached else "")
 
