@@ -21,7 +21,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.stubs.loopback import LoopbackServer
 
 PATH = "/v1/chat/completions"
 
@@ -84,7 +86,7 @@ class Hang:
         return 503, {}, {"error": {"message": "stub stopped"}}
 
 
-class OpenAIStub:
+class OpenAIStub(LoopbackServer):
     def __init__(self, default=Answer()):
         self.default = default
         self.calls: list[RecordedCall] = []
@@ -93,32 +95,17 @@ class OpenAIStub:
         self._script: list = []
         self._lock = threading.Lock()
         self.in_flight_changed = threading.Condition(self._lock)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(_handler_for(self))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def start(self) -> OpenAIStub:
-        self._thread.start()
-        return self
+        return f"{self.origin}/v1"
 
     def stop(self) -> None:
         self.stopping.set()  # releases hanging, gated and slow answers first
         with self.in_flight_changed:
             self.in_flight_changed.notify_all()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> OpenAIStub:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
+        super().stop()
 
     def script(self, *behaviours) -> None:
         """Behave so for the next calls, in order; then as `default`."""

@@ -17,8 +17,9 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from tests.stubs.loopback import LoopbackServer
 from tests.stubs.sendgrid_rules import mail_send_errors
 
 MAX_BODY_BYTES = 30 * 1024 * 1024
@@ -39,35 +40,17 @@ class _Failure:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class SendGridStub:
+class SendGridStub(LoopbackServer):
     def __init__(self):
         self.requests: list[RecordedRequest] = []
         self.refused_addresses: set[str] = set()  # answered as SendGrid's "not a valid address"
         self._failures: list[_Failure] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(_handler_for(self))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> SendGridStub:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> SendGridStub:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
+        return self.origin
 
     def fail_next(self, count: int, status: int = 429, headers: dict[str, str] | None = None):
         """Answer the next `count` mail sends with `status` and these response headers."""
