@@ -143,7 +143,7 @@ def serve_stub(port_queue) -> None:
     stub.requests = _Discarding()  # keep the figures, not 100,000 bodies
     stub.start()
     port_queue.put(stub.url)
-    stub._thread.join()
+    stub.serve_until_stopped()
 
 
 class _Discarding(list):

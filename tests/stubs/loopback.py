@@ -30,6 +30,10 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def serve_until_stopped(self) -> None:
+        """Block the caller (a process that only serves) while the server runs."""
+        self._thread.join()
+
     def __enter__(self) -> Self:
         return self.start()
 
