@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from email.utils import parseaddr
 
 import emails
 from newsletter import digests, links
@@ -113,12 +114,20 @@ def feedback_url(settings: Settings, subscriber_id: int) -> str:
                                make_feedback_token(settings.secret_key, subscriber_id))
 
 
+def digest_message_id(settings: Settings, subscriber_id: int, delivery_id: int) -> str:
+    """The Message-ID of the digest a ledger row sends: the same on every attempt, so a digest
+    sent again after a crash replaces the outbox file, and mailboxes drop the copy."""
+    domain = parseaddr(settings.from_email)[1].rpartition("@")[2] or "localhost"
+    return f"<digest.{delivery_id}.{subscriber_id}@{domain}>"
+
+
 def digest_recipient(settings: Settings, subscriber_id: int, email: str,
                      delivery_id: int) -> Recipient:
     """One reader of a shared digest: their links, their List-Unsubscribe, their ledger row."""
     unsubscribe = links.unsubscribe_url(settings, subscriber_id)
     return Recipient(
         email=email,
+        message_id=digest_message_id(settings, subscriber_id, delivery_id),
         substitutions={
             placeholder(settings, "unsubscribe_url"): unsubscribe,
             placeholder(settings, "preferences_url"): links.preferences_url(settings, subscriber_id),

@@ -4,8 +4,9 @@ group the readers who get the same digest, render each digest once, send it as o
 Readers are streamed in chunks of `CHUNK` ids, and a digest's batch is sent as soon as it holds
 `BATCH_SIZE` readers (SendGrid's personalizations per request), so memory is bounded by the
 number of distinct digests, not subscribers, and a run makes at most ceil(N / 1000) + distinct
-digests requests. Every row is claimed before its batch is sent and the ledger
-(`newsletter.ledger`) states the guarantee: at most one email per subscriber and edition.
+digests requests. Every row is claimed before its batch is sent, and what a dead process left
+is taken back first; the ledger (`newsletter.ledger`) states the guarantee: one digest per
+subscriber and edition.
 The requests of one wave go out on a sender thread while the next wave is claimed and rendered.
 """
 
@@ -28,6 +29,7 @@ from newsletter.mail import Mailer
 from newsletter.mail.batch import PersonalizedBatch, send_batch
 from newsletter.models import Edition, Subscriber
 from newsletter.shelf import Shelf
+from newsletter.subscriptions import CONFIRMED
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +44,19 @@ def deliver_edition(session: Session, settings: Settings, mailer: Mailer, editio
                     first_id: int | None = None, last_id: int | None = None, *,
                     now: dt.datetime | None = None) -> Counter:
     """Deliver the edition to every subscriber due at `now` (naive UTC; None: whatever the
-    hour) with an id in [first_id, last_id] when given (one worker task's share); count the
-    outcomes: sent, empty, failed, already, not_due, unknown (see `ledger`)."""
+    hour) with an id in [first_id, last_id] when given (one worker task's share), after taking
+    back what dead processes left in that range (`ledger.reclaim`); count the outcomes: sent,
+    empty, failed, already, not_due, resumed (rows taken over and sent again), unknown."""
     with DeliveryRun(session, settings, mailer, edition, now) as run:
-        run.outcomes["unknown"] += ledger.recover_stale(session)[1]
+        run.outcomes["unknown"] += ledger.close_abandoned(session)[1]
+        lease = dt.timedelta(seconds=settings.visibility_timeout)
+        reclaimed = ledger.reclaim(session, run.edition_id, first_id, last_id, lease)
+        for readers in readers_by_id(session, list(reclaimed.taken_over)):
+            run.resume(readers, reclaimed.taken_over)
         for readers in due_readers(session, run.edition_id, first_id, last_id):
             run.add(readers)
         run.finish()
     return run.outcomes
-
-
-def deliver_one(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
-                subscriber_id: int) -> str:
-    """Deliver this edition to one subscriber whatever the hour (the caller found them due);
-    return "sent", "empty", "failed", "not_due" (weekly, not their day) or "already"."""
-    with DeliveryRun(session, settings, mailer, edition, now=None) as run:
-        for readers in due_readers(session, run.edition_id, subscriber_id, subscriber_id):
-            run.add(readers)
-        run.finish()
-    return next((outcome for outcome, count in run.outcomes.items() if count), "already")
 
 
 def deliver_due(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
@@ -91,6 +87,17 @@ def due_readers(session: Session, edition_id: int, first_id: int | None,
             return
         yield rows
         after = rows[-1].id
+
+
+def readers_by_id(session: Session, subscriber_ids: list[int],
+                  chunk: int = CHUNK) -> Iterator[list]:
+    """These subscribers (READER_COLUMNS rows), `chunk` at a time, those still confirmed."""
+    for start in range(0, len(subscriber_ids), chunk):
+        query = (select(*READER_COLUMNS)
+                 .where(Subscriber.id.in_(subscriber_ids[start:start + chunk]),
+                        Subscriber.status == CONFIRMED)
+                 .order_by(Subscriber.id))
+        yield session.execute(query).all()
 
 
 class DeliveryRun:
@@ -130,12 +137,26 @@ class DeliveryRun:
         picks = self.shelf.picks(list(due.values()))
         claimed = ledger.claim_digests(self.session, self.edition_id, picks)
         self.outcomes["already"] += len(picks) - len(claimed)
-        for subscriber_id, delivery_id in claimed.items():
+        self._queue_readers(due, picks, claimed)
+
+    def resume(self, readers: list, taken_over: dict[int, int]) -> None:
+        """Queue again the readers whose "sending" rows a dead process left ({subscriber id:
+        delivery id}, from `ledger.reclaim`): same rows, so the same Message-IDs. They were due
+        when first claimed; their picks are made again, and do not include what was sent since."""
+        picks = self.shelf.picks(readers)
+        rows = {reader.id: taken_over[reader.id] for reader in readers}
+        ledger.close_empty(self.session, [rows[r.id] for r in readers if not picks[r.id]])
+        self.outcomes["resumed"] += len(rows)
+        self._queue_readers({reader.id: reader for reader in readers}, picks, rows)
+
+    def _queue_readers(self, readers: dict, picks: dict, rows: dict[int, int]) -> None:
+        """Queue each reader of `rows` ({subscriber id: delivery id}) with papers to send."""
+        for subscriber_id, delivery_id in rows.items():
             papers = picks[subscriber_id]
             if not papers:
                 self.outcomes["empty"] += 1
                 continue
-            reader = due[subscriber_id]
+            reader = readers[subscriber_id]
             member = Member(delivery_id, subscriber_id, reader.email)
             full = self.groups.add(Digest.of(reader, papers), member)
             if full is not None:

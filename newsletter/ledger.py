@@ -1,19 +1,30 @@
 """The delivery ledger: one row per (subscriber, edition), the guard against double sends.
 
-A row's life: claimed -> sending -> sent | failed; or claimed as empty (nothing to send), or
-claimed -> released (deleted: nothing was sent) when its holder vanished.
+A row's life: claimed -> sending -> sent | failed; or claimed as empty (nothing to send).
 
-The guarantee: **at most one email per subscriber and edition, always**. Rows are claimed (a
-unique insert, committed) before anything is sent, and moved to "sending" (committed) just before
-the request; a row is only ever sent from "claimed", so nothing in "sending" is sent again.
-Exactly once, unless a process dies (or loses the provider's answer) between "sending" and the
-answer: those rows are closed as "unknown" after the lease, never resent, and their papers stay
-eligible for a later edition. Claimed rows of a dead process were never sent: after the lease
-they are released, and the next run sends them.
+The guarantee: **every due reader gets the edition's digest once**. Rows are claimed (a unique
+insert, committed) before anything is sent, and moved to "sending" (committed) just before the
+request; only a process holding a "claimed" row sends it. Each row's message carries a
+Message-ID made from the row (`compose.digest_message_id`), the same on every attempt.
+
+When a process dies, what it held is finished by the next run over those readers, once the
+lease (NEWSLETTER_VISIBILITY_TIMEOUT, the time after which a worker's task is handed to another)
+has passed (`reclaim`):
+- "claimed" rows were never sent: they are released (deleted) and claimed again as new.
+- "sending" rows may or may not have gone out. Rows the provider has reported on since
+  (`confirm_sent`, from SendGrid's event webhook: any event for a delivery id proves SendGrid
+  accepted it) are already "sent". The others are taken over: set back to "claimed" with the
+  same id, and sent again with the same Message-ID. The outbox then rewrites the same file, so
+  the reader has one digest; SendGrid with its event webhook has confirmed whatever it took
+  before the lease ends. Over SMTP, or SendGrid without the webhook, a message that did leave
+  before the crash leaves again with the same Message-ID, which mailbox providers use to drop
+  the copy: a reader may see a duplicate, never a gap.
+- Rows of editions no run delivers any more (older than ABANDONED) are closed for good:
+  claimed ones released, sending ones "unknown".
 
 A row gets its `paper_ids` when it moves to "sending"; when it is closed as sent, the database
-copies them into `sent_papers` (the record that no paper reaches a reader twice); a failed row
-drops them. Every statement works on a whole batch of rows, so a run makes a few statements per
+copies them into `sent_papers` (the record that no paper reaches a reader twice); a failed
+row's papers stay eligible for a later edition. Every statement works on a whole batch of rows, so a run makes a few statements per
 request, not per reader.
 """
 
@@ -22,9 +33,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select, true, update
+from sqlalchemy import case, delete, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,7 +43,8 @@ from newsletter.models import Delivery, SentPaper, utcnow
 
 CLAIMED, SENDING, SENT, EMPTY, FAILED, UNKNOWN = (
     "claimed", "sending", "sent", "empty", "failed", "unknown")
-LEASE = dt.timedelta(minutes=30)  # longer than a request with all its rate-limit waits
+# Runs deliver an edition on its day and, west of UTC, the next: older rows have no run left.
+ABANDONED = dt.timedelta(days=3)
 
 
 @dataclass
@@ -97,11 +109,21 @@ def start_sending(session: Session,
     return moved
 
 
+def close_empty(session: Session, delivery_ids: list[int]) -> None:
+    """Close as empty held rows that turned out to have nothing to send, and commit."""
+    if delivery_ids:
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids))
+                        .values(status=EMPTY, paper_ids=[])
+                        .execution_options(synchronize_session=False))
+        session.commit()
+
+
 def record(session: Session, outcomes: list[Outcome]) -> None:
     """Close the rows of some requests with their outcomes and commit: sent rows keep the
     provider's message id (one statement per request, which shares it) and each of their
     papers is marked as sent (one INSERT ... SELECT from the rows' paper ids); failed rows
-    keep the error and drop their papers, which stay eligible for a later edition."""
+    keep the error, and their papers stay eligible for a later edition (unless the provider
+    reports later that it took the email after all: `confirm_sent`)."""
     now, by_message = utcnow(), defaultdict(list)
     for outcome in outcomes:
         if outcome.error is None:
@@ -111,7 +133,7 @@ def record(session: Session, outcomes: list[Outcome]) -> None:
                         .values(status=SENT, sent_at=now, provider_message_id=message_id)
                         .execution_options(synchronize_session=False))
         session.execute(_mark_papers_sent(session, delivery_ids))
-    failed = [{"id": o.delivery_id, "status": FAILED, "error": o.error[:2000], "paper_ids": []}
+    failed = [{"id": o.delivery_id, "status": FAILED, "error": o.error[:2000]}
               for o in outcomes if o.error is not None]
     if failed:
         session.execute(update(Delivery), failed)
@@ -132,16 +154,102 @@ def _mark_papers_sent(session: Session, delivery_ids: list[int]):
             .on_conflict_do_nothing())
 
 
-def recover_stale(session: Session, now: dt.datetime | None = None,
-                  lease: dt.timedelta = LEASE) -> tuple[int, int]:
-    """Finish what dead processes left: release "claimed" rows older than the lease (nothing was
-    sent) and close "sending" ones as "unknown" (never resent). Commit; return both counts."""
-    cutoff = (now or utcnow()) - lease
+def confirm_sent(session: Session, message_ids: Mapping[int, str]) -> int:
+    """Close as sent the rows the provider reported on ({delivery id: its message id}) that were
+    handed to it but not recorded as sent: still waiting for an answer ("sending", "claimed"
+    again after a takeover, "unknown"), or "failed" because the answer was lost (a timeout
+    after SendGrid took the request). Their papers are marked sent; one statement per message
+    id, shared by a request's rows. The caller commits; return how many rows changed."""
+    now, by_message, changed = utcnow(), defaultdict(list), 0
+    for delivery_id, message_id in message_ids.items():
+        by_message[message_id].append(delivery_id)
+    for message_id, delivery_ids in by_message.items():
+        confirmed = list(session.scalars(
+            update(Delivery).where(Delivery.id.in_(delivery_ids),
+                                   Delivery.status.in_((SENDING, CLAIMED, UNKNOWN, FAILED)),
+                                   Delivery.sending_at.is_not(None))  # once handed over
+            .values(status=SENT, sent_at=now, provider_message_id=message_id, error=None)
+            .returning(Delivery.id)))
+        if confirmed:
+            session.execute(_mark_papers_sent(session, confirmed))
+        changed += len(confirmed)
+    return changed
+
+
+def never_sent():
+    """Rows held and never handed to a transport: "claimed", without a "sending" past."""
+    return (Delivery.status == CLAIMED) & Delivery.sending_at.is_(None)
+
+
+def maybe_sent():
+    """Rows held that a transport may have sent: "sending", or "claimed" again after a takeover
+    (they keep their `sending_at`)."""
+    return (Delivery.status == SENDING) | ((Delivery.status == CLAIMED)
+                                           & Delivery.sending_at.is_not(None))
+
+
+def held_since():
+    """When a held row was last taken: moved to "sending", or claimed (first or again)."""
+    return case((Delivery.status == SENDING, Delivery.sending_at), else_=Delivery.claimed_at)
+
+
+@dataclass
+class Reclaimed:
+    """What `reclaim` found of dead processes' rows: how many "claimed" rows it released, and
+    the "sending" rows it took over ({subscriber id: delivery id}), to be sent again."""
+
+    released: int = 0
+    taken_over: dict[int, int] = field(default_factory=dict)
+
+
+def reclaim(session: Session, edition_id: int, first_id: int | None, last_id: int | None,
+            lease: dt.timedelta, now: dt.datetime | None = None) -> Reclaimed:
+    """Take back this edition's rows, for subscribers in [first_id, last_id] when given, that
+    their holder left for longer than `lease` (see the module docstring), and commit."""
+    now = now or utcnow()
+    cutoff = now - lease
+
+    def in_range(statement):
+        statement = statement.where(Delivery.edition_id == edition_id)
+        if first_id is not None:
+            statement = statement.where(Delivery.subscriber_id >= first_id)
+        if last_id is not None:
+            statement = statement.where(Delivery.subscriber_id <= last_id)
+        return statement.execution_options(synchronize_session=False)
+
+    released = session.execute(in_range(
+        delete(Delivery).where(never_sent(), Delivery.claimed_at < cutoff))).rowcount
+    # The status and age are checked again by the UPDATE itself, so of two runs reclaiming at
+    # once only one takes a row (PostgreSQL re-reads a row locked by the other after its commit).
+    taken = session.execute(in_range(
+        update(Delivery).where(maybe_sent(), held_since() < cutoff)
+        .values(status=CLAIMED, claimed_at=now)
+        .returning(Delivery.subscriber_id, Delivery.id))).all()
+    session.commit()
+    return Reclaimed(released, dict(taken))
+
+
+def held_until(session: Session, edition_id: int, first_id: int, last_id: int,
+               lease: dt.timedelta) -> dt.datetime | None:
+    """When the last row of this range still held by some process ("claimed" or "sending")
+    becomes reclaimable, or None when the range holds none."""
+    newest = session.scalar(
+        select(func.max(held_since())).where(Delivery.edition_id == edition_id,
+                                         Delivery.subscriber_id.between(first_id, last_id),
+                                         Delivery.status.in_((CLAIMED, SENDING))))
+    return newest + lease if newest is not None else None
+
+
+def close_abandoned(session: Session, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Close the held rows older than ABANDONED, whose editions no run delivers any more:
+    release the "claimed" ones and end the "sending" ones as "unknown". Commit; return both
+    counts."""
+    cutoff = (now or utcnow()) - ABANDONED
     released = session.execute(
-        delete(Delivery).where(Delivery.status == CLAIMED, Delivery.claimed_at < cutoff)
+        delete(Delivery).where(never_sent(), Delivery.claimed_at < cutoff)
         .execution_options(synchronize_session=False)).rowcount
     unknown = session.execute(
-        update(Delivery).where(Delivery.status == SENDING, Delivery.sending_at < cutoff)
+        update(Delivery).where(maybe_sent(), held_since() < cutoff)
         .values(status=UNKNOWN, error="the process sending it stopped before the answer")
         .execution_options(synchronize_session=False)).rowcount
     session.commit()

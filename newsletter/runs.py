@@ -149,4 +149,5 @@ def describe(run: Run) -> str:
             f"summaries {summaries.get('made', 0)} made, {summaries.get('cached', 0)} cached; "
             f"emails {sent.get('sent', 0)} sent, {sent.get('failed', 0)} failed, "
             f"{sent.get('already', 0)} already sent"
+            + (f", {sent['resumed']} taken over after a crash" if sent.get("resumed") else "")
             + (f"; {report['note']}" if report.get("note") else ""))

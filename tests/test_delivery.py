@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from newsletter import ledger, subscriptions
-from newsletter.delivery import deliver_edition, deliver_one
+from newsletter.delivery import deliver_edition
 from newsletter.digests import build_edition
+from newsletter.mail.batch import send_batch
+from newsletter.mail.feedback import apply_events
 from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
+from newsletter.mail.sendgrid_events import Event
 from newsletter.models import Delivery, SentPaper
 from tests.stubs.sendgrid_api import SendGridStub
 from tests.test_digests import TODAY, add_paper, add_subscriber
@@ -117,31 +120,107 @@ def test_a_suppressed_address_is_never_mailed(session, services, settings, editi
     assert [item["to"] for item in stub.emails()] == [kept.email]
 
 
-def test_claimed_rows_of_a_dead_run_are_released_and_sent_once(
+def age_held_rows(session, by: dt.timedelta) -> None:
+    """Make every held row older, as if its process had died `by` ago."""
+    for row in session.query(Delivery):
+        row.claimed_at -= by
+        row.sending_at = row.sending_at and row.sending_at - by
+    session.commit()
+
+
+class Killed(BaseException):
+    """The process dying: nothing after it runs (a BaseException, as SystemExit would be)."""
+
+
+class DiesAfterSending:
+    """A Mailer that sends through `mailer`, then dies before it can answer: the crash that
+    leaves rows in "sending" after their emails went out."""
+
+    def __init__(self, mailer):
+        self.mailer = mailer
+
+    def send(self, message):
+        self.mailer.send(message)
+        raise Killed
+
+    def send_batch(self, batch):
+        send_batch(self.mailer, batch)
+        raise Killed
+
+
+def lease(settings) -> dt.timedelta:
+    return dt.timedelta(seconds=settings.visibility_timeout + 1)
+
+
+def test_claimed_rows_of_a_dead_run_are_released_after_the_lease_and_sent_once(
         session, services, settings, edition, stub):
     reader, = readers(session, services, 1, ["NLP"])
     ledger.claim(session, edition.id, [reader.id])
     assert deliver_edition(session, settings, sendgrid(stub), edition)["sent"] == 0
-    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + ledger.LEASE * 2
-    assert ledger.recover_stale(session, later) == (1, 0)
+    age_held_rows(session, lease(settings))
     assert deliver_edition(session, settings, sendgrid(stub), edition)["sent"] == 1
+    assert len(stub.emails()) == 1
 
 
-def test_rows_a_run_died_sending_end_unknown_and_are_never_resent(
+def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
+        session, services, settings, edition):
+    nlp = readers(session, services, 3, ["NLP"])
+    outbox = OutboxMailer(settings.outbox_dir)
+    with pytest.raises(Killed):
+        deliver_edition(session, settings, DiesAfterSending(outbox), edition)
+    assert statuses(session) == {ledger.SENDING: 3}
+    assert deliver_edition(session, settings, outbox, edition)["resumed"] == 0  # within the lease
+    age_held_rows(session, lease(settings))
+    outcomes = deliver_edition(session, settings, outbox, edition)
+    assert (outcomes["resumed"], outcomes["sent"]) == (3, 3)
+    assert statuses(session) == {ledger.SENT: 3}
+    files = list(Path(settings.outbox_dir).glob("*.eml"))
+    recipients = [email.message_from_bytes(f.read_bytes())["To"] for f in files]
+    assert sorted(recipients) == sorted(reader.email for reader in nlp)
+
+
+def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
         session, services, settings, edition, stub):
+    readers(session, services, 2, ["NLP"])
+    with pytest.raises(Killed):
+        deliver_edition(session, settings, DiesAfterSending(sendgrid(stub)), edition)
+    first = stub.emails()
+    events = [Event(sg_event_id=f"e{n}", event="processed", email=item["to"],
+                    timestamp=dt.datetime.now(dt.UTC),
+                    sg_message_id=f"{item['message_id']}.filter0001.{n}",
+                    custom_args=item["custom_args"]) for n, item in enumerate(first)]
+    assert apply_events(session, events) == {"ignored": 2, "deliveries_confirmed": 2}
+    session.commit()
+    age_held_rows(session, lease(settings))
+    assert deliver_edition(session, settings, sendgrid(stub), edition)["resumed"] == 0
+    assert len(stub.emails()) == 2 and statuses(session) == {ledger.SENT: 2}
+    assert {row.provider_message_id for row in session.query(Delivery)} == {first[0]["message_id"]}
+    assert session.query(SentPaper).count() == 2
+
+
+def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
+        session, services, settings, edition, stub):
+    readers(session, services, 2, ["NLP"])
+    with pytest.raises(Killed):
+        deliver_edition(session, settings, DiesAfterSending(sendgrid(stub)), edition)
+    age_held_rows(session, lease(settings))
+    assert deliver_edition(session, settings, sendgrid(stub), edition)["resumed"] == 2
+    first, second = stub.emails()[:2], stub.emails()[2:]
+    message_ids = [{item["to"]: item["headers"]["Message-ID"] for item in sent}
+                   for sent in (first, second)]
+    assert message_ids[0] == message_ids[1] and len(set(message_ids[0].values())) == 2
+    assert statuses(session) == {ledger.SENT: 2}
+
+
+def test_rows_of_editions_no_run_delivers_any_more_are_closed_as_unknown(
+        session, services, settings, edition):
     readers(session, services, 1, ["NLP"])
-
-    class DiesMidRequest:
-        def send(self, message):
-            raise SystemExit("killed")
-
-    with pytest.raises(SystemExit):
-        deliver_edition(session, settings, DiesMidRequest(), edition)
-    assert statuses(session) == {ledger.SENDING: 1}
-    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + ledger.LEASE * 2
-    assert ledger.recover_stale(session, later) == (0, 1)
-    assert deliver_edition(session, settings, sendgrid(stub), edition)["sent"] == 0
-    assert statuses(session) == {ledger.UNKNOWN: 1} and stub.requests == []
+    with pytest.raises(Killed):
+        deliver_edition(session, settings, DiesAfterSending(OutboxMailer(settings.outbox_dir)),
+                        edition)
+    age_held_rows(session, ledger.ABANDONED + dt.timedelta(hours=1))
+    assert ledger.close_abandoned(session) == (0, 1)
+    assert statuses(session) == {ledger.UNKNOWN: 1}
 
 
 def test_no_paper_reaches_a_reader_twice_across_editions(session, services, settings, stub):
@@ -170,9 +249,10 @@ def test_readers_are_sent_at_their_hour_and_counted_until_then(
 
 
 def test_the_outbox_gets_every_header_a_list_message_needs(session, services, settings, edition):
-    reader, = readers(session, services, 1, ["NLP"])
+    readers(session, services, 1, ["NLP"])
     settings = settings.model_copy(update={"reply_to": "editors@example.org"})
-    assert deliver_one(session, settings, OutboxMailer(settings.outbox_dir), edition, reader.id) == "sent"
+    outbox = OutboxMailer(settings.outbox_dir)
+    assert deliver_edition(session, settings, outbox, edition)["sent"] == 1
     [path] = Path(settings.outbox_dir).glob("*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["List-Unsubscribe"].startswith("<https://digest.example.org/unsubscribe/")

@@ -2,13 +2,15 @@
 without papers in one insert, "sending" with the papers of each batch, and outcomes recorded a
 request at a time, the sent papers computed by the database from the rows' paper ids."""
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
 from newsletter import ledger
 from newsletter.db import session_scope
 from newsletter.digests import build_edition
-from newsletter.models import Delivery, SentPaper
+from newsletter.models import Delivery, SentPaper, utcnow
 from newsletter.wiring import Services
 from tests.test_digests import TODAY, add_paper, add_subscriber
 
@@ -61,8 +63,7 @@ def test_sent_rows_keep_the_message_id_and_their_papers_are_marked_sent(cast):
     after = rows(session)
     assert [(after[s].status, after[s].provider_message_id) for s in (first, second)] == [
         (ledger.SENT, "msg-1"), (ledger.SENT, "msg-1")]
-    assert (after[third].status, after[third].error, after[third].paper_ids) == (
-        ledger.FAILED, "refused", [])
+    assert (after[third].status, after[third].error) == (ledger.FAILED, "refused")
     sent = session.execute(select(SentPaper.subscriber_id, SentPaper.paper_id,
                                   SentPaper.delivery_id)).all()
     assert sorted(sent) == sorted((s, paper, claimed[s]) for s in (first, second)
@@ -75,3 +76,34 @@ def test_rows_released_before_sending_are_not_moved_or_sent(cast):
     session.execute(Delivery.__table__.delete())
     session.commit()
     assert ledger.start_sending(session, [([claimed[first]], NLP_PAPERS)]) == set()
+
+
+def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(cast):
+    session, edition_id, (_never_sent, maybe, answered) = cast
+    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(cast[2], NLP_PAPERS))
+    ledger.start_sending(session, [([claimed[maybe], claimed[answered]], NLP_PAPERS)])
+    ledger.confirm_sent(session, {claimed[answered]: "msg-9"})  # the provider's event came
+    session.commit()
+    lease, later = dt.timedelta(minutes=5), utcnow() + dt.timedelta(minutes=6)
+    assert ledger.reclaim(session, edition_id, None, None, lease) == ledger.Reclaimed(0, {})
+    reclaimed = ledger.reclaim(session, edition_id, None, None, lease, now=later)
+    assert reclaimed == ledger.Reclaimed(released=1, taken_over={maybe: claimed[maybe]})
+    assert ledger.reclaim(session, edition_id, None, None, lease, now=later).taken_over == {}
+    after = rows(session)
+    assert set(after) == {maybe, answered}
+    assert after[maybe].status == ledger.CLAIMED and after[maybe].sending_at is not None
+    assert (after[answered].status, after[answered].provider_message_id) == (ledger.SENT, "msg-9")
+    assert sorted(session.scalars(select(SentPaper.subscriber_id))) == [answered, answered]
+
+
+def test_held_until_is_when_the_newest_held_row_of_a_range_can_be_reclaimed(cast):
+    session, edition_id, (first, second, _) = cast
+    assert ledger.held_until(session, edition_id, first, second, dt.timedelta(0)) is None
+    claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS})
+    ledger.start_sending(session, [([claimed[first]], NLP_PAPERS)])
+    sending_at = rows(session)[first].sending_at
+    claimed_at = rows(session)[second].claimed_at
+    lease = dt.timedelta(minutes=5)
+    assert ledger.held_until(session, edition_id, first, second, lease) == max(
+        sending_at, claimed_at) + lease
+    assert ledger.held_until(session, edition_id, first, first, lease) == sending_at + lease

@@ -34,6 +34,15 @@ def due_ids(session: Session, edition: Edition, now: dt.datetime | None) -> list
     return [row.id for row in rows if schedule.is_due(row, edition.date, now)]
 
 
+def held_ids(session: Session, edition: Edition) -> list[int]:
+    """The subscribers whose row for the edition is still held ("claimed" or "sending"): a run
+    resumed after its tasks were lost must cover them too, so that they are taken back."""
+    query = select(Delivery.subscriber_id).where(
+        Delivery.edition_id == edition.id,
+        Delivery.status.in_((ledger.CLAIMED, ledger.SENDING)))
+    return list(session.scalars(query))
+
+
 @dataclass
 class DeliveryPlan:
     edition_ids: list[int] = field(default_factory=list)
@@ -51,21 +60,21 @@ def plan_delivery(session: Session, date: dt.date, now: dt.datetime | None,
         editions.append(previous)
     plan = DeliveryPlan(edition_ids=[edition.id for edition in editions])
     for edition in editions:
-        due = due_ids(session, edition, now)
+        due = sorted({*due_ids(session, edition, now), *held_ids(session, edition)})
         plan.planned += len(due)
         plan.batches += [(edition.id, first, last) for first, last in id_ranges(due, size)]
     return plan
 
 
 def release_claims(session: Session, edition_id: int, first_id: int, last_id: int) -> int:
-    """Release the rows still "claimed" (nothing was sent for them) in this range of ids, when
+    """Release the rows still "claimed" and never sent in this range of ids, when
     the task that holds the range was handed over because its worker died. Safe even if that
     worker lives on: a row is only sent from "claimed", so it cannot send a released one.
     Commit; return how many were released."""
     released = session.execute(
         delete(Delivery).where(Delivery.edition_id == edition_id,
                                Delivery.subscriber_id.between(first_id, last_id),
-                               Delivery.status == ledger.CLAIMED)
+                               ledger.never_sent())
         .execution_options(synchronize_session=False)).rowcount
     session.commit()
     return released

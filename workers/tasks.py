@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections import Counter
 from contextlib import contextmanager
 
@@ -22,7 +23,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from newsletter import notices, runs, subscriptions
+from newsletter import ledger, notices, runs, subscriptions
 from newsletter.config import get_settings
 from newsletter.db import session_scope
 from newsletter.delivery import deliver_edition
@@ -170,22 +171,31 @@ def deliver_run(run_id: int, plan: fanout.DeliveryPlan | None = None) -> None:
 
 @step
 def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str | None,
-                  run_id: int | None = None) -> dict:
+                  run_id: int | None = None, counted: dict | None = None) -> dict:
     """Deliver the edition to the due subscribers with ids in [first_id, last_id]; count the
-    outcomes. A redelivered task (its worker died) first releases the rows its range left
-    claimed, so those readers are not left waiting for the ledger's lease."""
+    outcomes (with those `counted` by earlier attempts). A redelivered task (its worker died)
+    first releases the rows its range left claimed and never sent. Rows of the range that a
+    dead worker may have sent are taken over once their lease ends: while some remain, the task
+    runs again at that time."""
     s = services()
     ids = {"run_id": run_id, "edition_id": edition_id, "first_id": first_id, "last_id": last_id}
+    lease = dt.timedelta(seconds=s.settings.visibility_timeout)
     with database() as session:
         if self.request.delivery_info.get("redelivered"):
             released = fanout.release_claims(session, edition_id, first_id, last_id)
             log.warning("redelivered: released %d claimed rows", released, extra=ids)
         edition = session.get(Edition, edition_id)
         outcomes = deliver_edition(session, s.settings, s.mailer, edition, first_id, last_id,
-                                   now=_moment(now))
+                                   now=_moment(now)) + Counter(counted or {})
+        held_until = ledger.held_until(session, edition_id, first_id, last_id, lease)
         if run_id is not None:
             runs.touch(session, run_id)
     log.info("delivered %s", dict(outcomes), extra=ids)
+    if held_until is not None:
+        wait = max(1, math.ceil((held_until - utcnow()).total_seconds()) + 1)
+        log.warning("rows of this range are held by a lost worker; again in %ds", wait, extra=ids)
+        raise self.retry(countdown=wait, kwargs={**self.request.kwargs,
+                                                 "counted": dict(outcomes)})
     return dict(outcomes)
 
 

@@ -20,7 +20,10 @@ from newsletter.mail.message import OutgoingMessage
 
 @dataclass
 class Recipient:
+    """One reader of a batch; `message_id`, when given, is the Message-ID of their copy."""
+
     email: str
+    message_id: str | None = None
     substitutions: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     custom_args: dict[str, str] = field(default_factory=dict)
@@ -106,6 +109,7 @@ def expand(batch: PersonalizedBatch, recipient: Recipient) -> OutgoingMessage:
         reply_to=batch.reply_to,
         headers={**batch.headers, **recipient.headers},
         tags={**batch.custom_args, **recipient.custom_args},
+        message_id=recipient.message_id,
     )
 
 

@@ -3,7 +3,11 @@
 Each event is applied at most once, by its id (providers redeliver webhooks). bounce, dropped,
 spamreport, unsubscribe and group_unsubscribe suppress the address with the event as the reason,
 so it is never mailed again; deferred and blocked bounces (temporary, SendGrid retries them) are
-counted on the subscriber. Other events (processed, delivered, open, click) change nothing.
+counted on the subscriber. Other events (processed, delivered, open, click) change no subscriber.
+
+Every event that names a delivery (the `delivery_id` custom arg our digests carry) also proves
+that SendGrid accepted that digest: its ledger row is closed as sent if it still waited for an
+answer (`ledger.confirm_sent`), so the recovery after a crash does not send it again.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from collections import Counter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from newsletter import subscriptions
+from newsletter import ledger, subscriptions
 from newsletter.mail.sendgrid_events import Event
 from newsletter.models import ProviderEvent
 
 SUPPRESSING = frozenset({"bounce", "dropped", "spamreport", "unsubscribe", "group_unsubscribe"})
 SOFT, SUPPRESSED, IGNORED, DUPLICATE = "soft_bounce", "suppressed", "ignored", "duplicate"
+CONFIRMED = "deliveries_confirmed"
 
 
 def classify(event: Event) -> str:
@@ -34,7 +39,21 @@ def apply_events(session: Session, events: list[Event]) -> Counter:
     outcomes: Counter = Counter()
     for event in events:
         outcomes[_apply(session, event) if _first_time(session, event) else DUPLICATE] += 1
+    confirmed = ledger.confirm_sent(session, accepted_deliveries(events))
+    if confirmed:
+        outcomes[CONFIRMED] = confirmed
     return outcomes
+
+
+def accepted_deliveries(events: list[Event]) -> dict[int, str]:
+    """{delivery id: SendGrid message id} of the events that name one of our deliveries. The
+    X-Message-Id of the request is the part of `sg_message_id` before the first dot."""
+    accepted = {}
+    for event in events:
+        delivery_id = event.custom_args.get("delivery_id", "")
+        if delivery_id.isdigit() and event.sg_message_id:
+            accepted[int(delivery_id)] = event.sg_message_id.split(".", 1)[0]
+    return accepted
 
 
 def _first_time(session: Session, event: Event) -> bool:

@@ -95,7 +95,8 @@ def personalization(recipient: Recipient) -> dict:
     """One recipient's envelope: its address, substitution values, headers and custom args."""
     return {"to": [address(recipient.email)]} | _non_empty(
         substitutions=dict(recipient.substitutions),
-        headers=custom_headers(recipient.headers),
+        headers=custom_headers(recipient.headers)
+        | ({"Message-ID": recipient.message_id} if recipient.message_id else {}),
         custom_args=dict(recipient.custom_args),
     )
 

@@ -70,14 +70,18 @@ def test_two_workers_in_parallel_send_every_email_exactly_once(
 def test_a_worker_killed_mid_delivery_leaves_every_subscriber_exactly_one_digest(
         cluster_services, cluster, outbox):
     readers = add_readers(cluster_services, 10)
-    doomed = cluster.start(name="doomed", **SLOW)
+    batch = {"NEWSLETTER_DELIVERY_BATCH_SIZE": "1000", **SLOW}  # the production batch size
+    doomed = cluster.start(name="doomed", **batch)
     run_id = start_run(cluster_services)
     until(emails_in(outbox, 3), 90, "the third email")
     cluster.kill(doomed)  # in the pause after a message was written, before the answer
-    cluster.start(name="heir", **SLOW)
+    cluster.start(name="heir", **batch)
     run = wait_for_the_end(cluster_services, run_id)
     assert run.state == runs.FINISHED
     assert digests_by_recipient(outbox) == {reader: 1 for reader in readers}
+    # one task held all ten rows in "sending" when it died: its heir took every one over
+    assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
+    assert ledger_statuses(cluster_services) == {"sent": 10}
 
 
 def test_a_redis_restart_in_the_middle_of_a_run_does_not_stop_it(
