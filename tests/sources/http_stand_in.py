@@ -6,8 +6,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.stubs.loopback import LoopbackServer
 
 
 @dataclass
@@ -31,13 +33,10 @@ class StandIn:
         self.routes: dict[str, Route | None] = {}
         self.requests: list[str] = []
         self.release = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.stand_in = self
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        self._server = LoopbackServer(_handler_for(self)).start()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{path}"
+        return f"{self._server.origin}{path}"
 
     def serve(self, path: str, route: Route) -> str:
         self.routes[path] = route
@@ -52,13 +51,18 @@ class StandIn:
 
     def stop(self) -> None:
         self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._server.stop()
+
+
+def _handler_for(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
+    return type("StandInHandler", (_Handler,), {"stand_in": stand_in})
 
 
 class _Handler(BaseHTTPRequestHandler):
+    stand_in: StandIn
+
     def do_GET(self):
-        stand_in: StandIn = self.server.stand_in
+        stand_in = self.stand_in
         stand_in.requests.append(self.path)
         parts = urlsplit(self.path)
         if parts.path not in stand_in.routes:
