@@ -52,6 +52,11 @@ def custom_headers(headers: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def _message_id_header(message_id: str | None) -> dict[str, str]:
+    """Our own Message-ID, when we set one (SendGrid writes one otherwise)."""
+    return {"Message-ID": message_id} if message_id else {}
+
+
 def reply_to(explicit: str | None, headers: Mapping[str, str]) -> str | None:
     """The Reply-To address, taken from the headers when not given as a field."""
     from_headers = (value for name, value in headers.items() if name.lower() == "reply-to")
@@ -85,7 +90,7 @@ def message_payload(message: OutgoingMessage, categories: Sequence[str] = ()) ->
         reply_to(message.reply_to, message.headers),
     )
     return payload | _non_empty(
-        headers=custom_headers(message.headers),
+        headers=custom_headers(message.headers) | _message_id_header(message.message_id),
         custom_args=dict(message.tags),
         categories=list(categories),
     )
@@ -95,8 +100,7 @@ def personalization(recipient: Recipient) -> dict:
     """One recipient's envelope: its address, substitution values, headers and custom args."""
     return {"to": [address(recipient.email)]} | _non_empty(
         substitutions=dict(recipient.substitutions),
-        headers=custom_headers(recipient.headers)
-        | ({"Message-ID": recipient.message_id} if recipient.message_id else {}),
+        headers=custom_headers(recipient.headers) | _message_id_header(recipient.message_id),
         custom_args=dict(recipient.custom_args),
     )
 

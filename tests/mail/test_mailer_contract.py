@@ -7,6 +7,7 @@ import email.policy
 
 import pytest
 
+from newsletter.mail.batch import PersonalizedBatch, Recipient, send_batch
 from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.mail.smtp import SmtpMailer
@@ -81,3 +82,20 @@ def test_the_list_headers_arrive_unchanged(transport, digest_message):
     headers = received()["headers"]
     for name in ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"):
         assert headers[name] == digest_message.headers[name]
+
+
+def test_a_message_id_we_set_arrives_as_set(transport, digest_message):
+    mailer, received = transport
+    digest_message.message_id = "<digest.4242.7@news.example.org>"
+    mailer.send(digest_message)
+    assert received()["headers"]["Message-ID"] == "<digest.4242.7@news.example.org>"
+
+
+def test_each_recipient_of_a_batch_gets_the_message_id_given_for_them(transport, digest_message):
+    mailer, received = transport
+    recipient = Recipient("ada@example.com", message_id="<digest.4242.7@news.example.org>")
+    batch = PersonalizedBatch(from_email=digest_message.from_email, subject="Today",
+                              text="Hello", html="<p>Hello</p>", recipients=[recipient])
+    [result] = send_batch(mailer, batch).results
+    assert result.ok
+    assert received()["headers"]["Message-ID"] == "<digest.4242.7@news.example.org>"
