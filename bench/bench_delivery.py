@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -32,7 +33,7 @@ from newsletter import ledger
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
 from newsletter.delivery import deliver_edition, due_readers
-from newsletter.digests import build_edition
+from newsletter.digests import addresses, build_edition
 from newsletter.groups import Digest, DigestGroups, Member
 from newsletter.mail.batch import expand
 from newsletter.mail.sendgrid import SendGridMailer
@@ -110,7 +111,8 @@ def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Editio
         for reader in readers:
             [delivery_id] = ledger.claim(session, edition.id, [reader.id]).values()
             digest = Digest.of(reader, shelf.picks([reader])[reader.id])
-            groups = DigestGroups(settings, edition.date, edition.id, shelf)  # no reuse
+            groups = DigestGroups(settings, edition.date, edition.id, shelf,  # no reuse
+                                  partial(addresses, session))
             batch = groups.batch(digest, [Member(delivery_id, reader.id, reader.email)])
             ledger.start_sending(session, [([delivery_id], digest.paper_ids)])
             message_id = sendgrid.send(expand(batch, batch.recipients[0]))

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from email.utils import parseaddr
+from functools import lru_cache
 
 import emails
 from newsletter import digests, links
@@ -117,8 +118,12 @@ def feedback_url(settings: Settings, subscriber_id: int) -> str:
 def digest_message_id(settings: Settings, subscriber_id: int, delivery_id: int) -> str:
     """The Message-ID of the digest a ledger row sends: the same on every attempt, so a digest
     sent again after a crash replaces the outbox file, and mailboxes drop the copy."""
-    domain = parseaddr(settings.from_email)[1].rpartition("@")[2] or "localhost"
-    return f"<digest.{delivery_id}.{subscriber_id}@{domain}>"
+    return f"<digest.{delivery_id}.{subscriber_id}@{_domain(settings.from_email)}>"
+
+
+@lru_cache(maxsize=8)  # parsing the address costs more than the rest of a reader's recipient
+def _domain(from_email: str) -> str:
+    return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
 
 
 def digest_recipient(settings: Settings, subscriber_id: int, email: str,

@@ -17,6 +17,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Self
 
 from sqlalchemy import select
@@ -114,7 +115,8 @@ class DeliveryRun:
         self.session, self.settings, self.mailer, self.now = session, settings, mailer, now
         self.edition_id, self.date = edition.id, edition.date
         self.shelf = Shelf(session, settings, edition)
-        self.groups = DigestGroups(settings, self.date, self.edition_id, self.shelf)
+        self.groups = DigestGroups(settings, self.date, self.edition_id, self.shelf,
+                                   partial(digests.addresses, session))
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, list[Member]]] = []
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
@@ -156,9 +158,8 @@ class DeliveryRun:
             if not papers:
                 self.outcomes["empty"] += 1
                 continue
-            reader = readers[subscriber_id]
-            member = Member(delivery_id, subscriber_id, reader.email)
-            full = self.groups.add(Digest.of(reader, papers), member)
+            digest = Digest.of(readers[subscriber_id], papers)
+            full = self.groups.add(digest, delivery_id, subscriber_id)
             if full is not None:
                 self._queue(*full)
 

@@ -9,6 +9,7 @@ the same way from the papers of the week's editions, ranked by trending score.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
@@ -115,6 +116,12 @@ def group_by_topic(papers: list, chosen_topics: list[str]) -> list[Section]:
         topic = next((t for t in paper.topic_names if not chosen or t in chosen), OTHER_TOPIC)
         sections.setdefault(topic, Section(topic, [])).papers.append(paper)
     return list(sections.values())
+
+
+def addresses(session: Session, subscriber_ids: Sequence[int]) -> dict[int, str]:
+    """The email address of each of these subscribers, in one query; erased ones are left out."""
+    query = select(Subscriber.id, Subscriber.email).where(Subscriber.id.in_(subscriber_ids))
+    return dict(session.execute(query).all())
 
 
 def sent_among(session: Session, subscriber_ids: list[int],

@@ -2,17 +2,21 @@
 
 Two readers get the same digest when they have the same picks (papers, with the reason line
 each shows), topics (the sections and the footer's reason follow from them), language and
-frequency. A group is handed out as soon as it
-holds `batch_size` readers, and the rest at the end (`drain`), so at most
-ceil(readers / batch_size) + distinct digests batches are sent.
+frequency. A group is handed out as soon as it holds `batch_size` readers, and the rest at the
+end (`drain`), so at most ceil(readers / batch_size) + distinct digests batches are sent.
+
+Readers of the rarer digests wait until the end, so a waiting reader is kept as two integers
+(ledger row and subscriber id, 16 bytes) and their addresses are read again, one query a batch,
+when the batch is handed out: memory grows with the number of distinct digests, not readers.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsletter import compose
@@ -23,6 +27,9 @@ from newsletter.shelf import Candidate, Shelf
 BATCH_SIZE = 1000  # SendGrid's most personalizations per request
 RENDERINGS_KEPT = 64  # the busiest digests are sent in many batches; keep them rendered
 
+# Subscriber ids -> their addresses; ids no longer found (the subscriber was erased) are left out.
+Addresses = Callable[[Sequence[int]], Mapping[int, str]]
+
 
 @dataclass(frozen=True)
 class Digest:
@@ -30,6 +37,15 @@ class Digest:
     language: str
     topics: tuple[str, ...]
     papers: tuple[Candidate, ...]  # compared with their reasons: a reason is shown in the email
+    # computed once: every reader's digest is hashed to find its group
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = (self.frequency, self.language, self.topics, self.papers)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def of(cls, reader, papers: list[Candidate]) -> Digest:
@@ -41,7 +57,7 @@ class Digest:
         return tuple(paper.id for paper in self.papers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     delivery_id: int
     subscriber_id: int
@@ -50,30 +66,44 @@ class Member:
 
 class DigestGroups:
     def __init__(self, settings: Settings, date: dt.date, edition_id: int, shelf: Shelf,
-                 batch_size: int = BATCH_SIZE):
+                 addresses: Addresses, batch_size: int = BATCH_SIZE):
         self.settings, self.date, self.edition_id, self.shelf = settings, date, edition_id, shelf
-        self.batch_size = batch_size
-        self._waiting: dict[Digest, list[Member]] = {}
+        self.addresses, self.batch_size = addresses, batch_size
+        # per digest: delivery id, subscriber id, delivery id, ... of its waiting readers
+        self._waiting: dict[Digest, array] = {}
         self._render = lru_cache(maxsize=RENDERINGS_KEPT)(self._render_once)
 
-    def add(self, digest: Digest, member: Member) -> tuple[Digest, list[Member]] | None:
+    def add(self, digest: Digest, delivery_id: int, subscriber_id: int
+            ) -> tuple[Digest, list[Member]] | None:
         """Queue a reader; return their digest's full batch when this one filled it."""
-        members = self._waiting.setdefault(digest, [])
-        members.append(member)
-        if len(members) < self.batch_size:
+        waiting = self._waiting.get(digest)
+        if waiting is None:
+            waiting = self._waiting[digest] = array("q")
+        waiting.append(delivery_id)
+        waiting.append(subscriber_id)
+        if len(waiting) < 2 * self.batch_size:
             return None
-        return digest, self._waiting.pop(digest)
+        return digest, self._members(self._waiting.pop(digest))
 
     def drain(self) -> Iterator[tuple[Digest, list[Member]]]:
         """Every batch still waiting, emptying the queue."""
         while self._waiting:
             digest = next(iter(self._waiting))
-            yield digest, self._waiting.pop(digest)
+            yield digest, self._members(self._waiting.pop(digest))
+
+    def _members(self, waiting: array) -> list[Member]:
+        """The waiting readers with their addresses, read now; erased subscribers left out."""
+        subscriber_ids = waiting[1::2]
+        emails = self.addresses(subscriber_ids.tolist())
+        return [Member(delivery_id, subscriber_id, emails[subscriber_id])
+                for delivery_id, subscriber_id in zip(waiting[::2], subscriber_ids)
+                if subscriber_id in emails]
 
     def batch(self, digest: Digest, members: list[Member]) -> PersonalizedBatch:
         """The digest's batch for these readers, each with their own links and ledger id."""
-        recipients = [compose.digest_recipient(self.settings, m.subscriber_id, m.email,
-                                               m.delivery_id) for m in members]
+        recipients = [compose.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
+                                               email=m.email, delivery_id=m.delivery_id)
+                      for m in members]
         # The addresses come from the subscribers table, validated at signup and import.
         return dataclasses.replace(self._render(digest), recipients=recipients,
                                    addresses_checked=True)

@@ -12,7 +12,7 @@ one by one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +36,15 @@ class Candidate:
     topic_names: tuple[str, ...]
     reason: str = ""
     followed: bool = False
+    # computed once: shared picks hold the same candidates, hashed with every reader's digest
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = (self.id, self.topic_names, self.reason, self.followed)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 def summaries_for(session: Session, papers: list[Paper], model: str,
