@@ -105,18 +105,21 @@ def mailer(api_url: str) -> SendGridMailer:
 
 def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Edition,
                     last_id: int) -> int:
-    """The per-subscriber path: claim, pick, render MJML for this reader, one request, record."""
+    """The per-subscriber path: pick, claim, render MJML for this reader, one request, record."""
     shelf, sent = Shelf(session, settings, edition), 0
     for readers in due_readers(session, edition.id, None, last_id):
         for reader in readers:
-            [delivery_id] = ledger.claim(session, edition.id, [reader.id]).values()
             digest = Digest.of(reader, shelf.picks([reader])[reader.id])
+            [delivery_id] = ledger.claim_digests(session, edition.id,
+                                                 {reader.id: digest.paper_ids}).values()
             groups = DigestGroups(settings, edition.date, edition.id, shelf,  # no reuse
                                   partial(addresses, session))
             batch = groups.batch(digest, [Member(delivery_id, reader.id, reader.email)])
-            ledger.start_sending(session, [([delivery_id], digest.paper_ids)])
+            ledger.start_sending(session, [delivery_id])
+            session.commit()
             message_id = sendgrid.send(expand(batch, batch.recipients[0]))
             ledger.record(session, [ledger.Outcome(delivery_id, message_id)])
+            session.commit()
             sent += 1
     return sent
 

@@ -12,6 +12,7 @@ The requests of one wave go out on a sender thread while the next wave is claime
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import Counter
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from newsletter import digests, ledger, schedule
 from newsletter.config import Settings
-from newsletter.groups import Digest, DigestGroups, Member
+from newsletter.groups import Digest, DigestGroups, Member, Waiting
 from newsletter.mail import Mailer
 from newsletter.mail.batch import PersonalizedBatch, send_batch
 from newsletter.models import Edition, Subscriber
@@ -117,8 +118,9 @@ class DeliveryRun:
         self.shelf = Shelf(session, settings, edition)
         self.groups = DigestGroups(settings, self.date, self.edition_id, self.shelf,
                                    partial(digests.addresses, session))
+        self.lists = ledger.PaperLists()
         self.outcomes: Counter = Counter()
-        self.wave: list[tuple[Digest, list[Member]]] = []
+        self.wave: list[tuple[Digest, Waiting]] = []
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
         self._in_flight: Future | None = None
 
@@ -137,7 +139,8 @@ class DeliveryRun:
         due = {reader.id: reader for reader in readers if self._is_due(reader)}
         self.outcomes["not_due"] += len(readers) - len(due)
         picks = self.shelf.picks(list(due.values()))
-        claimed = ledger.claim_digests(self.session, self.edition_id, picks)
+        claimed = ledger.claim_digests(self.session, self.edition_id, _paper_ids(picks),
+                                       self.lists)
         self.outcomes["already"] += len(picks) - len(claimed)
         self._queue_readers(due, picks, claimed)
 
@@ -147,7 +150,8 @@ class DeliveryRun:
         when first claimed; their picks are made again, and do not include what was sent since."""
         picks = self.shelf.picks(readers)
         rows = {reader.id: taken_over[reader.id] for reader in readers}
-        ledger.close_empty(self.session, [rows[r.id] for r in readers if not picks[r.id]])
+        ledger.pick_again(self.session, {rows[subscriber_id]: papers for subscriber_id, papers
+                                         in _paper_ids(picks).items()}, self.lists)
         self.outcomes["resumed"] += len(rows)
         self._queue_readers({reader.id: reader for reader in readers}, picks, rows)
 
@@ -165,8 +169,8 @@ class DeliveryRun:
 
     def finish(self) -> None:
         """Send every batch still waiting."""
-        for digest, members in self.groups.drain():
-            self._queue(digest, members)
+        for digest, waiting in self.groups.drain():
+            self._queue(digest, waiting)
         self._send_wave()
         self._collect()
 
@@ -177,35 +181,61 @@ class DeliveryRun:
         due = schedule.due_at(reader, self.date)
         return self.now is None or reader.confirmed_at is None or reader.confirmed_at <= due
 
-    def _queue(self, digest: Digest, members: list[Member]) -> None:
-        # Small batches travel in waves of about WAVE readers: two commits a wave, not a batch.
-        self.wave.append((digest, members))
-        if sum(len(waiting) for _, waiting in self.wave) >= WAVE:
+    def _queue(self, digest: Digest, waiting: Waiting) -> None:
+        # Small batches travel in waves of about WAVE readers: a query and a commit a wave.
+        self.wave.append((digest, waiting))
+        if sum(len(readers) for _, readers in self.wave) >= 2 * WAVE:  # two numbers a reader
             self._send_wave()
 
     def _send_wave(self) -> None:
-        """Mark the wave's rows "sending" (one commit), build its batches, record the wave in
-        flight (one commit), and hand this one to the sender."""
+        """Build this wave's batches while the wave in flight is sent; then record that one and
+        mark this one's rows "sending" in one commit, and hand this one to the sender."""
+        members = self.groups.members([waiting for _, waiting in self.wave])
+        built = [(self.groups.batch(digest, readers), readers)
+                 for (digest, _), readers in zip(self.wave, members) if readers]
+        outcomes = self._wait()
+        ledger.record(self.session, outcomes)
         moving = ledger.start_sending(self.session, [
-            ([member.delivery_id for member in members], digest.paper_ids)
-            for digest, members in self.wave])
-        batches = [(self.groups.batch(digest, sendable), sendable)
-                   for digest, members in self.wave
-                   if (sendable := [m for m in members if m.delivery_id in moving])]
+            member.delivery_id for _, readers in built for member in readers])
+        self.session.commit()
+        self._count(outcomes)
         self.wave = []
-        self._collect()
-        if batches:
-            self._in_flight = self._sender.submit(_send_all, self.mailer, batches)
+        cut = [_only(batch, members, moving) for batch, members in built]
+        if sendable := [(batch, members) for batch, members in cut if members]:
+            self._in_flight = self._sender.submit(_send_all, self.mailer, sendable)
 
     def _collect(self) -> None:
-        """Wait for the wave in flight, record its outcomes and count them."""
+        """Wait for the wave in flight, record its outcomes (one commit) and count them."""
+        outcomes = self._wait()
+        if outcomes:
+            ledger.record(self.session, outcomes)
+            self.session.commit()
+            self._count(outcomes)
+
+    def _wait(self) -> list[ledger.Outcome]:
+        """The outcomes of the wave in flight, once its requests are done; none when none is."""
         in_flight, self._in_flight = self._in_flight, None
-        if in_flight is None:
-            return
-        outcomes = in_flight.result()
-        ledger.record(self.session, outcomes)
+        return in_flight.result() if in_flight is not None else []
+
+    def _count(self, outcomes: list[ledger.Outcome]) -> None:
         for outcome in outcomes:
             self.outcomes["failed" if outcome.error else "sent"] += 1
+
+
+def _paper_ids(picks: dict[int, list]) -> dict[int, tuple[str, ...]]:
+    return {subscriber_id: tuple(paper.id for paper in papers)
+            for subscriber_id, papers in picks.items()}
+
+
+def _only(batch: PersonalizedBatch, members: list[Member], delivery_ids: set[int]
+          ) -> tuple[PersonalizedBatch, list[Member]]:
+    """The batch and members cut to the rows in `delivery_ids` (a row another process took
+    back meanwhile is not sent from here)."""
+    if all(member.delivery_id in delivery_ids for member in members):
+        return batch, members
+    kept = [i for i, member in enumerate(members) if member.delivery_id in delivery_ids]
+    return (dataclasses.replace(batch, recipients=[batch.recipients[i] for i in kept]),
+            [members[i] for i in kept])
 
 
 def _send_all(mailer: Mailer, batches: list[tuple[PersonalizedBatch, list[Member]]]

@@ -6,8 +6,9 @@ frequency. A group is handed out as soon as it holds `batch_size` readers, and t
 end (`drain`), so at most ceil(readers / batch_size) + distinct digests batches are sent.
 
 Readers of the rarer digests wait until the end, so a waiting reader is kept as two integers
-(ledger row and subscriber id, 16 bytes) and their addresses are read again, one query a batch,
-when the batch is handed out: memory grows with the number of distinct digests, not readers.
+(ledger row and subscriber id, 16 bytes) and their addresses are read again when their batch
+leaves (`members`, one query for many batches): memory grows with the number of distinct
+digests, not readers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ RENDERINGS_KEPT = 64  # the busiest digests are sent in many batches; keep them 
 
 # Subscriber ids -> their addresses; ids no longer found (the subscriber was erased) are left out.
 Addresses = Callable[[Sequence[int]], Mapping[int, str]]
+# A batch's waiting readers: ledger row id, subscriber id, ledger row id, ...
+Waiting = array
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,11 @@ class DigestGroups:
                  addresses: Addresses, batch_size: int = BATCH_SIZE):
         self.settings, self.date, self.edition_id, self.shelf = settings, date, edition_id, shelf
         self.addresses, self.batch_size = addresses, batch_size
-        # per digest: delivery id, subscriber id, delivery id, ... of its waiting readers
-        self._waiting: dict[Digest, array] = {}
+        self._waiting: dict[Digest, Waiting] = {}
         self._render = lru_cache(maxsize=RENDERINGS_KEPT)(self._render_once)
 
     def add(self, digest: Digest, delivery_id: int, subscriber_id: int
-            ) -> tuple[Digest, list[Member]] | None:
+            ) -> tuple[Digest, Waiting] | None:
         """Queue a reader; return their digest's full batch when this one filled it."""
         waiting = self._waiting.get(digest)
         if waiting is None:
@@ -83,21 +85,22 @@ class DigestGroups:
         waiting.append(subscriber_id)
         if len(waiting) < 2 * self.batch_size:
             return None
-        return digest, self._members(self._waiting.pop(digest))
+        return digest, self._waiting.pop(digest)
 
-    def drain(self) -> Iterator[tuple[Digest, list[Member]]]:
+    def drain(self) -> Iterator[tuple[Digest, Waiting]]:
         """Every batch still waiting, emptying the queue."""
         while self._waiting:
             digest = next(iter(self._waiting))
-            yield digest, self._members(self._waiting.pop(digest))
+            yield digest, self._waiting.pop(digest)
 
-    def _members(self, waiting: array) -> list[Member]:
-        """The waiting readers with their addresses, read now; erased subscribers left out."""
-        subscriber_ids = waiting[1::2]
-        emails = self.addresses(subscriber_ids.tolist())
-        return [Member(delivery_id, subscriber_id, emails[subscriber_id])
-                for delivery_id, subscriber_id in zip(waiting[::2], subscriber_ids)
-                if subscriber_id in emails]
+    def members(self, batches: Sequence[Waiting]) -> list[list[Member]]:
+        """The readers of each of these batches with their addresses, read now in one query;
+        erased subscribers left out."""
+        emails = self.addresses([sid for waiting in batches for sid in waiting[1::2]])
+        return [[Member(delivery_id, subscriber_id, emails[subscriber_id])
+                 for delivery_id, subscriber_id in zip(waiting[::2], waiting[1::2])
+                 if subscriber_id in emails]
+                for waiting in batches]
 
     def batch(self, digest: Digest, members: list[Member]) -> PersonalizedBatch:
         """The digest's batch for these readers, each with their own links and ledger id."""

@@ -22,24 +22,25 @@ has passed (`reclaim`):
 - Rows of editions no run delivers any more (older than ABANDONED) are closed for good:
   claimed ones released, sending ones "unknown".
 
-A row gets its `paper_ids` when it moves to "sending"; when it is closed as sent, the database
-copies them into `sent_papers` (the record that no paper reaches a reader twice); a failed
-row's papers stay eligible for a later edition. Every statement works on a whole batch of rows, so a run makes a few statements per
-request, not per reader.
+A row gets its papers when it is claimed (or picked again after a takeover): a `digest_papers`
+row shared by the rows of a run that carry the same list. The papers of a reader's sent rows
+are what no later digest carries again (`digests.sent_among`); a failed row's papers stay
+eligible for a later edition. Every statement works on a whole wave of rows, so a run makes a
+few statements per thousand readers, not per reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, delete, func, select, true, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from newsletter.models import Delivery, SentPaper, utcnow
+from newsletter.models import Delivery, DigestPapers, utcnow
 
 CLAIMED, SENDING, SENT, EMPTY, FAILED, UNKNOWN = (
     "claimed", "sending", "sent", "empty", "failed", "unknown")
@@ -62,27 +63,41 @@ def _insert(session: Session, model):
     return dialect.insert(model)
 
 
-def claim(session: Session, edition_id: int, subscriber_ids: Iterable[int],
-          status: str = CLAIMED) -> dict[int, int]:
-    """Claim the rows of these subscribers for this edition, in one insert, and commit; return
-    {subscriber id: delivery id} for the rows this call claimed (others hold the rest)."""
-    return _claim(session, edition_id, {subscriber_id: status for subscriber_id in subscriber_ids})
+class PaperLists:
+    """The `digest_papers` row of each paper list, stored once for the rows of a run that carry
+    it (readers of the same digest share one)."""
+
+    KEPT = 10_000  # lists remembered; personal digests can make one a reader
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, ...], int] = {}
+
+    def ids(self, session: Session, lists: Iterable[tuple[str, ...]]) -> dict[tuple, int]:
+        """The row id of each of these lists, storing the new ones in one insert."""
+        new = list(set(lists) - self._ids.keys())
+        if len(self._ids) + len(new) > self.KEPT:
+            self._ids.clear()
+            new = list(set(lists))
+        if new:
+            statement = (insert(DigestPapers.__table__)
+                         .returning(DigestPapers.id, sort_by_parameter_order=True))
+            rows = session.connection().execute(statement, [{"paper_ids": list(paper_ids)}
+                                                            for paper_ids in new])
+            self._ids.update(zip(new, rows.scalars()))
+        return self._ids
 
 
-def claim_digests(session: Session, edition_id: int,
-                  picks: Mapping[int, Sequence]) -> dict[int, int]:
-    """Claim every reader's row in one insert and one commit: "claimed" for a reader with
-    papers, "empty" for one without; return {subscriber id: delivery id} for the rows claimed."""
-    return _claim(session, edition_id, {subscriber_id: CLAIMED if papers else EMPTY
-                                        for subscriber_id, papers in picks.items()})
-
-
-def _claim(session: Session, edition_id: int, statuses: Mapping[int, str]) -> dict[int, int]:
+def claim_digests(session: Session, edition_id: int, picks: Mapping[int, Sequence[str]],
+                  lists: PaperLists | None = None) -> dict[int, int]:
+    """Claim every reader's row in one insert and one commit, with the ids of the papers their
+    email is to carry ({subscriber id: paper ids}): "claimed" for a reader with papers,
+    "empty" for one without; return {subscriber id: delivery id} for the rows claimed."""
+    if not picks:
+        return {}
     now = utcnow()
     rows = [{"subscriber_id": subscriber_id, "edition_id": edition_id, "status": status,
-             "claimed_at": now, "paper_ids": []} for subscriber_id, status in statuses.items()]
-    if not rows:
-        return {}
+             "claimed_at": now, "digest_papers_id": list_id}
+            for subscriber_id, status, list_id in _with_papers(session, picks, lists)]
     # RETURNING gives only the rows inserted, not those others hold; executemany lets the
     # driver batch the rows ("insertmanyvalues") with one compiled statement.
     statement = (_insert(session, Delivery.__table__)
@@ -93,86 +108,77 @@ def _claim(session: Session, edition_id: int, statuses: Mapping[int, str]) -> di
     return claimed
 
 
-def start_sending(session: Session,
-                  batches: Iterable[tuple[list[int], Sequence[str]]]) -> set[int]:
-    """Move the rows of each (delivery ids, paper ids) batch from "claimed" to "sending" with
-    the papers their email carries, one statement a batch and one commit, before the requests;
-    return the ids moved. A row released meanwhile (stale lease) is not returned, so not sent."""
-    now, moved = utcnow(), set()
-    for delivery_ids, paper_ids in batches:
-        statement = (update(Delivery)
-                     .where(Delivery.id.in_(delivery_ids), Delivery.status == CLAIMED)
-                     .values(status=SENDING, sending_at=now, paper_ids=list(paper_ids))
-                     .returning(Delivery.id))
-        moved.update(session.scalars(statement))
+def pick_again(session: Session, picks: Mapping[int, Sequence[str]],
+               lists: PaperLists | None = None) -> None:
+    """Give held rows ({delivery id: paper ids}) the papers picked for them again, closing as
+    empty those left with none, and commit."""
+    table = Delivery.__table__
+    changes = [{"row_id": delivery_id, "new_status": status, "list_id": list_id}
+               for delivery_id, status, list_id in _with_papers(session, picks, lists)]
+    if changes:
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("row_id"))
+            .values(status=bindparam("new_status"), digest_papers_id=bindparam("list_id")),
+            changes)
     session.commit()
-    return moved
 
 
-def close_empty(session: Session, delivery_ids: list[int]) -> None:
-    """Close as empty held rows that turned out to have nothing to send, and commit."""
-    if delivery_ids:
-        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids))
-                        .values(status=EMPTY, paper_ids=[])
-                        .execution_options(synchronize_session=False))
-        session.commit()
+def _with_papers(session: Session, picks: Mapping[int, Sequence[str]],
+                 lists: PaperLists | None) -> Iterator[tuple[int, str, int | None]]:
+    """(key, status, digest_papers id) for each pick: "claimed" with its list of papers, or
+    "empty" without one."""
+    list_ids = (lists or PaperLists()).ids(
+        session, (tuple(papers) for papers in picks.values() if papers))
+    for key, papers in picks.items():
+        yield (key, CLAIMED, list_ids[tuple(papers)]) if papers else (key, EMPTY, None)
+
+
+def start_sending(session: Session, delivery_ids: Iterable[int]) -> set[int]:
+    """Move these rows from "claimed" to "sending" in one statement; return the ids moved. A
+    row released meanwhile (stale lease) is not returned, so not sent. The caller commits, and
+    must before any of these requests leaves."""
+    statement = (update(Delivery.__table__)
+                 .where(Delivery.id.in_(list(delivery_ids)), Delivery.status == CLAIMED)
+                 .values(status=SENDING, sending_at=utcnow())
+                 .returning(Delivery.id))
+    return set(session.connection().execute(statement).scalars())
 
 
 def record(session: Session, outcomes: list[Outcome]) -> None:
-    """Close the rows of some requests with their outcomes and commit: sent rows keep the
-    provider's message id (one statement per request, which shares it) and each of their
-    papers is marked as sent (one INSERT ... SELECT from the rows' paper ids); failed rows
-    keep the error, and their papers stay eligible for a later edition (unless the provider
-    reports later that it took the email after all: `confirm_sent`)."""
-    now, by_message = utcnow(), defaultdict(list)
-    for outcome in outcomes:
-        if outcome.error is None:
-            by_message[outcome.message_id].append(outcome.delivery_id)
-    for message_id, delivery_ids in by_message.items():
-        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids))
-                        .values(status=SENT, sent_at=now, provider_message_id=message_id)
-                        .execution_options(synchronize_session=False))
-        session.execute(_mark_papers_sent(session, delivery_ids))
-    failed = [{"id": o.delivery_id, "status": FAILED, "error": o.error[:2000]}
+    """Close these rows with their outcomes, one executemany for the sent and one for the
+    failed; the caller commits. Sent rows keep the provider's message id; failed rows keep the
+    error, and their papers stay eligible for a later edition (unless the provider reports
+    later that it took the email after all: `confirm_sent`)."""
+    table, now = Delivery.__table__, utcnow()
+    sent = [{"row_id": o.delivery_id, "message_id": o.message_id}
+            for o in outcomes if o.error is None]
+    failed = [{"row_id": o.delivery_id, "error_text": o.error[:2000]}
               for o in outcomes if o.error is not None]
+    by_id = update(table).where(table.c.id == bindparam("row_id"))
+    if sent:
+        session.connection().execute(by_id.values(
+            status=SENT, sent_at=now, provider_message_id=bindparam("message_id")), sent)
     if failed:
-        session.execute(update(Delivery), failed)
-    session.commit()
-
-
-def _mark_papers_sent(session: Session, delivery_ids: list[int]):
-    """INSERT INTO sent_papers a row per paper id of these deliveries, computed by the database
-    from their JSON `paper_ids` (no row travels from Python: 25 papers x 1,000 readers a request)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    papers = (func.json_array_elements_text if postgres else func.json_each)(
-        Delivery.paper_ids).table_valued("value")
-    rows = (select(Delivery.subscriber_id, papers.c.value, Delivery.id)
-            .join_from(Delivery, papers, true())  # each row joins its own papers: a lateral join
-            .where(Delivery.id.in_(delivery_ids)))
-    return (_insert(session, SentPaper.__table__)
-            .from_select(["subscriber_id", "paper_id", "delivery_id"], rows)
-            .on_conflict_do_nothing())
+        session.connection().execute(by_id.values(status=FAILED, error=bindparam("error_text")),
+                                     failed)
 
 
 def confirm_sent(session: Session, message_ids: Mapping[int, str]) -> int:
     """Close as sent the rows the provider reported on ({delivery id: its message id}) that were
     handed to it but not recorded as sent: still waiting for an answer ("sending", "claimed"
     again after a takeover, "unknown"), or "failed" because the answer was lost (a timeout
-    after SendGrid took the request). Their papers are marked sent; one statement per message
-    id, shared by a request's rows. The caller commits; return how many rows changed."""
+    after SendGrid took the request). One statement per message id, shared by a request's
+    rows. The caller commits; return how many rows changed."""
     now, by_message, changed = utcnow(), defaultdict(list), 0
     for delivery_id, message_id in message_ids.items():
         by_message[message_id].append(delivery_id)
     for message_id, delivery_ids in by_message.items():
-        confirmed = list(session.scalars(
+        changed += session.execute(
             update(Delivery).where(Delivery.id.in_(delivery_ids),
                                    Delivery.status.in_((SENDING, CLAIMED, UNKNOWN, FAILED)),
                                    Delivery.sending_at.is_not(None))  # once handed over
             .values(status=SENT, sent_at=now, provider_message_id=message_id, error=None)
-            .returning(Delivery.id)))
-        if confirmed:
-            session.execute(_mark_papers_sent(session, confirmed))
-        changed += len(confirmed)
+            .execution_options(synchronize_session=False)).rowcount
     return changed
 
 

@@ -246,7 +246,9 @@ class Delivery(Base):
     )
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="claimed", index=True)
-    paper_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # the papers its email carries, shared with the other readers of its request; set when
+    # the row goes to "sending"
+    digest_papers_id: Mapped[int | None] = mapped_column(ForeignKey("digest_papers.id"))
     provider_message_id: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -254,20 +256,23 @@ class Delivery(Base):
     # when the row went to "sending": the request may have reached the provider from then on
     sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
+    digest_papers: Mapped[DigestPapers | None] = relationship(lazy="joined")
 
-class SentPaper(Base):
-    """That a subscriber has been sent a paper: no paper ever reaches one subscriber twice."""
+    @property
+    def paper_ids(self) -> list[str]:
+        """The ids of the papers its email carries (none before "sending", or when empty)."""
+        return list(self.digest_papers.paper_ids) if self.digest_papers else []
 
-    __tablename__ = "sent_papers"
 
-    subscriber_id: Mapped[int] = mapped_column(
-        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
-    )
-    paper_id: Mapped[str] = mapped_column(ForeignKey("papers.id"), primary_key=True)
-    # indexed: deleting or recovering deliveries cascades here, one lookup per delivery
-    delivery_id: Mapped[int] = mapped_column(
-        ForeignKey("deliveries.id", ondelete="CASCADE"), index=True
-    )
+class DigestPapers(Base):
+    """The papers of one digest, best first, stored once for all the readers of a request:
+    their deliveries point here, rather than each repeating up to 25 ids. The sent deliveries'
+    papers are what no reader is sent twice (`digests.sent_among`)."""
+
+    __tablename__ = "digest_papers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paper_ids: Mapped[list] = mapped_column(JSON)
 
 
 class PaperRating(Base):

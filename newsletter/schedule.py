@@ -10,6 +10,7 @@ is read as UTC rather than never sending.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAILY, WEEKLY = "daily", "weekly"
@@ -29,10 +30,16 @@ def due_at(subscriber, date: dt.date) -> dt.datetime | None:
     """The instant (naive UTC, as the database stores times) the digest of the edition of `date`
     is due for `subscriber`; None when they get no digest that day (weekly, not their weekday).
     `subscriber` needs `frequency`, `delivery_hour` and `timezone`."""
-    if subscriber.frequency == WEEKLY and date.weekday() != WEEKLY_DAY:
+    return _due_at(subscriber.frequency, subscriber.delivery_hour, subscriber.timezone, date)
+
+
+@lru_cache(maxsize=4096)  # a run asks for each reader: few distinct answers, costly to compute
+def _due_at(frequency: str, delivery_hour: int | None, timezone: str | None,
+            date: dt.date) -> dt.datetime | None:
+    if frequency == WEEKLY and date.weekday() != WEEKLY_DAY:
         return None
-    hour = min(max(subscriber.delivery_hour or 0, 0), 23)
-    local = dt.datetime.combine(date, dt.time(hour), tzinfo=zone(subscriber.timezone))
+    hour = min(max(delivery_hour or 0, 0), 23)
+    local = dt.datetime.combine(date, dt.time(hour), tzinfo=zone(timezone))
     # fold=0: in a gap the pre-transition offset applies (an hour later on the wall clock).
     return local.astimezone(UTC).replace(tzinfo=None)
 

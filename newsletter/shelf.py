@@ -23,6 +23,7 @@ from newsletter.llm.prompt import PROMPT_VERSION
 from newsletter.models import Edition, Paper, Summary
 from newsletter.personal import Interests, PaperView, personal_digest, store, view_of
 from newsletter.personal.digest import PersonalDigest
+from newsletter.schedule import window_start
 from newsletter.summaries import paper_hash
 
 
@@ -92,10 +93,11 @@ class Shelf:
     def picks(self, readers: list) -> dict[int, list[Candidate]]:
         """Each reader's papers (by subscriber id), never one sent to them before; three queries
         whatever the number of readers (sent papers, interests, ratings)."""
-        ids = [reader.id for reader in readers]
-        pool_ids = {view.id for frequency in {r.frequency for r in readers}
-                    for view in self.views(frequency)}
-        sent = digests.sent_among(self.session, ids, list(pool_ids))
+        ids, frequencies = [reader.id for reader in readers], {r.frequency for r in readers}
+        pool_ids = {view.id for frequency in frequencies for view in self.views(frequency)}
+        since = min((window_start(f, self.edition.date) for f in frequencies),
+                    default=self.edition.date)
+        sent = digests.sent_among(self.session, ids, list(pool_ids), since)
         interests = store.interests_among(self.session, ids)
         ratings = store.ratings_among(self.session, ids)
         return {reader.id: self._pick(reader, sent.get(reader.id, set()),

@@ -1,6 +1,6 @@
 """The delivery ledger's bulk statements, on SQLite and on PostgreSQL: claims of readers with and
-without papers in one insert, "sending" with the papers of each batch, and outcomes recorded a
-request at a time, the sent papers computed by the database from the rows' paper ids."""
+without papers in one insert, "sending" with the papers of each batch stored once, and outcomes recorded a
+request at a time; what a reader was sent is read back from their sent rows."""
 
 import datetime as dt
 
@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from newsletter import ledger
 from newsletter.db import session_scope
-from newsletter.digests import build_edition
-from newsletter.models import Delivery, SentPaper, utcnow
+from newsletter.digests import build_edition, sent_among
+from newsletter.models import Delivery, DigestPapers, utcnow
 from newsletter.wiring import Services
 from tests.test_digests import TODAY, add_paper, add_subscriber
 
@@ -52,22 +52,44 @@ def test_readers_with_and_without_papers_are_claimed_in_one_call_and_only_once(c
     assert ledger.claim_digests(session, edition_id, picks) == {}
 
 
-def test_sent_rows_keep_the_message_id_and_their_papers_are_marked_sent(cast):
+def test_sent_rows_keep_the_message_id_and_their_papers_count_as_sent(cast):
     session, edition_id, (first, second, third) = cast
     claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(cast[2], NLP_PAPERS))
     ids = [claimed[first], claimed[second], claimed[third]]
-    assert ledger.start_sending(session, [(ids, NLP_PAPERS)]) == set(ids)
-    assert ledger.start_sending(session, [(ids, NLP_PAPERS)]) == set()  # never sent twice
+    assert ledger.start_sending(session, ids) == set(ids)
+    session.commit()
+    assert ledger.start_sending(session, ids) == set()  # never sent twice
+    assert len(session.scalars(select(DigestPapers)).all()) == 1  # one list, shared
     ledger.record(session, [ledger.Outcome(ids[0], "msg-1"), ledger.Outcome(ids[1], "msg-1"),
                             ledger.Outcome(ids[2], error="refused")])
+    session.commit()
     after = rows(session)
     assert [(after[s].status, after[s].provider_message_id) for s in (first, second)] == [
         (ledger.SENT, "msg-1"), (ledger.SENT, "msg-1")]
     assert (after[third].status, after[third].error) == (ledger.FAILED, "refused")
-    sent = session.execute(select(SentPaper.subscriber_id, SentPaper.paper_id,
-                                  SentPaper.delivery_id)).all()
-    assert sorted(sent) == sorted((s, paper, claimed[s]) for s in (first, second)
-                                  for paper in NLP_PAPERS)
+    assert after[first].paper_ids == NLP_PAPERS
+    assert sent_among(session, cast[2], NLP_PAPERS, TODAY) == {
+        first: set(NLP_PAPERS), second: set(NLP_PAPERS)}  # not the failed one
+    assert sent_among(session, cast[2], NLP_PAPERS, TODAY + dt.timedelta(days=1)) == {}
+
+
+def test_a_run_stores_each_paper_list_once(cast):
+    session, edition_id, (first, second, third) = cast
+    lists = ledger.PaperLists()
+    ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS[:1]}, lists)
+    ledger.claim_digests(session, edition_id, {third: NLP_PAPERS}, lists)
+    assert sorted(session.scalars(select(DigestPapers.paper_ids))) == [NLP_PAPERS[:1], NLP_PAPERS]
+    assert [rows(session)[reader].paper_ids for reader in cast[2]] == [
+        NLP_PAPERS, NLP_PAPERS[:1], NLP_PAPERS]
+
+
+def test_rows_picked_again_get_their_new_papers_or_close_as_empty(cast):
+    session, edition_id, (first, second, _) = cast
+    claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS})
+    ledger.pick_again(session, {claimed[first]: NLP_PAPERS[1:], claimed[second]: []})
+    after = rows(session)
+    assert (after[first].status, after[first].paper_ids) == (ledger.CLAIMED, NLP_PAPERS[1:])
+    assert (after[second].status, after[second].paper_ids) == (ledger.EMPTY, [])
 
 
 def test_rows_released_before_sending_are_not_moved_or_sent(cast):
@@ -75,13 +97,14 @@ def test_rows_released_before_sending_are_not_moved_or_sent(cast):
     claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS})
     session.execute(Delivery.__table__.delete())
     session.commit()
-    assert ledger.start_sending(session, [([claimed[first]], NLP_PAPERS)]) == set()
+    assert ledger.start_sending(session, [claimed[first]]) == set()
 
 
 def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(cast):
     session, edition_id, (_never_sent, maybe, answered) = cast
     claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(cast[2], NLP_PAPERS))
-    ledger.start_sending(session, [([claimed[maybe], claimed[answered]], NLP_PAPERS)])
+    ledger.start_sending(session, [claimed[maybe], claimed[answered]])
+    session.commit()
     ledger.confirm_sent(session, {claimed[answered]: "msg-9"})  # the provider's event came
     session.commit()
     lease, later = dt.timedelta(minutes=5), utcnow() + dt.timedelta(minutes=6)
@@ -93,14 +116,15 @@ def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(cas
     assert set(after) == {maybe, answered}
     assert after[maybe].status == ledger.CLAIMED and after[maybe].sending_at is not None
     assert (after[answered].status, after[answered].provider_message_id) == (ledger.SENT, "msg-9")
-    assert sorted(session.scalars(select(SentPaper.subscriber_id))) == [answered, answered]
+    assert sent_among(session, cast[2], NLP_PAPERS, TODAY) == {answered: set(NLP_PAPERS)}
 
 
 def test_held_until_is_when_the_newest_held_row_of_a_range_can_be_reclaimed(cast):
     session, edition_id, (first, second, _) = cast
     assert ledger.held_until(session, edition_id, first, second, dt.timedelta(0)) is None
     claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS})
-    ledger.start_sending(session, [([claimed[first]], NLP_PAPERS)])
+    ledger.start_sending(session, [claimed[first]])
+    session.commit()
     sending_at = rows(session)[first].sending_at
     claimed_at = rows(session)[second].claimed_at
     lease = dt.timedelta(minutes=5)

@@ -80,8 +80,9 @@ def test_a_delivery_can_be_claimed_only_once(session, services):
     edition = digests.build_edition(session, TODAY)
     reader = add_subscriber(session, services, "r@example.org", [])
     session.commit()
-    assert list(ledger.claim(session, edition.id, [reader.id])) == [reader.id]
-    assert ledger.claim(session, edition.id, [reader.id]) == {}
+    picks = {reader.id: ["2611.00001"]}
+    assert list(ledger.claim_digests(session, edition.id, picks)) == [reader.id]
+    assert ledger.claim_digests(session, edition.id, picks) == {}
     assert digests.due_subscriber_ids(session, edition) == []
 
 

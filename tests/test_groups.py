@@ -29,11 +29,11 @@ def test_readers_of_one_digest_leave_together_with_the_addresses_read_then():
     assert groups.add(robotics, 101, 1) is None
     assert groups.add(Digest.of(reader(["Robotics"]), list(PAPERS)), 102, 2) is None
     assert lookups == []  # nothing is read while readers wait
+    digest, waiting = groups.add(robotics, 103, 3)
+    assert digest == robotics and lookups == []
     emails[3] = "changed3@example.com"
-    digest, members = groups.add(robotics, 103, 3)
-    assert digest == robotics
-    assert members == [Member(101, 1, "reader1@example.com"), Member(102, 2, "reader2@example.com"),
-                       Member(103, 3, "changed3@example.com")]
+    assert groups.members([waiting]) == [[Member(101, 1, "reader1@example.com"), Member(102, 2, "reader2@example.com"),
+                       Member(103, 3, "changed3@example.com")]]
     assert lookups == [[1, 2, 3]]
 
 
@@ -44,7 +44,8 @@ def test_drain_hands_out_every_waiting_digest_and_leaves_out_erased_readers():
     for delivery_id, subscriber_id, digest in [(11, 1, english), (12, 2, german),
                                                 (13, 3, english), (14, 4, english)]:
         groups.add(digest, delivery_id, subscriber_id)
-    assert dict(groups.drain()) == {
+    digests, waiting = zip(*groups.drain())
+    assert dict(zip(digests, groups.members(waiting))) == {
         english: [Member(11, 1, "a@example.com"), Member(14, 4, "d@example.com")],
         german: [Member(12, 2, "b@example.com")]}
     assert list(groups.drain()) == []

@@ -1,13 +1,13 @@
 """The schema is built by Alembic, on SQLite and on the local PostgreSQL."""
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from newsletter.db import alembic_config, upgrade
 from newsletter.models import Base
 
 TABLES = {"papers", "paper_sources", "paper_topics", "summaries", "sources", "subscribers",
-          "editions", "edition_papers", "deliveries", "sent_papers", "runs"}
+          "editions", "edition_papers", "deliveries", "digest_papers", "runs"}
 
 
 def tables_of(url: str) -> set[str]:
@@ -53,3 +53,52 @@ def test_deliveries_are_unique_per_subscriber_and_edition(sqlite_url):
     constraints = inspect(engine).get_unique_constraints("deliveries")
     engine.dispose()
     assert {"subscriber_id", "edition_id"} in [set(c["column_names"]) for c in constraints]
+
+
+def insert_row(connection, table: str, **values) -> None:
+    """A row of an older schema's table: these values, and a plain one in every other NOT NULL
+    column (the models describe the newest schema only)."""
+    plain = {"INTEGER": 0, "FLOAT": 0.0, "BOOLEAN": True, "DATE": "2026-11-20",
+             "DATETIME": "2026-11-20 00:00:00", "JSON": "[]"}
+    row = {column["name"]: plain.get(str(column["type"]).split("(")[0], "x")
+           for column in inspect(connection).get_columns(table) if not column["nullable"]}
+    row.update(values)
+    names = ", ".join(row)
+    connection.execute(text(f"INSERT INTO {table} ({names}) VALUES "
+                            f"({', '.join(':' + name for name in row)})"), row)
+
+
+def test_0009_moves_paper_lists_to_digest_papers_and_back(tmp_path):
+    """The deliveries' JSON lists become shared digest_papers rows (equal lists, one row), and
+    a downgrade rebuilds them and sent_papers from the sent rows."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0008")
+    engine = create_engine(url)
+    both = '["p1", "p2"]'
+    with engine.begin() as connection:
+        for paper in ("p1", "p2"):
+            insert_row(connection, "papers", id=paper)
+        insert_row(connection, "editions", id=1)
+        for number, status, papers in ((1, "sent", both), (2, "sent", both), (3, "empty", "[]")):
+            insert_row(connection, "subscribers", id=number, email=f"r{number}@example.org")
+            insert_row(connection, "deliveries", id=number, subscriber_id=number, edition_id=1,
+                       status=status, paper_ids=papers)
+        for subscriber, paper in ((1, "p1"), (1, "p2"), (2, "p1"), (2, "p2")):
+            insert_row(connection, "sent_papers", subscriber_id=subscriber, paper_id=paper,
+                       delivery_id=subscriber)
+    upgrade(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT paper_ids FROM digest_papers")).all() == [(both,)]
+        assert connection.execute(text(
+            "SELECT id, digest_papers_id FROM deliveries ORDER BY id")).all() == [
+            (1, 1), (2, 1), (3, None)]
+    command.downgrade(alembic_config(url), "0008")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT subscriber_id, paper_id, delivery_id"
+                                       " FROM sent_papers ORDER BY 1, 2")).all() == [
+            (1, "p1", 1), (1, "p2", 1), (2, "p1", 2), (2, "p2", 2)]
+        assert connection.execute(text("SELECT paper_ids FROM deliveries ORDER BY id")).all() == [
+            (both,), (both,), ("[]",)]
+    engine.dispose()

@@ -20,7 +20,7 @@ def interests_among(session: Session, subscriber_ids: list[int]) -> dict[int, In
     """The interests of those of these subscribers who follow or mute anything; one query."""
     rows = session.execute(select(Subscriber.id, Subscriber.interests)
                            .where(Subscriber.id.in_(subscriber_ids)))
-    found = {sid: Interests.from_dict(data) for sid, data in rows}
+    found = {sid: Interests.from_dict(data) for sid, data in rows if data}  # most have none
     return {sid: interests for sid, interests in found.items() if interests != Interests()}
 
 
