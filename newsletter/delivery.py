@@ -7,7 +7,7 @@ number of distinct digests, not subscribers, and a run makes at most ceil(N / 10
 digests requests. Every row is claimed before its batch is sent, and what a dead process left
 is taken back first; the ledger (`newsletter.ledger`) states the guarantee: one digest per
 subscriber and edition.
-The requests of one wave go out on a sender thread while the next wave is claimed and rendered.
+The requests of a wave go out on a sender thread while the next waves are claimed and rendered.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 CHUNK = 1000
 WAVE = 1000  # readers whose rows go to "sending" together, before their requests
+# Waves handed to the sender and not yet recorded: with two, this thread renders the next wave
+# while a slow one (many small requests) is still being sent, instead of waiting for it.
+IN_FLIGHT = 2
 READER_COLUMNS = (Subscriber.id, Subscriber.email, Subscriber.topics, Subscriber.language,
                   Subscriber.frequency, Subscriber.delivery_hour, Subscriber.timezone,
                   Subscriber.max_papers, Subscriber.confirmed_at)
@@ -106,9 +109,10 @@ class DeliveryRun:
     """One pass over an edition: readers in, batches out, every outcome counted.
 
     The requests of a wave go out on a thread of their own while this one reads, claims and
-    renders the next wave: at most one wave is in flight, and it is recorded before the next
-    one leaves. Only this thread touches the database; the sender only talks to the provider.
-    Use it as a context manager, so the wave in flight is recorded even when the run fails.
+    renders the next wave: at most IN_FLIGHT waves are in flight, each recorded once sent, in
+    the commit that moves a later one to "sending". Only this thread touches the database; the
+    sender only talks to the provider. Use it as a context manager, so the waves in flight are
+    recorded even when the run fails.
     """
 
     def __init__(self, session: Session, settings: Settings, mailer: Mailer, edition: Edition,
@@ -122,7 +126,7 @@ class DeliveryRun:
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, Waiting]] = []
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
-        self._in_flight: Future | None = None
+        self._in_flight: deque[Future] = deque()
 
     def __enter__(self) -> Self:
         return self
@@ -188,12 +192,13 @@ class DeliveryRun:
             self._send_wave()
 
     def _send_wave(self) -> None:
-        """Build this wave's batches while the wave in flight is sent; then record that one and
-        mark this one's rows "sending" in one commit, and hand this one to the sender."""
+        """Build this wave's batches while earlier ones are sent; record the waves sent (waiting
+        for the oldest when IN_FLIGHT are out) and mark this one's rows "sending", in one
+        commit; hand this one to the sender."""
         members = self.groups.members([waiting for _, waiting in self.wave])
         built = [(self.groups.batch(digest, readers), readers)
                  for (digest, _), readers in zip(self.wave, members) if readers]
-        outcomes = self._wait()
+        outcomes = self._sent(wait_for=len(self._in_flight) - IN_FLIGHT + 1)
         ledger.record(self.session, outcomes)
         moving = ledger.start_sending(self.session, [
             member.delivery_id for _, readers in built for member in readers])
@@ -202,20 +207,24 @@ class DeliveryRun:
         self.wave = []
         cut = [_only(batch, members, moving) for batch, members in built]
         if sendable := [(batch, members) for batch, members in cut if members]:
-            self._in_flight = self._sender.submit(_send_all, self.mailer, sendable)
+            self._in_flight.append(self._sender.submit(_send_all, self.mailer, sendable))
 
     def _collect(self) -> None:
-        """Wait for the wave in flight, record its outcomes (one commit) and count them."""
-        outcomes = self._wait()
+        """Wait for every wave in flight, record their outcomes (one commit) and count them."""
+        outcomes = self._sent(wait_for=len(self._in_flight))
         if outcomes:
             ledger.record(self.session, outcomes)
             self.session.commit()
             self._count(outcomes)
 
-    def _wait(self) -> list[ledger.Outcome]:
-        """The outcomes of the wave in flight, once its requests are done; none when none is."""
-        in_flight, self._in_flight = self._in_flight, None
-        return in_flight.result() if in_flight is not None else []
+    def _sent(self, wait_for: int) -> list[ledger.Outcome]:
+        """The outcomes of the waves in flight that are done, waiting for the first `wait_for`
+        of them (the sender sends waves in order)."""
+        outcomes = []
+        while self._in_flight and (wait_for > 0 or self._in_flight[0].done()):
+            outcomes += self._in_flight.popleft().result()
+            wait_for -= 1
+        return outcomes
 
     def _count(self, outcomes: list[ledger.Outcome]) -> None:
         for outcome in outcomes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import ledger, subscriptions
+from newsletter import delivery, ledger, subscriptions
 from newsletter.delivery import deliver_edition
 from newsletter.digests import build_edition, pool, sent_among
 from newsletter.mail.batch import send_batch
@@ -84,6 +84,37 @@ def test_one_refused_address_fails_alone(session, services, settings, edition, s
     outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
     assert (outcomes["sent"], outcomes["failed"]) == (2, 1)
     assert {item["to"] for item in stub.emails()} == {nlp[0].email, nlp[2].email}
+
+
+class Watching:
+    """A Mailer that notes, as each batch leaves, the ledger statuses of its rows and how many
+    rows are "sending" in all, read through a connection of its own."""
+
+    def __init__(self, mailer, factory):
+        self.mailer, self.factory, self.seen = mailer, factory, []
+
+    def send(self, message):
+        return self.mailer.send(message)
+
+    def send_batch(self, batch):
+        ids = [int(recipient.custom_args["delivery_id"]) for recipient in batch.recipients]
+        with self.factory() as session:
+            rows = session.query(Delivery.id, Delivery.status).all()
+        self.seen.append(({status for row_id, status in rows if row_id in ids},
+                          sum(status == ledger.SENDING for _, status in rows)))
+        return self.mailer.send_batch(batch)
+
+
+def test_each_wave_is_sending_before_it_leaves_and_every_wave_in_flight_is_recorded(
+        session, services, settings, edition, stub, monkeypatch):
+    monkeypatch.setattr(delivery, "WAVE", 1)  # one digest a wave: four waves
+    for number, topics in enumerate([["NLP"], ["Robotics"], [], ["NLP", "Robotics"]]):
+        readers(session, services, 1, topics, prefix=f"t{number}-")
+    watching = Watching(sendgrid(stub), services.factory)
+    outcomes = deliver_edition(session, settings, watching, edition)
+    assert outcomes["sent"] == 4 and statuses(session) == {ledger.SENT: 4}
+    assert [statuses for statuses, _ in watching.seen] == [{ledger.SENDING}] * 4
+    assert max(sending for _, sending in watching.seen) <= delivery.IN_FLIGHT
 
 
 def test_an_outage_fails_rows_and_a_rerun_duplicates_nothing(

@@ -50,18 +50,27 @@ def upgrade() -> None:
     op.drop_table("sent_papers")
 
 
-def _move_lists_to_digest_papers() -> None:
+def _move_lists_to_digest_papers(chunk: int = 10_000) -> None:
+    """Point every delivery with papers to a digest_papers row holding its list, reading the
+    ledger a chunk at a time (it can hold millions of rows); equal lists share a row."""
     connection = op.get_bind()
-    by_list: dict[str, list[int]] = defaultdict(list)
-    rows = connection.execute(sa.select(deliveries.c.id, deliveries.c.paper_ids))
-    for delivery_id, paper_ids in rows:
-        if paper_ids:
-            by_list[json.dumps(paper_ids)].append(delivery_id)
-    for paper_ids, delivery_ids in by_list.items():
-        list_id = connection.execute(sa.insert(digest_papers).values(
-            paper_ids=json.loads(paper_ids)).returning(digest_papers.c.id)).scalar_one()
-        connection.execute(sa.update(deliveries).where(deliveries.c.id.in_(delivery_ids))
-                           .values(digest_papers_id=list_id))
+    list_ids: dict[str, int] = {}  # a list as JSON -> its digest_papers id
+    after = 0
+    while rows := connection.execute(
+            sa.select(deliveries.c.id, deliveries.c.paper_ids).where(deliveries.c.id > after)
+            .order_by(deliveries.c.id).limit(chunk)).all():
+        after = rows[-1][0]
+        by_list: dict[str, list[int]] = defaultdict(list)
+        for delivery_id, paper_ids in rows:
+            if paper_ids:
+                by_list[json.dumps(paper_ids)].append(delivery_id)
+        for paper_ids, delivery_ids in by_list.items():
+            if paper_ids not in list_ids:
+                list_ids[paper_ids] = connection.execute(
+                    sa.insert(digest_papers).values(paper_ids=json.loads(paper_ids))
+                    .returning(digest_papers.c.id)).scalar_one()
+            connection.execute(sa.update(deliveries).where(deliveries.c.id.in_(delivery_ids))
+                               .values(digest_papers_id=list_ids[paper_ids]))
 
 
 def downgrade() -> None:
