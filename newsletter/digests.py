@@ -130,7 +130,7 @@ def group_by_topic(papers: list, chosen_topics: list[str]) -> list[Section]:
 def addresses(session: Session, subscriber_ids: Sequence[int]) -> dict[int, str]:
     """The email address of each of these subscribers, in one query; erased ones are left out."""
     query = select(Subscriber.id, Subscriber.email).where(Subscriber.id.in_(subscriber_ids))
-    return dict(session.connection().execute(query).all())  # Core: a query per batch, lean
+    return dict(session.connection().execute(query).all())  # Core: lean, once a wave
 
 
 def sent_among(session: Session, subscriber_ids: list[int], paper_ids: list[str],

@@ -112,14 +112,11 @@ def pick_again(session: Session, picks: Mapping[int, Sequence[str]],
                lists: PaperLists | None = None) -> None:
     """Give held rows ({delivery id: paper ids}) the papers picked for them again, closing as
     empty those left with none, and commit."""
-    table = Delivery.__table__
     changes = [{"row_id": delivery_id, "new_status": status, "list_id": list_id}
                for delivery_id, status, list_id in _with_papers(session, picks, lists)]
     if changes:
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(status=bindparam("new_status"), digest_papers_id=bindparam("list_id")),
-            changes)
+        session.connection().execute(_row_by_id().values(
+            status=bindparam("new_status"), digest_papers_id=bindparam("list_id")), changes)
     session.commit()
 
 
@@ -149,18 +146,24 @@ def record(session: Session, outcomes: list[Outcome]) -> None:
     failed; the caller commits. Sent rows keep the provider's message id; failed rows keep the
     error, and their papers stay eligible for a later edition (unless the provider reports
     later that it took the email after all: `confirm_sent`)."""
-    table, now = Delivery.__table__, utcnow()
+    now = utcnow()
     sent = [{"row_id": o.delivery_id, "message_id": o.message_id}
             for o in outcomes if o.error is None]
     failed = [{"row_id": o.delivery_id, "error_text": o.error[:2000]}
               for o in outcomes if o.error is not None]
-    by_id = update(table).where(table.c.id == bindparam("row_id"))
     if sent:
-        session.connection().execute(by_id.values(
+        session.connection().execute(_row_by_id().values(
             status=SENT, sent_at=now, provider_message_id=bindparam("message_id")), sent)
     if failed:
-        session.connection().execute(by_id.values(status=FAILED, error=bindparam("error_text")),
-                                     failed)
+        session.connection().execute(
+            _row_by_id().values(status=FAILED, error=bindparam("error_text")), failed)
+
+
+def _row_by_id():
+    """An UPDATE of one ledger row, by its "row_id" parameter: run with a list of parameter
+    sets, it changes many rows in one executemany."""
+    table = Delivery.__table__
+    return update(table).where(table.c.id == bindparam("row_id"))
 
 
 def confirm_sent(session: Session, message_ids: Mapping[int, str]) -> int:

@@ -173,30 +173,17 @@ def batch_requests(
     """Yield (recipients, request body) pairs, each within the count and size limits."""
     shell = batch_shell(batch)
     empty_size = _json_size(shell | {"personalizations": []})
-    for start in range(0, len(recipients), max_personalizations):
-        chunk = list(recipients[start:start + max_personalizations])
-        envelopes = [personalization(recipient) for recipient in chunk]
-        # One encoding of the whole list (its "[]" is counted in empty_size): far cheaper than
-        # one per envelope, and a full request is nearly always well within the limit.
-        if empty_size - 2 + _json_size(envelopes) <= max_bytes:
-            yield chunk, shell | {"personalizations": envelopes}
-        else:
-            yield from _split_by_size(shell, empty_size, chunk, envelopes, max_bytes)
-
-
-def _split_by_size(shell: dict, empty_size: int, chunk: list[Recipient], envelopes: list[dict],
-                   max_bytes: int) -> Iterator[tuple[list[Recipient], dict]]:
-    """The requests of a chunk too big for one, measuring each envelope."""
-    part: list[Recipient] = []
-    part_envelopes: list[dict] = []
+    chunk: list[Recipient] = []
+    envelopes: list[dict] = []
     size = empty_size
-    for recipient, envelope in zip(chunk, envelopes):
+    for recipient in recipients:
+        envelope = personalization(recipient)
         envelope_size = _json_size(envelope) + 2  # the comma and space between array items
-        if part and size + envelope_size > max_bytes:
-            yield part, shell | {"personalizations": part_envelopes}
-            part, part_envelopes, size = [], [], empty_size
-        part.append(recipient)
-        part_envelopes.append(envelope)
+        if chunk and (len(chunk) == max_personalizations or size + envelope_size > max_bytes):
+            yield chunk, shell | {"personalizations": envelopes}
+            chunk, envelopes, size = [], [], empty_size
+        chunk.append(recipient)
+        envelopes.append(envelope)
         size += envelope_size
-    if part:
-        yield part, shell | {"personalizations": part_envelopes}
+    if chunk:
+        yield chunk, shell | {"personalizations": envelopes}
