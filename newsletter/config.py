@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     # Celery (used only with NEWSLETTER_REDIS_URL): seconds before an unacknowledged task is
     # handed to another worker; longer than the longest task, or it runs twice.
     visibility_timeout: int = 3600
-    delivery_batch_size: int = 1000  # subscriber ids per delivery task
+    delivery_batch_size: int = 5000  # subscriber ids per delivery task
     dispatch_interval: float = 900.0  # seconds between digest dispatches (beat)
     ingest_hours: str = "1,5,9,13,17,21"  # UTC hours of the scheduled ingests (beat)
     sources: str = ""

@@ -7,7 +7,9 @@ number of distinct digests, not subscribers, and a run makes at most ceil(N / 10
 digests requests. Every row is claimed before its batch is sent, and what a dead process left
 is taken back first; the ledger (`newsletter.ledger`) states the guarantee: one digest per
 subscriber and edition.
-The requests of a wave go out on a sender thread while the next waves are claimed and rendered.
+The requests of a wave go out on a sender thread while the next waves are claimed and rendered;
+a large run renders in a process of its own (`newsletter.renderings.Renderer`), so that claiming,
+picking and rendering use two cores.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from sqlalchemy.orm import Session
 
 from newsletter import digests, ledger, schedule
 from newsletter.config import Settings
-from newsletter.groups import Digest, DigestGroups, Member, Waiting
+from newsletter.groups import Digest, DigestGroups, Member, PendingBatch, Waiting
 from newsletter.mail import Mailer
-from newsletter.mail.batch import PersonalizedBatch, send_batch
+from newsletter.mail.batch import send_batch
 from newsletter.models import Edition, Subscriber
+from newsletter.renderings import Renderer, Renderings
 from newsletter.shelf import Shelf
 from newsletter.subscriptions import CONFIRMED
 
@@ -47,12 +50,14 @@ READER_COLUMNS = (Subscriber.id, Subscriber.email, Subscriber.topics, Subscriber
 
 def deliver_edition(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
                     first_id: int | None = None, last_id: int | None = None, *,
-                    now: dt.datetime | None = None) -> Counter:
+                    now: dt.datetime | None = None,
+                    renderings: Renderings | None = None) -> Counter:
     """Deliver the edition to every subscriber due at `now` (naive UTC; None: whatever the
     hour) with an id in [first_id, last_id] when given (one worker task's share), after taking
     back what dead processes left in that range (`ledger.reclaim`); count the outcomes: sent,
-    empty, failed, already, not_due, resumed (rows taken over and sent again), unknown."""
-    with DeliveryRun(session, settings, mailer, edition, now) as run:
+    empty, failed, already, not_due, resumed (rows taken over and sent again), unknown.
+    `renderings` are those of earlier tasks of the same run (default: this call's own)."""
+    with DeliveryRun(session, settings, mailer, edition, now, renderings) as run:
         run.outcomes["unknown"] += ledger.close_abandoned(session)[1]
         lease = dt.timedelta(seconds=settings.visibility_timeout)
         reclaimed = ledger.reclaim(session, run.edition_id, first_id, last_id, lease)
@@ -116,12 +121,14 @@ class DeliveryRun:
     """
 
     def __init__(self, session: Session, settings: Settings, mailer: Mailer, edition: Edition,
-                 now: dt.datetime | None):
+                 now: dt.datetime | None, renderings: Renderings | None = None):
         self.session, self.settings, self.mailer, self.now = session, settings, mailer, now
         self.edition_id, self.date = edition.id, edition.date
         self.shelf = Shelf(session, settings, edition)
+        self.renderer = Renderer()
         self.groups = DigestGroups(settings, self.date, self.edition_id, self.shelf,
-                                   partial(digests.addresses, session))
+                                   partial(digests.addresses, session),
+                                   renderings=renderings, renderer=self.renderer)
         self.lists = ledger.PaperLists()
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, Waiting]] = []
@@ -136,6 +143,7 @@ class DeliveryRun:
             self._collect()
         finally:
             self._sender.shutdown()
+            self.renderer.close()
 
     def add(self, readers: list) -> None:
         """Claim the rows of these readers (one commit) and queue them; send every batch that
@@ -236,8 +244,8 @@ def _paper_ids(picks: dict[int, list]) -> dict[int, tuple[str, ...]]:
             for subscriber_id, papers in picks.items()}
 
 
-def _only(batch: PersonalizedBatch, members: list[Member], delivery_ids: set[int]
-          ) -> tuple[PersonalizedBatch, list[Member]]:
+def _only(batch: PendingBatch, members: list[Member], delivery_ids: set[int]
+          ) -> tuple[PendingBatch, list[Member]]:
     """The batch and members cut to the rows in `delivery_ids` (a row another process took
     back meanwhile is not sent from here)."""
     if all(member.delivery_id in delivery_ids for member in members):
@@ -247,12 +255,12 @@ def _only(batch: PersonalizedBatch, members: list[Member], delivery_ids: set[int
             [members[i] for i in kept])
 
 
-def _send_all(mailer: Mailer, batches: list[tuple[PersonalizedBatch, list[Member]]]
+def _send_all(mailer: Mailer, batches: list[tuple[PendingBatch, list[Member]]]
               ) -> list[ledger.Outcome]:
-    """Send each batch (on the sender thread); the outcome of every member."""
+    """Send each batch once rendered (on the sender thread); the outcome of every member."""
     outcomes = []
     for batch, members in batches:
-        result = send_batch(mailer, batch)
+        result = send_batch(mailer, batch.result())
         if result.failed:
             log.warning("%d of %d digests failed, e.g. %s", len(result.failed), len(members),
                         result.failed[0].error)

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from newsletter import compose
 from newsletter.config import Settings
-from newsletter.mail.batch import PersonalizedBatch
+from newsletter.mail.batch import PersonalizedBatch, Recipient
+from newsletter.renderings import Renderer, Renderings
 from newsletter.shelf import Candidate, Shelf
 
 BATCH_SIZE = 1000  # SendGrid's most personalizations per request
-RENDERINGS_KEPT = 64  # the busiest digests are sent in many batches; keep them rendered
 
 # Subscriber ids -> their addresses; ids no longer found (the subscriber was erased) are left out.
 Addresses = Callable[[Sequence[int]], Mapping[int, str]]
@@ -69,11 +70,13 @@ class Member:
 
 class DigestGroups:
     def __init__(self, settings: Settings, date: dt.date, edition_id: int, shelf: Shelf,
-                 addresses: Addresses, batch_size: int = BATCH_SIZE):
+                 addresses: Addresses, batch_size: int = BATCH_SIZE,
+                 renderings: Renderings | None = None, renderer: Renderer | None = None):
         self.settings, self.date, self.edition_id, self.shelf = settings, date, edition_id, shelf
         self.addresses, self.batch_size = addresses, batch_size
+        self.renderings = renderings if renderings is not None else Renderings()
+        self.renderer = renderer or Renderer(inline=math.inf)
         self._waiting: dict[Digest, Waiting] = {}
-        self._render = lru_cache(maxsize=RENDERINGS_KEPT)(self._render_once)
 
     def add(self, digest: Digest, delivery_id: int, subscriber_id: int
             ) -> tuple[Digest, Waiting] | None:
@@ -102,16 +105,31 @@ class DigestGroups:
                  if subscriber_id in emails]
                 for waiting in batches]
 
-    def batch(self, digest: Digest, members: list[Member]) -> PersonalizedBatch:
-        """The digest's batch for these readers, each with their own links and ledger id."""
+    def batch(self, digest: Digest, members: list[Member]) -> PendingBatch:
+        """The digest's batch for these readers, each with their own links and ledger id; its
+        rendering may still be under way."""
         recipients = [compose.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
                                                email=m.email, delivery_id=m.delivery_id)
                       for m in members]
-        # The addresses come from the subscribers table, validated at signup and import.
-        return dataclasses.replace(self._render(digest), recipients=recipients,
-                                   addresses_checked=True)
+        return PendingBatch(self.renderings.get(digest, self._render), recipients)
 
-    def _render_once(self, digest: Digest) -> PersonalizedBatch:
+    def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
+        # the sections are read here (the database is this thread's), the rendering is not
         sections = self.shelf.sections(digest.language, digest.papers, digest.topics)
-        return compose.digest_batch(self.settings, self.date, digest.frequency, digest.topics,
-                                    sections, [], self.edition_id)
+        return self.renderer.submit(compose.digest_batch, self.settings, self.date,
+                                    digest.frequency, digest.topics, sections, [],
+                                    self.edition_id)
+
+
+@dataclass(frozen=True)
+class PendingBatch:
+    """A batch whose shared part (`rendering`, without recipients) may still be rendering."""
+
+    rendering: Future[PersonalizedBatch]
+    recipients: list[Recipient]
+
+    def result(self) -> PersonalizedBatch:
+        """The batch, once rendered (waits for it)."""
+        # The addresses come from the subscribers table, validated at signup and import.
+        return dataclasses.replace(self.rendering.result(), recipients=self.recipients,
+                                   addresses_checked=True)

@@ -4,6 +4,7 @@ reader with their own links, and the ledger's promise of at most one email each.
 import datetime as dt
 import email
 import email.policy
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.mail.sendgrid_events import Event
 from newsletter.models import Delivery, Subscriber
+from newsletter.renderings import Renderer, Renderings
 from tests.stubs.sendgrid_api import SendGridStub
 from tests.test_digests import TODAY, add_paper, add_subscriber
 
@@ -296,3 +298,36 @@ def test_the_outbox_gets_every_header_a_list_message_needs(session, services, se
     assert message["From"] == settings.from_email
     assert message["List-Unsubscribe"].strip("<>") in message.get_body(("plain",)).get_content()
     assert "/-unsubscribe_url-" not in path.read_text()
+
+
+def test_tasks_of_one_run_sharing_renderings_render_each_digest_once(
+        session, services, settings, edition, stub, monkeypatch):
+    nlp = readers(session, services, 4, ["NLP"])
+    renders = []
+    real = delivery.DigestGroups._render
+    monkeypatch.setattr(delivery.DigestGroups, "_render",
+                        lambda groups, digest: renders.append(digest) or real(groups, digest))
+    kept = Renderings().scoped(("run", edition.id))
+    for first, last in [(nlp[0].id, nlp[1].id), (nlp[2].id, nlp[3].id)]:  # two tasks' ranges
+        deliver_edition(session, settings, sendgrid(stub), edition, first, last,
+                        renderings=kept)
+    assert len(renders) == 1 and len(stub.requests) == 2
+    assert statuses(session) == {"sent": 4}
+    first, second = (request.body["content"] for request in stub.requests)
+    assert first == second
+
+
+def test_a_run_that_renders_in_a_process_of_its_own_sends_the_same_emails(
+        session, services, settings, edition, stub, monkeypatch):
+    readers(session, services, 2, ["NLP"], prefix="nlp")
+    readers(session, services, 1, ["Robotics"], prefix="bot")
+    deliver_edition(session, settings, sendgrid(stub), edition)
+    inline = sorted((r.body["subject"], r.body["content"][0]["value"]) for r in stub.requests)
+    session.query(Delivery).delete()
+    session.commit()
+    stub.requests.clear()
+    monkeypatch.setattr(delivery, "Renderer", partial(Renderer, inline=0))
+    outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
+    assert outcomes["sent"] == 3
+    assert sorted((r.body["subject"], r.body["content"][0]["value"])
+                  for r in stub.requests) == inline

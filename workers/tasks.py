@@ -31,6 +31,7 @@ from newsletter.digests import build_edition
 from newsletter.ingest import ingest_source
 from newsletter.models import Edition, Run, Subscriber, utcnow
 from newsletter.pipeline import subscriber_languages
+from newsletter.renderings import WORKER_KEPT, Renderings
 from newsletter.sources import SourceSpec
 from newsletter.summaries import summarize_and_tag
 from newsletter.wiring import Services
@@ -45,6 +46,9 @@ step = app.task(bind=True, autoretry_for=TRANSIENT, retry_backoff=2, retry_backo
                 retry_jitter=True, max_retries=8)
 
 _services: Services | None = None
+# The digests this process rendered for the latest run's tasks: the next task of the run sends
+# many of them again, to other readers.
+_renderings = Renderings(WORKER_KEPT)
 
 
 def services() -> Services:
@@ -185,8 +189,10 @@ def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str |
             released = fanout.release_claims(session, edition_id, first_id, last_id)
             log.warning("redelivered: released %d claimed rows", released, extra=ids)
         edition = session.get(Edition, edition_id)
+        renderings = _renderings.scoped((run_id, edition_id)) if run_id is not None else None
         outcomes = deliver_edition(session, s.settings, s.mailer, edition, first_id, last_id,
-                                   now=_moment(now)) + Counter(counted or {})
+                                   now=_moment(now), renderings=renderings
+                                   ) + Counter(counted or {})
         held_until = ledger.held_until(session, edition_id, first_id, last_id, lease)
         if run_id is not None:
             runs.touch(session, run_id)

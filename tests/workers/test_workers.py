@@ -70,7 +70,7 @@ def test_two_workers_in_parallel_send_every_email_exactly_once(
 def test_a_worker_killed_mid_delivery_leaves_every_subscriber_exactly_one_digest(
         cluster_services, cluster, outbox):
     readers = add_readers(cluster_services, 10)
-    batch = {"NEWSLETTER_DELIVERY_BATCH_SIZE": "1000", **SLOW}  # the production batch size
+    batch = {"NEWSLETTER_DELIVERY_BATCH_SIZE": "5000", **SLOW}  # the production batch size
     doomed = cluster.start(name="doomed", **batch)
     run_id = start_run(cluster_services)
     until(emails_in(outbox, 3), 90, "the third email")
