@@ -61,8 +61,12 @@ def deliver_edition(session: Session, settings: Settings, mailer: Mailer, editio
         run.outcomes["unknown"] += ledger.close_abandoned(session)[1]
         lease = dt.timedelta(seconds=settings.visibility_timeout)
         reclaimed = ledger.reclaim(session, run.edition_id, first_id, last_id, lease)
+        left = dict(reclaimed.taken_over)
         for readers in readers_by_id(session, list(reclaimed.taken_over)):
             run.resume(readers, reclaimed.taken_over)
+            for reader in readers:
+                del left[reader.id]
+        run.outcomes["unknown"] += ledger.close_left(session, list(left.values()))
         for readers in due_readers(session, run.edition_id, first_id, last_id):
             run.add(readers)
         run.finish()

@@ -18,7 +18,8 @@ has passed (`reclaim`):
   the reader has one digest; SendGrid with its event webhook has confirmed whatever it took
   before the lease ends. Over SMTP, or SendGrid without the webhook, a message that did leave
   before the crash leaves again with the same Message-ID, which mailbox providers use to drop
-  the copy: a reader may see a duplicate, never a gap.
+  the copy: a reader may see a duplicate, never a gap. A taken-over row whose reader has left
+  since (unsubscribed or suppressed) is not sent again: it ends as "unknown" (`close_left`).
 - Rows of editions no run delivers any more (older than ABANDONED) are closed for good:
   claimed ones released, sending ones "unknown".
 
@@ -257,9 +258,25 @@ def close_abandoned(session: Session, now: dt.datetime | None = None) -> tuple[i
     released = session.execute(
         delete(Delivery).where(never_sent(), Delivery.claimed_at < cutoff)
         .execution_options(synchronize_session=False)).rowcount
-    unknown = session.execute(
-        update(Delivery).where(maybe_sent(), held_since() < cutoff)
-        .values(status=UNKNOWN, error="the process sending it stopped before the answer")
-        .execution_options(synchronize_session=False)).rowcount
+    unknown = _end_unknown(session, maybe_sent() & (held_since() < cutoff),
+                           "the process sending it stopped before the answer")
     session.commit()
     return released, unknown
+
+
+def close_left(session: Session, delivery_ids: Sequence[int]) -> int:
+    """End as "unknown" these rows taken over (`reclaim`) whose readers are no longer
+    subscribed: their email may have left before the crash, and none will be sent again. Commit;
+    return how many."""
+    if not delivery_ids:
+        return 0
+    closed = _end_unknown(session, Delivery.id.in_(delivery_ids),
+                          "the process sending it stopped before the answer, and the reader left")
+    session.commit()
+    return closed
+
+
+def _end_unknown(session: Session, rows, error: str) -> int:
+    return session.execute(
+        update(Delivery).where(rows).values(status=UNKNOWN, error=error)
+        .execution_options(synchronize_session=False)).rowcount

@@ -247,6 +247,23 @@ def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
     assert statuses(session) == {ledger.SENT: 2}
 
 
+def test_a_taken_over_row_of_a_reader_who_left_meanwhile_is_closed_not_held(
+        session, services, settings, edition):
+    stays, leaves = readers(session, services, 2, ["NLP"])
+    outbox = OutboxMailer(settings.outbox_dir)
+    with pytest.raises(Killed):
+        deliver_edition(session, settings, DiesAfterSending(outbox), edition)
+    subscriptions.unsubscribe(leaves)
+    session.commit()
+    age_held_rows(session, lease(settings))
+    outcomes = deliver_edition(session, settings, outbox, edition)
+    assert (outcomes["resumed"], outcomes["sent"], outcomes["unknown"]) == (1, 1, 1)
+    row = session.query(Delivery).filter_by(subscriber_id=leaves.id).one()
+    assert row.status == ledger.UNKNOWN and "the reader left" in row.error
+    first, last = sorted((stays.id, leaves.id))
+    assert ledger.held_until(session, edition.id, first, last, lease(settings)) is None
+
+
 def test_rows_of_editions_no_run_delivers_any_more_are_closed_as_unknown(
         session, services, settings, edition):
     readers(session, services, 1, ["NLP"])
