@@ -19,8 +19,16 @@ from newsletter.wiring import Services  # noqa: E402
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# A session may run its own Redis on another port (several checkouts testing side by side; one
+# test restarts the server it uses)
+REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
 SAMPLES = Path(__file__).resolve().parent.parent / "newsletter" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def redis_test_url(database: int) -> str:
+    """The URL of one database of the tests' Redis."""
+    return f"redis://127.0.0.1:{REDIS_PORT}/{database}"
 
 
 def service_missing(what: str, error: Exception) -> None:

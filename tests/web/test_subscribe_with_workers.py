@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from newsletter import queue
 from newsletter.web import create_app
 from newsletter.wiring import Services
-from tests.conftest import empty_redis
+from tests.conftest import empty_redis, redis_test_url
 from tests.web.pages import Site
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = redis_test_url(7)
 
 
 @pytest.fixture

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import redis
 
+from tests.conftest import REDIS_PORT
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 REDIS_SERVER = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port",
-                "6379", "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
-                "--logfile", "/var/log/redis/ci.log"]
+                str(REDIS_PORT), "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+                "--logfile", f"/var/log/redis/ci-{REDIS_PORT}.log"]
 
 
 def until(condition, timeout: float, what: str, interval: float = 0.1):
@@ -79,7 +81,7 @@ def digests_by_recipient(outbox: Path) -> Counter:
 
 def redis_is_up() -> bool:
     try:
-        return redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping()
+        return redis.Redis(host="127.0.0.1", port=REDIS_PORT, socket_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         return False
 
@@ -88,7 +90,7 @@ def restart_redis() -> None:
     """Stop the local Redis without saving (every key is lost, as the CI server keeps none) and
     start it again the way it was started."""
     try:
-        subprocess.run(["redis-cli", "shutdown", "nosave"], check=False, timeout=10,
+        subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"], check=False, timeout=10,
                        capture_output=True)
         until(lambda: not redis_is_up(), 10, "Redis to stop")
     finally:

@@ -12,10 +12,10 @@ from newsletter.config import load_settings
 from newsletter.db import session_scope
 from newsletter.models import Subscriber
 from newsletter.wiring import Services
-from tests.conftest import empty_redis
+from tests.conftest import empty_redis, redis_test_url
 from tests.workers.cluster import ROOT, Cluster
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = redis_test_url(5)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """How a run's work is split between workers, and the Celery settings every worker shares."""
 
 from newsletter.config import load_settings
+from tests.conftest import redis_test_url
 from workers.celery_app import make_app
 from workers.fanout import id_ranges, split
 
@@ -21,7 +22,7 @@ def test_subscribers_are_split_in_ranges_of_ids_with_gaps_inside():
 
 
 def test_one_visibility_timeout_is_set_for_the_broker_and_the_result_backend():
-    conf = make_app(load_settings(redis_url="redis://127.0.0.1:6379/5",
+    conf = make_app(load_settings(redis_url=redis_test_url(5),
                                   visibility_timeout=120)).conf
     assert conf.broker_transport_options["visibility_timeout"] == 120
     assert conf.result_backend_transport_options["visibility_timeout"] == 120
@@ -29,6 +30,6 @@ def test_one_visibility_timeout_is_set_for_the_broker_and_the_result_backend():
 
 
 def test_tasks_are_acknowledged_late_one_at_a_time():
-    conf = make_app(load_settings(redis_url="redis://127.0.0.1:6379/5")).conf
+    conf = make_app(load_settings(redis_url=redis_test_url(5))).conf
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
     assert conf.worker_prefetch_multiplier == 1
