@@ -1,58 +1,29 @@
 """Shared fixtures: a migrated database (SQLite, or the local PostgreSQL), settings pointing at a
-temporary outbox, and one small cast of test data."""
+temporary outbox, the app under a test client, and the stand-ins for the services we call.
+Helpers that are not fixtures live in tests/support/."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+from fastapi.testclient import TestClient  # noqa: E402
+
 from newsletter.config import load_settings  # noqa: E402
 from newsletter.db import session_scope, upgrade  # noqa: E402
+from newsletter.web import create_app  # noqa: E402
 from newsletter.wiring import Services  # noqa: E402
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-# A session may run its own Redis on another port (several checkouts testing side by side; one
-# test restarts the server it uses)
-REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
-SAMPLES = Path(__file__).resolve().parent.parent / "newsletter" / "samples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def redis_test_url(database: int) -> str:
-    """The URL of one database of the tests' Redis."""
-    return f"redis://127.0.0.1:{REDIS_PORT}/{database}"
-
-
-def service_missing(what: str, error: Exception) -> None:
-    """Tests that need a local service fail when CI is set, and skip on a developer's machine."""
-    message = f"{what} is not reachable: {error}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@contextmanager
-def empty_redis(url: str):
-    """The Redis database at `url`, flushed before and after (fails under CI when unreachable)."""
-    import redis
-
-    client = redis.Redis.from_url(url)
-    try:
-        client.flushdb()
-    except redis.exceptions.ConnectionError as error:
-        service_missing("Redis", error)
-    try:
-        yield client
-    finally:
-        client.flushdb()
+from tests.stubs.feeds import StandIn  # noqa: E402
+from tests.stubs.openai_api import OpenAIStub  # noqa: E402
+from tests.stubs.sendgrid_api import SendGridStub  # noqa: E402
+from tests.support.cast import Cast  # noqa: E402
+from tests.support.local_services import POSTGRES_ADMIN_URL, service_missing  # noqa: E402
+from tests.support.site import Site  # noqa: E402
 
 
 @pytest.fixture
@@ -106,5 +77,50 @@ def session(services):
         yield session
 
 
-def sample_uri(name: str) -> str:
-    return (SAMPLES / name).as_uri()
+@pytest.fixture
+def cast(session, services) -> Cast:
+    """The one cast of test data, on the test's session."""
+    return Cast(session, services)
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch) -> Path:
+    """The working directory and environment of a `newsletter` command run by a test."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSLETTER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("NEWSLETTER_OUTBOX_DIR", str(tmp_path / "outbox"))
+    return tmp_path
+
+
+@pytest.fixture
+def app(services):
+    return create_app(services)
+
+
+@pytest.fixture
+def site(app, settings) -> Site:
+    # https: the CSRF cookie is Secure because the base URL is https
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    return Site(client, Path(settings.outbox_dir))
+
+
+@pytest.fixture
+def stand_in():
+    """The stand-in for the feeds and APIs we read, on 127.0.0.1."""
+    server = StandIn()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def openai_stub():
+    """The stand-in for an OpenAI-compatible model server, on 127.0.0.1."""
+    with OpenAIStub() as server:
+        yield server
+
+
+@pytest.fixture
+def sendgrid_stub():
+    """The stand-in for SendGrid's v3 API, on 127.0.0.1."""
+    with SendGridStub() as stub:
+        yield stub

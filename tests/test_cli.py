@@ -7,24 +7,13 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.cli import main
+from tests.support.cli import invoke
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("NEWSLETTER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("NEWSLETTER_OUTBOX_DIR", str(tmp_path / "outbox"))
-    return tmp_path
-
-
-def invoke(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-
-
-def test_demo_sends_the_sample_digests_and_says_where_they_are(env):
+def test_demo_sends_the_sample_digests_and_says_where_they_are(cli_env):
     result = invoke("demo")
     assert result.exit_code == 0, result.output
-    outbox = env / "newsletter-demo" / "outbox"
+    outbox = cli_env / "newsletter-demo" / "outbox"
     assert str(outbox) in result.output
     assert len(list(outbox.glob("*.eml"))) == 4
     again = invoke("demo")
@@ -32,27 +21,27 @@ def test_demo_sends_the_sample_digests_and_says_where_they_are(env):
     assert len(list(outbox.glob("*.eml"))) == 4
 
 
-def test_a_misconfigured_setting_stops_the_command_naming_it(env, monkeypatch):
+def test_a_misconfigured_setting_stops_the_command_naming_it(cli_env, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_MAIL_BACKEND", "carrier-pigeon")
     result = CliRunner().invoke(main, ["topics"])
     assert result.exit_code != 0
     assert "NEWSLETTER_MAIL_BACKEND" in result.output
 
 
-def test_subscribe_without_confirmed_sends_a_confirmation(env):
+def test_subscribe_without_confirmed_sends_a_confirmation(cli_env):
     result = invoke("subscribe", "New.Reader@Example.org", "--topics", "NLP,robotics")
     assert result.exit_code == 0, result.output
     assert "new.reader@example.org: pending" in result.output
-    [message] = (env / "outbox").glob("*.eml")
+    [message] = (cli_env / "outbox").glob("*.eml")
     assert "/confirm/" in message.read_text()
 
 
-def test_subscribe_rejects_an_unknown_topic(env):
+def test_subscribe_rejects_an_unknown_topic(cli_env):
     result = CliRunner().invoke(main, ["subscribe", "a@example.org", "--topics", "Astrology"])
     assert result.exit_code != 0 and "Astrology" in result.output
 
 
-def test_summarize_reads_and_writes_json_lines_and_caches(env):
+def test_summarize_reads_and_writes_json_lines_and_caches(cli_env):
     papers = [{"id": "p1", "title": "Graph neural networks for molecules",
                "abstract": "We propose a message passing network for molecular graphs. It "
                            "improves accuracy by 4% on QM9. This enables faster screening."},
@@ -68,25 +57,25 @@ def test_summarize_reads_and_writes_json_lines_and_caches(env):
     assert again.stdout == result.stdout
 
 
-def test_db_upgrade_creates_the_schema(env):
+def test_db_upgrade_creates_the_schema(cli_env):
     result = invoke("db", "upgrade")
-    assert result.exit_code == 0 and Path(env / "cli.db").exists()
+    assert result.exit_code == 0 and Path(cli_env / "cli.db").exists()
 
 
-def test_run_without_sources_explains_what_to_do(env):
+def test_run_without_sources_explains_what_to_do(cli_env):
     result = CliRunner().invoke(main, ["run"])
     assert result.exit_code != 0 and "--source" in result.output
 
 
 @pytest.mark.parametrize("name", ["digest", "confirmation", "goodbye"])
-def test_preview_writes_the_html_and_the_text(env, name):
+def test_preview_writes_the_html_and_the_text(cli_env, name):
     result = invoke("preview", "--template", name)
     assert result.exit_code == 0, result.output
-    html = (env / "preview" / f"{name}.html").read_text()
+    html = (cli_env / "preview" / f"{name}.html").read_text()
     assert html.startswith("<!doctype html>")
-    assert (env / "preview" / f"{name}.txt").read_text().startswith("Subject: ")
+    assert (cli_env / "preview" / f"{name}.txt").read_text().startswith("Subject: ")
 
 
-def test_preview_rejects_an_unknown_template(env):
+def test_preview_rejects_an_unknown_template(cli_env):
     result = CliRunner().invoke(main, ["preview", "--template", "nope"])
     assert result.exit_code != 0 and "digest" in result.output

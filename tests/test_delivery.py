@@ -19,34 +19,20 @@ from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.mail.sendgrid_events import Event
 from newsletter.models import Delivery, Subscriber
 from newsletter.renderings import Renderer, Renderings
-from tests.stubs.sendgrid_api import SendGridStub
-from tests.test_digests import TODAY, add_paper, add_subscriber
+from tests.support.cast import TODAY
+
+
+def sendgrid(sendgrid_stub, **options) -> SendGridMailer:
+    return SendGridMailer("SG.key", api_url=sendgrid_stub.url, sleep=lambda seconds: None, **options)
 
 
 @pytest.fixture
-def stub():
-    with SendGridStub() as server:
-        yield server
-
-
-def sendgrid(stub, **options) -> SendGridMailer:
-    return SendGridMailer("SG.key", api_url=stub.url, sleep=lambda seconds: None, **options)
-
-
-@pytest.fixture
-def edition(session):
-    add_paper(session, 1, ["NLP"], upvotes=10)
-    add_paper(session, 2, ["Robotics"], upvotes=5)
-    edition = build_edition(session, TODAY)
-    session.commit()
+def edition(cast):
+    cast.paper(1, topics=["NLP"], upvotes=10)
+    cast.paper(2, topics=["Robotics"], upvotes=5)
+    edition = cast.edition()
+    cast.commit()
     return edition
-
-
-def readers(session, services, count, topics, prefix="r"):
-    made = [add_subscriber(session, services, f"{prefix}{n}@example.org", topics)
-            for n in range(count)]
-    session.commit()
-    return made
 
 
 def statuses(session) -> dict[str, int]:
@@ -55,11 +41,11 @@ def statuses(session) -> dict[str, int]:
 
 
 def test_readers_of_the_same_digest_share_one_request_with_their_own_links(
-        session, services, settings, edition, stub):
-    nlp = readers(session, services, 3, ["NLP"])
-    outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
-    assert outcomes["sent"] == 3 and len(stub.requests) == 1
-    delivered = {item["to"]: item for item in stub.emails()}
+        cast, session, settings, edition, sendgrid_stub):
+    nlp = cast.readers(3, ["NLP"])
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    assert outcomes["sent"] == 3 and len(sendgrid_stub.requests) == 1
+    delivered = {item["to"]: item for item in sendgrid_stub.emails()}
     for reader in nlp:
         mail = delivered[reader.email]
         row = session.query(Delivery).filter_by(subscriber_id=reader.id).one()
@@ -72,20 +58,20 @@ def test_readers_of_the_same_digest_share_one_request_with_their_own_links(
 
 
 def test_requests_are_at_most_one_per_thousand_readers_plus_one_per_digest(
-        session, services, settings, edition, stub):
-    readers(session, services, 1001, ["NLP"], prefix="nlp")
-    readers(session, services, 2, ["Robotics"], prefix="bot")
-    outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
+        cast, session, settings, edition, sendgrid_stub):
+    cast.readers(1001, ["NLP"], prefix="nlp")
+    cast.readers(2, ["Robotics"], prefix="bot")
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
     assert outcomes["sent"] == 1003
-    assert sorted(len(r.body["personalizations"]) for r in stub.requests) == [1, 2, 1000]
+    assert sorted(len(r.body["personalizations"]) for r in sendgrid_stub.requests) == [1, 2, 1000]
 
 
-def test_one_refused_address_fails_alone(session, services, settings, edition, stub):
-    nlp = readers(session, services, 3, ["NLP"])
-    stub.refused_addresses.add(nlp[1].email)
-    outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
+def test_one_refused_address_fails_alone(cast, session, settings, edition, sendgrid_stub):
+    nlp = cast.readers(3, ["NLP"])
+    sendgrid_stub.refused_addresses.add(nlp[1].email)
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
     assert (outcomes["sent"], outcomes["failed"]) == (2, 1)
-    assert {item["to"] for item in stub.emails()} == {nlp[0].email, nlp[2].email}
+    assert {item["to"] for item in sendgrid_stub.emails()} == {nlp[0].email, nlp[2].email}
 
 
 class Watching:
@@ -108,11 +94,11 @@ class Watching:
 
 
 def test_each_wave_is_sending_before_it_leaves_and_every_wave_in_flight_is_recorded(
-        session, services, settings, edition, stub, monkeypatch):
+        cast, session, services, settings, edition, sendgrid_stub, monkeypatch):
     monkeypatch.setattr(delivery, "WAVE", 1)  # one digest a wave: four waves
     for number, topics in enumerate([["NLP"], ["Robotics"], [], ["NLP", "Robotics"]]):
-        readers(session, services, 1, topics, prefix=f"t{number}-")
-    watching = Watching(sendgrid(stub), services.factory)
+        cast.readers(1, topics, prefix=f"t{number}-")
+    watching = Watching(sendgrid(sendgrid_stub), services.factory)
     outcomes = deliver_edition(session, settings, watching, edition)
     assert outcomes["sent"] == 4 and statuses(session) == {ledger.SENT: 4}
     assert [statuses for statuses, _ in watching.seen] == [{ledger.SENDING}] * 4
@@ -120,39 +106,39 @@ def test_each_wave_is_sending_before_it_leaves_and_every_wave_in_flight_is_recor
 
 
 def test_an_outage_fails_rows_and_a_rerun_duplicates_nothing(
-        session, services, settings, edition, stub):
-    readers(session, services, 2, ["NLP"])
-    stub.fail_next(10, status=500)
-    outcomes = deliver_edition(session, settings, sendgrid(stub, max_attempts=3), edition)
-    assert outcomes["failed"] == 2 and stub.emails() == []
-    again = deliver_edition(session, settings, sendgrid(stub), edition)
-    assert again["sent"] == 0 and stub.emails() == []
+        cast, session, settings, edition, sendgrid_stub):
+    cast.readers(2, ["NLP"])
+    sendgrid_stub.fail_next(10, status=500)
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub, max_attempts=3), edition)
+    assert outcomes["failed"] == 2 and sendgrid_stub.emails() == []
+    again = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    assert again["sent"] == 0 and sendgrid_stub.emails() == []
     # the papers stay eligible for the next edition
     assert sent_among(session, [r.id for r in session.query(Subscriber)], ["2611.00001"],
                       edition.date) == {}
 
 
-def test_a_second_run_sends_nothing_twice(session, services, settings, edition, stub):
-    readers(session, services, 2, ["NLP"])
-    deliver_edition(session, settings, sendgrid(stub), edition)
-    again = deliver_edition(session, settings, sendgrid(stub), edition)
-    assert (again["sent"], len(stub.emails())) == (0, 2)
+def test_a_second_run_sends_nothing_twice(cast, session, settings, edition, sendgrid_stub):
+    cast.readers(2, ["NLP"])
+    deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    again = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    assert (again["sent"], len(sendgrid_stub.emails())) == (0, 2)
 
 
 def test_a_reader_with_nothing_new_gets_no_email_and_is_counted(
-        session, services, settings, edition, stub):
-    readers(session, services, 1, ["Time Series"])
-    outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
-    assert outcomes["empty"] == 1 and stub.requests == []
+        cast, session, settings, edition, sendgrid_stub):
+    cast.readers(1, ["Time Series"])
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    assert outcomes["empty"] == 1 and sendgrid_stub.requests == []
     assert statuses(session) == {ledger.EMPTY: 1}
 
 
-def test_a_suppressed_address_is_never_mailed(session, services, settings, edition, stub):
-    gone, kept = readers(session, services, 2, ["NLP"])
+def test_a_suppressed_address_is_never_mailed(cast, session, settings, edition, sendgrid_stub):
+    gone, kept = cast.readers(2, ["NLP"])
     subscriptions.suppress(session, gone.email, "bounce")
     session.commit()
-    deliver_edition(session, settings, sendgrid(stub), edition)
-    assert [item["to"] for item in stub.emails()] == [kept.email]
+    deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    assert [item["to"] for item in sendgrid_stub.emails()] == [kept.email]
 
 
 def age_held_rows(session, by: dt.timedelta) -> None:
@@ -188,18 +174,18 @@ def lease(settings) -> dt.timedelta:
 
 
 def test_claimed_rows_of_a_dead_run_are_released_after_the_lease_and_sent_once(
-        session, services, settings, edition, stub):
-    reader, = readers(session, services, 1, ["NLP"])
+        cast, session, settings, edition, sendgrid_stub):
+    reader, = cast.readers(1, ["NLP"])
     ledger.claim_digests(session, edition.id, {reader.id: ["2611.00001"]})
-    assert deliver_edition(session, settings, sendgrid(stub), edition)["sent"] == 0
+    assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["sent"] == 0
     age_held_rows(session, lease(settings))
-    assert deliver_edition(session, settings, sendgrid(stub), edition)["sent"] == 1
-    assert len(stub.emails()) == 1
+    assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["sent"] == 1
+    assert len(sendgrid_stub.emails()) == 1
 
 
 def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
-        session, services, settings, edition):
-    nlp = readers(session, services, 3, ["NLP"])
+        cast, session, settings, edition):
+    nlp = cast.readers(3, ["NLP"])
     outbox = OutboxMailer(settings.outbox_dir)
     with pytest.raises(Killed):
         deliver_edition(session, settings, DiesAfterSending(outbox), edition)
@@ -215,11 +201,11 @@ def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
 
 
 def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
-        session, services, settings, edition, stub):
-    readers(session, services, 2, ["NLP"])
+        cast, session, settings, edition, sendgrid_stub):
+    cast.readers(2, ["NLP"])
     with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(sendgrid(stub)), edition)
-    first = stub.emails()
+        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition)
+    first = sendgrid_stub.emails()
     events = [Event(sg_event_id=f"e{n}", event="processed", email=item["to"],
                     timestamp=dt.datetime.now(dt.UTC),
                     sg_message_id=f"{item['message_id']}.filter0001.{n}",
@@ -227,20 +213,20 @@ def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
     assert apply_events(session, events) == {"ignored": 2, "deliveries_confirmed": 2}
     session.commit()
     age_held_rows(session, lease(settings))
-    assert deliver_edition(session, settings, sendgrid(stub), edition)["resumed"] == 0
-    assert len(stub.emails()) == 2 and statuses(session) == {ledger.SENT: 2}
+    assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["resumed"] == 0
+    assert len(sendgrid_stub.emails()) == 2 and statuses(session) == {ledger.SENT: 2}
     assert {row.provider_message_id for row in session.query(Delivery)} == {first[0]["message_id"]}
     assert all(row.paper_ids for row in session.query(Delivery))
 
 
 def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
-        session, services, settings, edition, stub):
-    readers(session, services, 2, ["NLP"])
+        cast, session, settings, edition, sendgrid_stub):
+    cast.readers(2, ["NLP"])
     with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(sendgrid(stub)), edition)
+        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition)
     age_held_rows(session, lease(settings))
-    assert deliver_edition(session, settings, sendgrid(stub), edition)["resumed"] == 2
-    first, second = stub.emails()[:2], stub.emails()[2:]
+    assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["resumed"] == 2
+    first, second = sendgrid_stub.emails()[:2], sendgrid_stub.emails()[2:]
     message_ids = [{item["to"]: item["headers"]["Message-ID"] for item in sent}
                    for sent in (first, second)]
     assert message_ids[0] == message_ids[1] and len(set(message_ids[0].values())) == 2
@@ -248,8 +234,8 @@ def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
 
 
 def test_a_taken_over_row_of_a_reader_who_left_meanwhile_is_closed_not_held(
-        session, services, settings, edition):
-    stays, leaves = readers(session, services, 2, ["NLP"])
+        cast, session, settings, edition):
+    stays, leaves = cast.readers(2, ["NLP"])
     outbox = OutboxMailer(settings.outbox_dir)
     with pytest.raises(Killed):
         deliver_edition(session, settings, DiesAfterSending(outbox), edition)
@@ -265,8 +251,8 @@ def test_a_taken_over_row_of_a_reader_who_left_meanwhile_is_closed_not_held(
 
 
 def test_rows_of_editions_no_run_delivers_any_more_are_closed_as_unknown(
-        session, services, settings, edition):
-    readers(session, services, 1, ["NLP"])
+        cast, session, settings, edition):
+    cast.readers(1, ["NLP"])
     with pytest.raises(Killed):
         deliver_edition(session, settings, DiesAfterSending(OutboxMailer(settings.outbox_dir)),
                         edition)
@@ -275,34 +261,34 @@ def test_rows_of_editions_no_run_delivers_any_more_are_closed_as_unknown(
     assert statuses(session) == {ledger.UNKNOWN: 1}
 
 
-def test_no_paper_reaches_a_reader_twice_across_editions(session, services, settings, stub):
-    add_paper(session, 1, ["NLP"], upvotes=10)
-    reader, = readers(session, services, 1, ["NLP"])
-    deliver_edition(session, settings, sendgrid(stub),
+def test_no_paper_reaches_a_reader_twice_across_editions(cast, session, settings, sendgrid_stub):
+    cast.paper(1, topics=["NLP"], upvotes=10)
+    reader, = cast.readers(1, ["NLP"])
+    deliver_edition(session, settings, sendgrid(sendgrid_stub),
                     build_edition(session, TODAY - dt.timedelta(days=6)))
     reader.frequency = "weekly"  # the week's pool, ending today, holds paper 1 again
-    add_paper(session, 2, ["NLP"])
+    cast.paper(2, topics=["NLP"])
     today = build_edition(session, TODAY)
     session.commit()
     assert {paper.id for paper in pool(session, today, "weekly")} == {"2611.00001", "2611.00002"}
-    deliver_edition(session, settings, sendgrid(stub), today)
+    deliver_edition(session, settings, sendgrid(sendgrid_stub), today)
     rows = session.query(Delivery).order_by(Delivery.id).all()
     assert [row.paper_ids for row in rows] == [["2611.00001"], ["2611.00002"]]
 
 
 def test_readers_are_sent_at_their_hour_and_counted_until_then(
-        session, services, settings, edition, stub):
-    paris, = readers(session, services, 1, ["NLP"], prefix="paris")
+        cast, session, settings, edition, sendgrid_stub):
+    paris, = cast.readers(1, ["NLP"], prefix="paris")
     paris.timezone, paris.delivery_hour, paris.confirmed_at = "Europe/Paris", 8, dt.datetime(2026, 1, 1)
     session.commit()
-    early = deliver_edition(session, settings, sendgrid(stub), edition, now=dt.datetime(2026, 11, 23, 6))
+    early = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition, now=dt.datetime(2026, 11, 23, 6))
     assert (early["not_due"], early["sent"]) == (1, 0)
-    on_time = deliver_edition(session, settings, sendgrid(stub), edition, now=dt.datetime(2026, 11, 23, 7))
+    on_time = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition, now=dt.datetime(2026, 11, 23, 7))
     assert on_time["sent"] == 1
 
 
-def test_the_outbox_gets_every_header_a_list_message_needs(session, services, settings, edition):
-    readers(session, services, 1, ["NLP"])
+def test_the_outbox_gets_every_header_a_list_message_needs(cast, session, settings, edition):
+    cast.readers(1, ["NLP"])
     settings = settings.model_copy(update={"reply_to": "editors@example.org"})
     outbox = OutboxMailer(settings.outbox_dir)
     assert deliver_edition(session, settings, outbox, edition)["sent"] == 1
@@ -318,33 +304,33 @@ def test_the_outbox_gets_every_header_a_list_message_needs(session, services, se
 
 
 def test_tasks_of_one_run_sharing_renderings_render_each_digest_once(
-        session, services, settings, edition, stub, monkeypatch):
-    nlp = readers(session, services, 4, ["NLP"])
+        cast, session, settings, edition, sendgrid_stub, monkeypatch):
+    nlp = cast.readers(4, ["NLP"])
     renders = []
     real = delivery.DigestGroups._render
     monkeypatch.setattr(delivery.DigestGroups, "_render",
                         lambda groups, digest: renders.append(digest) or real(groups, digest))
     kept = Renderings().scoped(("run", edition.id))
     for first, last in [(nlp[0].id, nlp[1].id), (nlp[2].id, nlp[3].id)]:  # two tasks' ranges
-        deliver_edition(session, settings, sendgrid(stub), edition, first, last,
+        deliver_edition(session, settings, sendgrid(sendgrid_stub), edition, first, last,
                         renderings=kept)
-    assert len(renders) == 1 and len(stub.requests) == 2
+    assert len(renders) == 1 and len(sendgrid_stub.requests) == 2
     assert statuses(session) == {"sent": 4}
-    first, second = (request.body["content"] for request in stub.requests)
+    first, second = (request.body["content"] for request in sendgrid_stub.requests)
     assert first == second
 
 
 def test_a_run_that_renders_in_a_process_of_its_own_sends_the_same_emails(
-        session, services, settings, edition, stub, monkeypatch):
-    readers(session, services, 2, ["NLP"], prefix="nlp")
-    readers(session, services, 1, ["Robotics"], prefix="bot")
-    deliver_edition(session, settings, sendgrid(stub), edition)
-    inline = sorted((r.body["subject"], r.body["content"][0]["value"]) for r in stub.requests)
+        cast, session, settings, edition, sendgrid_stub, monkeypatch):
+    cast.readers(2, ["NLP"], prefix="nlp")
+    cast.readers(1, ["Robotics"], prefix="bot")
+    deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    inline = sorted((r.body["subject"], r.body["content"][0]["value"]) for r in sendgrid_stub.requests)
     session.query(Delivery).delete()
     session.commit()
-    stub.requests.clear()
+    sendgrid_stub.requests.clear()
     monkeypatch.setattr(delivery, "Renderer", partial(Renderer, inline=0))
-    outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
     assert outcomes["sent"] == 3
     assert sorted((r.body["subject"], r.body["content"][0]["value"])
-                  for r in stub.requests) == inline
+                  for r in sendgrid_stub.requests) == inline

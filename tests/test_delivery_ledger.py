@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from newsletter import ledger
 from newsletter.db import session_scope
-from newsletter.digests import build_edition, sent_among
+from newsletter.digests import sent_among
 from newsletter.models import Delivery, DigestPapers, utcnow
 from newsletter.wiring import Services
-from tests.test_digests import TODAY, add_paper, add_subscriber
+from tests.support.cast import TODAY, Cast
 
 NLP_PAPERS = ["2611.00001", "2611.00002"]
 
@@ -26,15 +26,14 @@ def db_session(request, settings):
 
 
 @pytest.fixture
-def cast(db_session):
+def three_readers(db_session):
     """An edition of two papers and three readers."""
-    session, services = db_session
+    cast = Cast(*db_session)
     for number in (1, 2):
-        add_paper(session, number, ["NLP"])
-    edition = build_edition(session, TODAY)
-    readers = [add_subscriber(session, services, f"r{n}@example.org", ["NLP"]) for n in range(3)]
-    session.commit()
-    return session, edition.id, [reader.id for reader in readers]
+        cast.paper(number, topics=["NLP"])
+    edition = cast.edition()
+    readers = cast.readers(3, ["NLP"])
+    return cast.session, edition.id, [reader.id for reader in readers]
 
 
 def rows(session) -> dict[int, Delivery]:
@@ -42,8 +41,8 @@ def rows(session) -> dict[int, Delivery]:
     return {row.subscriber_id: row for row in session.scalars(select(Delivery))}
 
 
-def test_readers_with_and_without_papers_are_claimed_in_one_call_and_only_once(cast):
-    session, edition_id, (first, second, third) = cast
+def test_readers_with_and_without_papers_are_claimed_in_one_call_and_only_once(three_readers):
+    session, edition_id, (first, second, third) = three_readers
     picks = {first: NLP_PAPERS, second: [], third: NLP_PAPERS}
     claimed = ledger.claim_digests(session, edition_id, picks)
     assert set(claimed) == {first, second, third}
@@ -52,9 +51,9 @@ def test_readers_with_and_without_papers_are_claimed_in_one_call_and_only_once(c
     assert ledger.claim_digests(session, edition_id, picks) == {}
 
 
-def test_sent_rows_keep_the_message_id_and_their_papers_count_as_sent(cast):
-    session, edition_id, (first, second, third) = cast
-    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(cast[2], NLP_PAPERS))
+def test_sent_rows_keep_the_message_id_and_their_papers_count_as_sent(three_readers):
+    session, edition_id, (first, second, third) = three_readers
+    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(three_readers[2], NLP_PAPERS))
     ids = [claimed[first], claimed[second], claimed[third]]
     assert ledger.start_sending(session, ids) == set(ids)
     session.commit()
@@ -68,23 +67,23 @@ def test_sent_rows_keep_the_message_id_and_their_papers_count_as_sent(cast):
         (ledger.SENT, "msg-1"), (ledger.SENT, "msg-1")]
     assert (after[third].status, after[third].error) == (ledger.FAILED, "refused")
     assert after[first].paper_ids == NLP_PAPERS
-    assert sent_among(session, cast[2], NLP_PAPERS, TODAY) == {
+    assert sent_among(session, three_readers[2], NLP_PAPERS, TODAY) == {
         first: set(NLP_PAPERS), second: set(NLP_PAPERS)}  # not the failed one
-    assert sent_among(session, cast[2], NLP_PAPERS, TODAY + dt.timedelta(days=1)) == {}
+    assert sent_among(session, three_readers[2], NLP_PAPERS, TODAY + dt.timedelta(days=1)) == {}
 
 
-def test_a_run_stores_each_paper_list_once(cast):
-    session, edition_id, (first, second, third) = cast
+def test_a_run_stores_each_paper_list_once(three_readers):
+    session, edition_id, (first, second, third) = three_readers
     lists = ledger.PaperLists()
     ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS[:1]}, lists)
     ledger.claim_digests(session, edition_id, {third: NLP_PAPERS}, lists)
     assert sorted(session.scalars(select(DigestPapers.paper_ids))) == [NLP_PAPERS[:1], NLP_PAPERS]
-    assert [rows(session)[reader].paper_ids for reader in cast[2]] == [
+    assert [rows(session)[reader].paper_ids for reader in three_readers[2]] == [
         NLP_PAPERS, NLP_PAPERS[:1], NLP_PAPERS]
 
 
-def test_rows_picked_again_get_their_new_papers_or_close_as_empty(cast):
-    session, edition_id, (first, second, _) = cast
+def test_rows_picked_again_get_their_new_papers_or_close_as_empty(three_readers):
+    session, edition_id, (first, second, _) = three_readers
     claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS})
     ledger.pick_again(session, {claimed[first]: NLP_PAPERS[1:], claimed[second]: []})
     after = rows(session)
@@ -92,17 +91,17 @@ def test_rows_picked_again_get_their_new_papers_or_close_as_empty(cast):
     assert (after[second].status, after[second].paper_ids) == (ledger.EMPTY, [])
 
 
-def test_rows_released_before_sending_are_not_moved_or_sent(cast):
-    session, edition_id, (first, *_) = cast
+def test_rows_released_before_sending_are_not_moved_or_sent(three_readers):
+    session, edition_id, (first, *_) = three_readers
     claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS})
     session.execute(Delivery.__table__.delete())
     session.commit()
     assert ledger.start_sending(session, [claimed[first]]) == set()
 
 
-def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(cast):
-    session, edition_id, (_never_sent, maybe, answered) = cast
-    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(cast[2], NLP_PAPERS))
+def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(three_readers):
+    session, edition_id, (_never_sent, maybe, answered) = three_readers
+    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(three_readers[2], NLP_PAPERS))
     ledger.start_sending(session, [claimed[maybe], claimed[answered]])
     session.commit()
     ledger.confirm_sent(session, {claimed[answered]: "msg-9"})  # the provider's event came
@@ -116,11 +115,11 @@ def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(cas
     assert set(after) == {maybe, answered}
     assert after[maybe].status == ledger.CLAIMED and after[maybe].sending_at is not None
     assert (after[answered].status, after[answered].provider_message_id) == (ledger.SENT, "msg-9")
-    assert sent_among(session, cast[2], NLP_PAPERS, TODAY) == {answered: set(NLP_PAPERS)}
+    assert sent_among(session, three_readers[2], NLP_PAPERS, TODAY) == {answered: set(NLP_PAPERS)}
 
 
-def test_held_until_is_when_the_newest_held_row_of_a_range_can_be_reclaimed(cast):
-    session, edition_id, (first, second, _) = cast
+def test_held_until_is_when_the_newest_held_row_of_a_range_can_be_reclaimed(three_readers):
+    session, edition_id, (first, second, _) = three_readers
     assert ledger.held_until(session, edition_id, first, second, dt.timedelta(0)) is None
     claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS})
     ledger.start_sending(session, [claimed[first]])

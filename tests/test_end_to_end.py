@@ -1,8 +1,6 @@
 """From the recorded feeds to `.eml` files in the outbox, read back as a mail client would."""
 
 import datetime as dt
-import email
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ from newsletter import subscriptions
 from newsletter.models import Delivery, Paper
 from newsletter.pipeline import run_daily
 from newsletter.sources import SourceSpec, sample_sources
+from tests.support.outbox import parts, read_outbox
 
 TODAY = dt.date(2026, 11, 23)
 CAST = {
@@ -21,13 +20,13 @@ CAST = {
 
 
 @pytest.fixture
-def cast(services, session):
+def readers(cast):
+    """The readers of CAST (the one of every topic reads up to 100 papers), and one sign-up
+    still pending."""
     for address, topics in CAST.items():
-        subscriber = subscriptions.subscribe(session, address, topics, services.taxonomy,
-                                             confirmed=True)
-        subscriber.max_papers = 100 if not topics else None
-    subscriptions.subscribe(session, "pending@example.org", [], services.taxonomy)
-    session.commit()
+        cast.reader(address, topics, max_papers=100 if not topics else None)
+    cast.reader("pending@example.org", [], confirmed=False)
+    cast.commit()
 
 
 def run(services, specs=None):
@@ -36,20 +35,7 @@ def run(services, specs=None):
                      taxonomy=services.taxonomy)
 
 
-def read_outbox(folder: str) -> dict[str, email.message.EmailMessage]:
-    messages = {}
-    for path in sorted(Path(folder).glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        assert message["To"] not in messages, "a subscriber got two emails"
-        messages[message["To"]] = message
-    return messages
-
-
-def parts(message) -> tuple[str, str]:
-    return (message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content())
-
-
-def test_each_confirmed_subscriber_gets_one_digest_in_their_topics(services, session, cast):
+def test_each_confirmed_subscriber_gets_one_digest_in_their_topics(services, session, readers):
     report = run(services)
     assert not report.failures
     messages = read_outbox(services.settings.outbox_dir)
@@ -65,7 +51,7 @@ def test_each_confirmed_subscriber_gets_one_digest_in_their_topics(services, ses
 
 
 def test_a_digest_is_multipart_with_list_headers_and_a_dated_counted_subject(
-        services, session, cast):
+        services, session, readers):
     run(services)
     message = read_outbox(services.settings.outbox_dir)["grace@example.org"]
     assert message.get_content_type() == "multipart/alternative"
@@ -81,7 +67,7 @@ def test_a_digest_is_multipart_with_list_headers_and_a_dated_counted_subject(
     assert count >= 1
 
 
-def test_a_title_with_markup_is_shown_as_text(services, cast):
+def test_a_title_with_markup_is_shown_as_text(services, readers):
     run(services)
     text, html = parts(read_outbox(services.settings.outbox_dir)["alan@example.org"])
     assert "<script>alert(1)</script>" not in html
@@ -90,7 +76,7 @@ def test_a_title_with_markup_is_shown_as_text(services, cast):
     assert "{{ config }}" in text
 
 
-def test_papers_from_several_sources_are_merged_not_repeated(services, session, cast):
+def test_papers_from_several_sources_are_merged_not_repeated(services, session, readers):
     run(services)
     merged = [p for p in session.query(Paper) if len({s.source_kind for s in p.sources}) > 1]
     assert len(merged) >= 6
@@ -99,7 +85,7 @@ def test_papers_from_several_sources_are_merged_not_repeated(services, session, 
         assert text.count(paper.title) <= 1
 
 
-def test_a_second_run_on_the_same_day_sends_nothing(services, cast):
+def test_a_second_run_on_the_same_day_sends_nothing(services, readers):
     run(services)
     before = sorted(Path(services.settings.outbox_dir).glob("*.eml"))
     report = run(services)
@@ -108,7 +94,7 @@ def test_a_second_run_on_the_same_day_sends_nothing(services, cast):
     assert report.summaries["made"] == 0
 
 
-def test_a_broken_source_is_reported_and_the_others_proceed(services, cast, tmp_path):
+def test_a_broken_source_is_reported_and_the_others_proceed(services, readers, tmp_path):
     broken = tmp_path / "error.html"
     broken.write_text("<html><body>502 Bad Gateway</body></html>")
     specs = [SourceSpec("arxiv", broken.as_uri()), SourceSpec("hf", (tmp_path / "missing.json").as_uri()),

@@ -9,24 +9,11 @@ from newsletter import papers
 from newsletter.ingest import ingest_source
 from newsletter.models import Paper, Source, SourceRun
 from newsletter.sources import SourceSpec, read
-from newsletter.sources.fetch import HostPacer, fetch
-from tests.conftest import sample_uri
-from tests.sources.http_stand_in import Answer, StandIn
-from tests.sources.recorded import recorded, sample
+from tests.stubs.feeds import Answer
+from tests.support.fetching import quick_fetch
+from tests.support.recorded import recorded, sample, sample_uri
 
 GOOD = SourceSpec("arxiv", sample_uri("arxiv_cs.xml"))
-
-
-@pytest.fixture
-def stand_in():
-    server = StandIn()
-    yield server
-    server.stop()
-
-
-def quick_fetch(**options):
-    """fetch without waits: no pacing between requests, no retries, a short read timeout."""
-    return partial(fetch, pacer=HostPacer(0.0), retries=0, timeout=2.0, **options)
 
 
 def ingest_bad_then_good(session, spec, fetcher):

@@ -11,10 +11,11 @@ from newsletter.ingest import ingest_source
 from newsletter.models import Paper, utcnow
 from newsletter.sources import SourceSpec
 from newsletter.sources.records import PaperRecord
-from tests.sources.recorded import FIXTURES
+from tests.support.cast import Cast
+from tests.support.recorded import SOURCES
 
 # Two entries: 2611.14233 (new) and 2611.01876v2 (replace-cross, with a DOI and journal ref).
-LISTING = SourceSpec("arxiv", (FIXTURES / "arxiv_atom_listing.xml").as_uri())
+LISTING = SourceSpec("arxiv", (SOURCES / "arxiv_atom_listing.xml").as_uri())
 MONDAY, TUESDAY = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
 
 
@@ -30,10 +31,9 @@ def edition_ids(session, date, days) -> list[str]:
 
 
 def conformal_v1(**changes) -> PaperRecord:
-    values = dict(external_id="2611.01876", arxiv_id="2611.01876", version=1,
-                  title="Minimax Rates for Conformal Prediction", abstract="Version one.",
-                  announce_type="new")
-    return PaperRecord(**{**values, **changes})
+    """Version 1 of the paper the listing revises."""
+    return Cast.record(1876, **{"version": 1, "title": "Minimax Rates for Conformal Prediction",
+                                "abstract": "Version one.", "announce_type": "new", **changes})
 
 
 def test_a_replace_item_for_a_paper_we_never_had_is_stored_as_not_news(session):
@@ -47,8 +47,8 @@ def test_a_replace_item_for_a_paper_we_never_had_is_not_in_the_edition(session, 
     assert edition_ids(session, MONDAY, days) == ["2611.14233"]
 
 
-def test_a_replace_item_updates_the_paper_and_does_not_announce_it_again(session, days):
-    papers.upsert_record(session, conformal_v1(), kind="arxiv", url=LISTING.url)
+def test_a_replace_item_updates_the_paper_and_does_not_announce_it_again(cast, session, days):
+    cast.store(conformal_v1(), kind="arxiv", url=LISTING.url)
     assert edition_ids(session, MONDAY, days) == ["2611.01876"]
     report = ingest_source(session, LISTING)
     paper = session.get(Paper, "2611.01876")
@@ -58,30 +58,30 @@ def test_a_replace_item_updates_the_paper_and_does_not_announce_it_again(session
     assert edition_ids(session, TUESDAY, days) == ["2611.14233"]
 
 
-def test_a_new_version_from_another_source_on_a_later_day_is_not_new_again(session, days):
-    papers.upsert_record(session, conformal_v1(), kind="arxiv", url=LISTING.url)
+def test_a_new_version_from_another_source_on_a_later_day_is_not_new_again(cast, session, days):
+    cast.store(conformal_v1(), kind="arxiv", url=LISTING.url)
     assert edition_ids(session, MONDAY, days) == ["2611.01876"]
     v3 = conformal_v1(version=3, abstract="Version three.", announce_type=None)
-    outcome, paper = papers.upsert_record(session, v3, kind="arxiv-api", url="https://api")
+    outcome, paper = cast.store(v3, kind="arxiv-api", url="https://api")
     assert (outcome, paper.abstract) == (papers.MERGED, "Version three.")
     assert edition_ids(session, TUESDAY, days) == []
 
 
-def test_the_journal_version_found_by_doi_on_a_later_day_is_not_new_again(session, days):
-    papers.upsert_record(session, conformal_v1(doi="10.1214/26-AOS2481"), kind="arxiv", url="a")
+def test_the_journal_version_found_by_doi_on_a_later_day_is_not_new_again(cast, session, days):
+    cast.store(conformal_v1(doi="10.1214/26-AOS2481"), kind="arxiv", url="a")
     assert edition_ids(session, MONDAY, days) == ["2611.01876"]
     journal = PaperRecord(external_id="https://journal.example/aos2481", title="A different "
                           "title the journal chose", doi="https://doi.org/10.1214/26-aos2481")
-    outcome, paper = papers.upsert_record(session, journal, kind="feed", url="b")
+    outcome, paper = cast.store(journal, kind="feed", url="b")
     assert (outcome, paper.id) == (papers.MERGED, "2611.01876")
     assert edition_ids(session, TUESDAY, days) == []
 
 
-def test_a_lab_post_found_by_title_on_a_later_day_is_not_new_again(session, days):
-    papers.upsert_record(session, conformal_v1(), kind="arxiv", url="a")
+def test_a_lab_post_found_by_title_on_a_later_day_is_not_new_again(cast, session, days):
+    cast.store(conformal_v1(), kind="arxiv", url="a")
     assert edition_ids(session, MONDAY, days) == ["2611.01876"]
     post = PaperRecord(external_id="tag:lab.example,2026:42",
                        title="  MINIMAX rates for conformal prediction!  ")
-    outcome, paper = papers.upsert_record(session, post, kind="feed", url="b")
+    outcome, paper = cast.store(post, kind="feed", url="b")
     assert (outcome, paper.id) == (papers.MERGED, "2611.01876")
     assert edition_ids(session, TUESDAY, days) == []

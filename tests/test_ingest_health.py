@@ -4,8 +4,8 @@ source's last success, last error and last run."""
 from newsletter.ingest import ingest_source, source_health
 from newsletter.models import Run, SourceRun
 from newsletter.sources import SourceSpec
-from tests.conftest import sample_uri
-from tests.test_cli import env, invoke  # noqa: F401 (env is a fixture)
+from tests.support.cli import invoke
+from tests.support.recorded import sample_uri
 
 LISTING = SourceSpec("arxiv", sample_uri("arxiv_cs.xml"))
 MISSING = SourceSpec("feed", "file:///nowhere/lab.xml")
@@ -45,7 +45,7 @@ def test_health_lists_the_configured_sources_first_then_the_others_known(session
     assert "FAILED: FetchError" in health[2].lines()[3]
 
 
-def test_the_sources_command_shows_last_success_last_error_and_counts(env, monkeypatch):  # noqa: F811
+def test_the_sources_command_shows_last_success_last_error_and_counts(cli_env, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_SOURCES", f"{LISTING},{MISSING}")
     assert invoke("run", "--date", "2026-11-23").exit_code == 1  # one source failed
     output = invoke("sources").output
@@ -56,7 +56,7 @@ def test_the_sources_command_shows_last_success_last_error_and_counts(env, monke
     assert "FAILED: FetchError" in missing
 
 
-def test_the_run_report_carries_each_sources_counts_and_error(env, monkeypatch):  # noqa: F811
+def test_the_run_report_carries_each_sources_counts_and_error(cli_env, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_SOURCES", f"{LISTING},{MISSING}")
     result = invoke("run", "--date", "2026-11-23")
     assert f"source arxiv {LISTING.url}: 30 fetched, 28 new" in result.output

@@ -5,8 +5,6 @@ import datetime as dt
 from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from newsletter import papers
 from newsletter.backfill import backfill, enrich, lacking_metadata
 from newsletter.digests import build_edition
@@ -15,35 +13,24 @@ from newsletter.models import Paper
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import HostPacer, fetch
 from newsletter.sources.records import PaperRecord
-from tests.sources.http_stand_in import Answer, StandIn
-from tests.sources.recorded import recorded
-from tests.test_cli import env, invoke  # noqa: F401 (env is a fixture)
+from tests.stubs.feeds import Answer
+from tests.support.cast import Cast, arxiv_id
+from tests.support.cli import invoke
+from tests.support.clock import FakeClock
+from tests.support.fetching import NO_WAIT
+from tests.support.recorded import recorded
 
 MONDAY = dt.date(2026, 11, 23)
-NO_WAIT = partial(fetch, pacer=HostPacer(0.0), retries=0)
-
-
-@pytest.fixture
-def stand_in():
-    server = StandIn()
-    yield server
-    server.stop()
 
 
 def queries(stand_in, path):
     return [parse_qs(urlsplit(r).query) for r in stand_in.requests if r.startswith(path)]
 
 
-def daily_item(number: int) -> dict:
-    paper = {"id": f"2611.{number:05d}", "title": f"Paper {number}", "summary": "Text.",
-             "upvotes": number}
-    return {"paper": paper, "title": paper["title"], "numComments": 1}
-
-
 def two_pages(query: dict) -> Answer:
     """Page 0: 100 items; page 1: the last 3, and one that moved down from page 0."""
     numbers = range(100) if query["p"] == "0" else [99, 100, 101, 102]
-    return Answer(json_bytes([daily_item(n) for n in numbers]))
+    return Answer(json_bytes([Cast.hf_item(n) for n in numbers]))
 
 
 def json_bytes(value) -> bytes:
@@ -63,7 +50,7 @@ def test_daily_papers_are_read_page_by_page_for_the_runs_date(session, stand_in)
 
 
 def test_a_date_in_the_configured_url_wins_over_the_runs(session, stand_in):
-    url = stand_in.serve("/api/daily_papers", lambda query: Answer(json_bytes([daily_item(1)])))
+    url = stand_in.serve("/api/daily_papers", lambda query: Answer(json_bytes([Cast.hf_item(1)])))
     ingest_source(session, SourceSpec("hf", f"{url}?date=2026-11-20"), fetcher=NO_WAIT,
                   date=MONDAY)
     assert [q["date"] for q in queries(stand_in, "/api/daily_papers")] == [["2026-11-20"]]
@@ -83,18 +70,6 @@ def arxiv_pages(query: dict) -> Answer:
     """The recorded export API pages of a query for two results a page: 2, then the last 1."""
     name = "arxiv_api_query.xml" if query["start"] == "0" else "arxiv_api_last_page.xml"
     return Answer(recorded(name))
-
-
-class FakeClock:
-    def __init__(self):
-        self.now, self.sleeps = 0.0, []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def test_a_backfill_reads_every_page_three_seconds_apart(session, stand_in):
@@ -119,7 +94,7 @@ def test_backfilled_papers_fill_the_archive_not_todays_edition(session, stand_in
     assert build_edition(session, dt.date.today()).papers == []
 
 
-def test_the_backfill_command_reports_what_it_stored(env, stand_in):  # noqa: F811
+def test_the_backfill_command_reports_what_it_stored(cli_env, stand_in):
     api = stand_in.serve("/api/query", lambda query: Answer(recorded("arxiv_api_query.xml")))
     result = invoke("backfill", "--from", "2026-11-01", "--to", "2026-11-07",
                     "--category", "cs.LG+cs.AI", "--api-url", api)
@@ -128,16 +103,17 @@ def test_the_backfill_command_reports_what_it_stored(env, stand_in):  # noqa: F8
     assert "FAILED" not in invoke("sources").output
 
 
-def blog_post(arxiv_id: str, title: str) -> PaperRecord:
-    return PaperRecord(external_id=arxiv_id, arxiv_id=arxiv_id, title=title,
-                       abstract="Our lab's post about the paper.", authors=["Lab Comms Team"],
-                       links={"html": f"https://lab.example/{arxiv_id}"})
+def blog_post(number: int, title: str) -> PaperRecord:
+    """A lab's post about paper `number`, naming its arXiv id."""
+    return Cast.record(number, title=title, abstract="Our lab's post about the paper.",
+                       authors=["Lab Comms Team"],
+                       links={"html": f"https://lab.example/{arxiv_id(number)}"})
 
 
-def test_papers_a_lab_names_by_arxiv_id_get_arxivs_metadata(session, stand_in):
-    for arxiv_id in ["2611.00412", "2611.01876"]:
-        papers.upsert_record(session, blog_post(arxiv_id, "Big news from the lab"), kind="feed",
-                             url="https://lab.example/feed")
+def test_papers_a_lab_names_by_arxiv_id_get_arxivs_metadata(cast, session, stand_in):
+    for number in (412, 1876):
+        cast.store(blog_post(number, "Big news from the lab"), kind="feed",
+                   url="https://lab.example/feed")
     missing = lacking_metadata(session, ["2611.00412", "2611.01876", "web:abc"])
     api = stand_in.serve("/api/query", lambda query: Answer(recorded("arxiv_api_query.xml")))
     report = enrich(session, missing, fetcher=NO_WAIT, base_url=api)

@@ -8,7 +8,6 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from newsletter import digests, subscriptions
@@ -17,11 +16,11 @@ from newsletter.models import Delivery, Edition, Paper, PaperRating, Subscriber,
 from newsletter.personal import MIN_RATINGS
 from newsletter.pipeline import run_daily
 from newsletter.shelf import Shelf
-from newsletter.sources import SourceSpec
-from newsletter.web import create_app
-from tests.test_end_to_end import TODAY, parts, read_outbox, run
-from tests.web.pages import BASE, Site
+from newsletter.sources import SourceSpec, sample_sources
+from tests.support.outbox import parts, read_outbox
+from tests.support.site import BASE, Site
 
+TODAY = dt.date(2026, 11, 23)
 RATER, COLD = "rhea@example.org", "carl@example.org"
 FOLLOWED_PAPER = "2611.14233"  # SparseKV, by Lena Hoffmann: Efficient ML, not Computer Vision
 MUTED_PAPER = "2611.14247"  # "Depth Anything Under Fog": Computer Vision, mentions "fog"
@@ -30,15 +29,13 @@ DISLIKED = ["2611.13520", "2611.14470", "2611.14262", "2611.13611"]  # video, 3D
 
 
 @pytest.fixture
-def readers(services, session):
+def readers(cast):
     """Two readers of Computer Vision: one who follows Lena Hoffmann and mutes "fog", and one
     who does nothing personal (the trending order)."""
-    for address in (RATER, COLD):
-        subscriptions.subscribe(session, address, ["Computer Vision"], services.taxonomy,
-                                confirmed=True)
-    rater = subscriptions.find_subscriber(session, RATER)
-    rater.interests = {"authors": ["L. Hoffmann"], "muted_keywords": ["fog"]}
-    session.commit()
+    cast.reader(RATER, ["Computer Vision"],
+                interests={"authors": ["L. Hoffmann"], "muted_keywords": ["fog"]})
+    cast.reader(COLD, ["Computer Vision"])
+    cast.commit()
 
 
 def sent_ids(session, address: str, date: dt.date) -> list[str]:
@@ -89,12 +86,6 @@ def next_day_feed(tmp_path: Path) -> SourceSpec:
     return SourceSpec("feed", path.as_uri())
 
 
-@pytest.fixture
-def site(services):
-    return Site(TestClient(create_app(services), base_url="https://testserver"),
-                Path(services.settings.outbox_dir))
-
-
 def test_a_followed_paper_outside_the_topics_is_sent_and_a_muted_one_never(
         services, session, readers):
     run(services)
@@ -123,8 +114,8 @@ def test_opening_a_feedback_link_records_nothing(services, session, readers, sit
     assert session.query(PaperRating).count() == 0
 
 
-def test_votes_through_the_links_rerank_the_next_edition(services, session, readers, site,
-                                                         tmp_path):
+def test_votes_through_the_links_rerank_the_next_edition(
+        services, session, readers, site, tmp_path):
     run(services)
     message = read_outbox(services.settings.outbox_dir)[RATER]
     rate(site, message, LIKED, "more")
@@ -142,6 +133,12 @@ def test_votes_through_the_links_rerank_the_next_edition(services, session, read
     assert "Pedestrian detection in fog" not in titles
 
 
+def run(services):
+    return run_daily(services.factory, services.settings, specs=sample_sources(), date=TODAY,
+                     mailer=services.mailer, summarizer=services.summarizer,
+                     taxonomy=services.taxonomy)
+
+
 def run_day(services, date: dt.date, spec: SourceSpec):
     return run_daily(services.factory, services.settings, specs=[spec], date=date,
                      mailer=services.mailer, summarizer=services.summarizer,
@@ -153,14 +150,12 @@ def titles_of(session, paper_ids: list[str]) -> list[str]:
 
 
 def test_readers_with_nothing_personal_keep_the_trending_order_and_share_their_picks(
-        services, session):
+        cast, services, session):
     run(services)  # the edition; the readers below come after it was delivered
-    for address in ("dora@example.org", "eve@example.org", "finn@example.org"):
-        subscriptions.subscribe(session, address, ["Computer Vision"], services.taxonomy,
-                                confirmed=True)
-    subscriptions.find_subscriber(session, "finn@example.org").interests = {
-        "muted_keywords": ["fog"]}
-    session.commit()
+    cast.reader("dora@example.org", ["Computer Vision"])
+    cast.reader("eve@example.org", ["Computer Vision"])
+    cast.reader("finn@example.org", ["Computer Vision"], interests={"muted_keywords": ["fog"]})
+    cast.commit()
     edition = session.query(Edition).filter(Edition.date == TODAY).one()
     rows = session.execute(select(*READER_COLUMNS).order_by(Subscriber.id)).all()
     picks = Shelf(session, services.settings, edition).picks(rows)

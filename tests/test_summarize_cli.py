@@ -7,7 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.cli import main
-from tests.stubs.openai_api import OpenAIStub
 
 PAPERS = [{"id": f"p{n}", "title": f"Paper {n} on sparse attention",
            "abstract": f"We make attention sparse in way {n}."} for n in range(10)]
@@ -15,14 +14,12 @@ INPUT = "".join(json.dumps(p) + "\n" for p in PAPERS) + "not json\n" + json.dump
 
 
 @pytest.fixture
-def stub(tmp_path, monkeypatch):
-    with OpenAIStub() as server:
-        monkeypatch.chdir(tmp_path)
-        for name, value in {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-                            "LLM_MODEL": "openai/stub-model", "LLM_API_BASE": server.url,
-                            "LLM_API_KEY": "test-key", "LLM_CONCURRENCY": "3"}.items():
-            monkeypatch.setenv(f"NEWSLETTER_{name}", value)
-        yield server
+def stub(openai_stub, cli_env, monkeypatch):
+    """The command's environment, with the stand-in model server as its model."""
+    for name, value in {"LLM_MODEL": "openai/stub-model", "LLM_API_BASE": openai_stub.url,
+                        "LLM_API_KEY": "test-key", "LLM_CONCURRENCY": "3"}.items():
+        monkeypatch.setenv(f"NEWSLETTER_{name}", value)
+    return openai_stub
 
 
 def summarize():

@@ -4,39 +4,24 @@ Screenshots are kept in test-artifacts/ (never a browser download: /usr/bin/chro
 
 from __future__ import annotations
 
-import email
-import email.policy
-import os
-import re
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlalchemy import select
 
 from newsletter.config import load_settings
-from newsletter.models import Subscriber
 from newsletter.web import create_app
 from newsletter.wiring import Services
 from tests.stubs.smtp_server import free_port
+from tests.support.local_services import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.support.outbox import emails_in, link_in
+from tests.support.site import subscriber_named
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "subscriber-journey"
 
 pytestmark = pytest.mark.browser
-
-
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture
@@ -74,23 +59,15 @@ def browser_page():
 
 def link_in_outbox(outbox: Path, base: str, kind: str) -> str:
     """The /`kind`/ link of the newest email in the outbox that has one."""
-    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        found = re.search(rf"{re.escape(base)}/{kind}/[A-Za-z0-9_.\-]+",
-                          message.get_body(("plain",)).get_content())
-        if found:
-            return found.group(0)
+    for message in reversed(emails_in(outbox)):
+        if found := link_in(message, base, kind):
+            return found
     raise AssertionError(f"no {kind} link in {outbox}")
 
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def status_of(services, address: str) -> Subscriber:
-    with services.factory() as session:
-        return session.scalar(select(Subscriber).where(Subscriber.email == address))
 
 
 def test_subscribe_confirm_change_topics_and_unsubscribe(server, browser_page):
@@ -109,7 +86,7 @@ def test_subscribe_confirm_change_topics_and_unsubscribe(server, browser_page):
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Subscription confirmed").wait_for()
     shot(page, "3-confirmed")
-    assert status_of(services, "ada@example.org").status == "confirmed"
+    assert subscriber_named(services, "ada@example.org").status == "confirmed"
 
     page.get_by_role("link", name="Choose topics, time and language").click()
     page.get_by_label("Robotics").uncheck()
@@ -117,10 +94,10 @@ def test_subscribe_confirm_change_topics_and_unsubscribe(server, browser_page):
     page.get_by_role("button", name="Save preferences").click()
     page.get_by_text("What changed").wait_for()
     shot(page, "4-preferences-saved")
-    assert status_of(services, "ada@example.org").topics == ["Computer Vision"]
+    assert subscriber_named(services, "ada@example.org").topics == ["Computer Vision"]
 
     page.goto(link_in_outbox(outbox, base, "unsubscribe"))
     page.get_by_role("button", name="Unsubscribe").click()
     page.get_by_role("heading", name="You are unsubscribed").wait_for()
     shot(page, "5-unsubscribed")
-    assert status_of(services, "ada@example.org").status == "unsubscribed"
+    assert subscriber_named(services, "ada@example.org").status == "unsubscribed"

@@ -11,17 +11,8 @@ import pytest
 
 from emails import render
 from emails.samples import make_paper, make_section, sample_context
-from tests.conftest import service_missing
+from tests.support.local_services import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "emails"
 # Everything a feed can throw at a layout: markup, LaTeX, emoji, right-to-left text, and words
 # and URLs too long for a phone's line.
@@ -46,12 +37,6 @@ COLOURS_JS = """element => {
 }"""
 
 pytestmark = pytest.mark.browser
-
-
-def require_chromium() -> None:
-    """Fail when CI is set, skip otherwise: the tests never download a browser of their own."""
-    if not CHROMIUM.exists():
-        service_missing("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
 
 
 def contrast(first: list[float], second: list[float]) -> float:

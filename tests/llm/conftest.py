@@ -2,22 +2,7 @@
 
 import pytest
 
-from newsletter.llm import LLMSummarizer, SummaryRequest
-from tests.stubs.openai_api import OpenAIStub
-
-TOPICS = ["NLP", "Large Language Models", "Computer Vision", "Generative Models"]
-
-
-def paper(number: int = 1, language: str = "en") -> SummaryRequest:
-    return SummaryRequest(f"Paper number {number}",
-                          f"We study problem {number}. Our method improves results by 3.5 points.",
-                          ["cs.LG"], language)
-
-
-@pytest.fixture
-def stub():
-    with OpenAIStub() as server:
-        yield server
+from newsletter.llm import LLMSummarizer
 
 
 @pytest.fixture
@@ -27,9 +12,9 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def make_summarizer(stub, sleeps):
+def make_summarizer(openai_stub, sleeps):
     def make(model="openai/stub-model", **options):
-        options = {"api_base": stub.url, "api_key": "test-key", "timeout": 5,
+        options = {"api_base": openai_stub.url, "api_key": "test-key", "timeout": 5,
                    "sleep": sleeps.append, **options}
         return LLMSummarizer(model, **options)
 

@@ -1,14 +1,7 @@
 """The requests-per-minute limit: one token bucket per model, on an injectable clock."""
 
 from newsletter.llm.ratelimit import RateLimiter, TokenBucket
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
 
 
 def test_requests_past_the_rate_wait_their_turn_in_order():

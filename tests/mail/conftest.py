@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from newsletter.mail.message import OutgoingMessage
-from tests.stubs.sendgrid_api import SendGridStub
 from tests.stubs.smtp_server import SmtpServer
 
 UNSUBSCRIBE = "<https://news.example.org/unsubscribe/tok123>, <mailto:unsubscribe@news.example.org>"
@@ -33,9 +32,3 @@ def digest_message() -> OutgoingMessage:
 def smtp_server():
     with SmtpServer() as server:
         yield server
-
-
-@pytest.fixture
-def sendgrid_stub():
-    with SendGridStub() as stub:
-        yield stub

@@ -1,17 +1,13 @@
-from newsletter.personal import Interests, PaperView, personal_digest
-
-
-def paper(pid, topics, title="A paper", authors=()):
-    return PaperView(id=pid, title=title, topics=tuple(topics), authors=tuple(authors))
-
+from newsletter.personal import Interests, personal_digest
+from tests.support.cast import Cast
 
 CANDIDATES = [
-    paper("cv", ["Computer Vision"]),
-    paper("rl", ["Reinforcement Learning"], authors=("Yann LeCun",)),
-    paper("rl-muted", ["Reinforcement Learning"], title="Crypto trading agents",
+    Cast.view("cv", topics=["Computer Vision"]),
+    Cast.view("rl", topics=["Reinforcement Learning"], authors=("Yann LeCun",)),
+    Cast.view("rl-muted", topics=["Reinforcement Learning"], title="Crypto trading agents",
           authors=("Yann LeCun",)),
-    paper("nlp", ["NLP", "Computer Vision"]),
-    paper("theory", ["Theory"]),
+    Cast.view("nlp", topics=["NLP", "Computer Vision"]),
+    Cast.view("theory", topics=["Theory"]),
 ]
 TRENDING = {"cv": 1.0, "rl": 5.0, "rl-muted": 9.0, "nlp": 3.0, "theory": 8.0}
 INTERESTS = Interests(authors=("Y. LeCun",), muted_keywords=("crypto",))

@@ -5,8 +5,7 @@ import pytest
 
 from newsletter.sources import arxiv
 from newsletter.sources.records import ParseError
-
-from .recorded import recorded, sample
+from tests.support.recorded import recorded, sample
 
 
 @pytest.fixture

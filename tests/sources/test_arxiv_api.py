@@ -5,8 +5,7 @@ import pytest
 
 from newsletter.sources import arxiv_api
 from newsletter.sources.records import ParseError
-
-from .recorded import recorded
+from tests.support.recorded import recorded
 
 
 @pytest.fixture

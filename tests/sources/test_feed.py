@@ -2,8 +2,7 @@ import pytest
 
 from newsletter.sources import arxiv, feed
 from newsletter.sources.records import ParseError
-
-from .recorded import recorded, sample
+from tests.support.recorded import recorded, sample
 
 
 def _rss(*items: str) -> bytes:

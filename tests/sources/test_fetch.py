@@ -18,6 +18,7 @@ from newsletter.sources.fetch import (
     fetch,
     parse_retry_after,
 )
+from tests.support.clock import FakeClock
 
 
 class _ScriptedHandler(BaseHTTPRequestHandler):
@@ -56,21 +57,9 @@ def server(_httpd):
     return _httpd
 
 
-class _FakeClock:
-    def __init__(self):
-        self.now, self.sleeps = 1000.0, []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock():
-    return _FakeClock()
+    return FakeClock(1000.0)
 
 
 @pytest.fixture

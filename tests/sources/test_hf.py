@@ -5,8 +5,8 @@ import pytest
 
 from newsletter.sources import arxiv, hf
 from newsletter.sources.records import ParseError
-
-from .recorded import recorded, sample
+from tests.support.cast import Cast
+from tests.support.recorded import recorded, sample
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def daily():
 
 
 def _item(**paper):
-    return {"paper": {"id": "2611.14233", "title": "T", "summary": "S", **paper}, "title": "T"}
+    return Cast.hf_item(14233, **{"title": "T", "summary": "S", **paper})
 
 
 def test_sample_has_ten_papers_with_upvotes_from_3_to_180(daily):

@@ -3,8 +3,7 @@ import pytest
 from newsletter.sources import KINDS, SourceSpec, arxiv, parse, sample_sources
 from newsletter.sources.fetch import fetch
 from newsletter.sources.records import ParseError
-
-from .recorded import sample
+from tests.support.recorded import sample
 
 
 def test_every_documented_kind_has_a_parser():

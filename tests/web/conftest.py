@@ -1,33 +1,13 @@
-"""The web app under a test client, and a confirmed reader."""
+"""A confirmed reader for the web tests (the app and the site are in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from fastapi.testclient import TestClient
-
-from newsletter import subscriptions
-from newsletter.web import create_app
-from tests.web.pages import Site
 
 
 @pytest.fixture
-def app(services):
-    return create_app(services)
-
-
-@pytest.fixture
-def site(app, settings) -> Site:
-    # https: the CSRF cookie is Secure because the base URL is https
-    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
-    return Site(client, Path(settings.outbox_dir))
-
-
-@pytest.fixture
-def reader(services, session):
-    """A confirmed subscriber."""
-    subscriber = subscriptions.subscribe(session, "reader@example.org", ["Robotics"],
-                                         services.taxonomy, confirmed=True)
-    session.commit()
+def reader(cast):
+    """A confirmed subscriber of Robotics, reader@example.org."""
+    subscriber = cast.reader()
+    cast.commit()
     return subscriber

@@ -1,36 +1,17 @@
 """The web archive: every edition, one edition grouped by topic with summaries, a topic."""
 
-import datetime as dt
-
 import pytest
-
-from newsletter.config import OFFLINE_MODEL
-from newsletter.llm.prompt import PROMPT_VERSION
-from newsletter.models import Edition, EditionPaper, Paper, PaperTopic, Summary
-from newsletter.summaries import paper_hash
-
-DAY = dt.date(2026, 11, 23)
-
-
-def add_paper(session, number: int, topic: str) -> Paper:
-    paper = Paper(id=f"2611.{number:05d}", title=f"Paper number {number}", title_key=f"p{number}",
-                  abstract=f"Abstract {number}.", links={"abstract": f"https://arxiv.org/abs/{number}"})
-    paper.topics = [PaperTopic(topic=topic, rank=0)]
-    session.add(paper)
-    session.flush()
-    session.add(Summary(content_hash=paper_hash(paper), requested_model=OFFLINE_MODEL,
-                        model=OFFLINE_MODEL, prompt_version=PROMPT_VERSION, language="en",
-                        fields={"tldr": f"What paper {number} found.", "highlights": []}))
-    return paper
 
 
 @pytest.fixture
-def edition(session):
-    papers = [add_paper(session, 1, "Robotics"), add_paper(session, 2, "Computer Vision"),
-              add_paper(session, 3, "Robotics")]
-    session.add(Edition(date=DAY, papers=[EditionPaper(paper=p, rank=r)
-                                          for r, p in enumerate(papers)]))
-    session.commit()
+def edition(cast):
+    """The edition of 23 Nov 2026: papers 1 and 3 on Robotics, 2 on Computer Vision, in that
+    order, each with its summary."""
+    for number, topic in ((1, "Robotics"), (2, "Computer Vision"), (3, "Robotics")):
+        cast.paper(number, topics=[topic], upvotes=10 - number,
+                   tldr=f"What paper {number} found.")
+    cast.edition()
+    cast.commit()
 
 
 def test_the_archive_lists_every_edition(site, edition):

@@ -4,18 +4,18 @@ the vote, the latest winning, and offers the opposite as undo; a tampered link r
 import pytest
 
 from newsletter import compose
-from newsletter.models import Paper, PaperRating
+from newsletter.models import PaperRating
 from newsletter.personal import LESS, MORE, paper_feedback_url
-from tests.web.pages import path_of
+from tests.support.site import path_of
 
 OLD_STYLE = "hep-th/9901001"
 
 
 @pytest.fixture
-def papers(session):
-    session.add_all([Paper(id="2611.00001", title="Sparse attention, again", title_key="sparse"),
-                     Paper(id=OLD_STYLE, title="Strings from 1999", title_key="strings")])
-    session.commit()
+def papers(cast):
+    cast.paper(1, title="Sparse attention, again")
+    cast.store(cast.record(external_id=OLD_STYLE, arxiv_id=OLD_STYLE, title="Strings from 1999"))
+    cast.commit()
 
 
 def feedback_path(services, reader, paper_id, vote) -> str:

@@ -3,18 +3,13 @@ gone with "delete me"."""
 
 import json
 
-from newsletter import links
-from newsletter.models import Paper, PaperRating
+from newsletter.models import PaperRating
 from newsletter.personal import LESS
 from newsletter.personal.store import record_vote
-from tests.web.pages import path_of, stored
+from tests.support.site import preferences_path, stored
 
 KEEP = {"topics": ["Robotics"], "frequency": "daily", "delivery_hour": "7", "timezone": "UTC",
         "max_papers": "", "language": "en"}
-
-
-def preferences_path(services, subscriber) -> str:
-    return path_of(links.preferences_url(services.settings, subscriber.id))
 
 
 def test_follows_and_mutes_are_saved_one_per_line_and_the_page_says_what_changed(
@@ -55,10 +50,10 @@ def test_too_many_follows_are_refused_and_nothing_changes(site, services, reader
     assert saved.interests == {} and saved.frequency == "daily"
 
 
-def test_export_holds_the_interests_and_the_votes(site, services, reader, session):
+def test_export_holds_the_interests_and_the_votes(cast, site, services, reader, session):
     url = preferences_path(services, reader)
     site.submit(url, {**KEEP, "authors": "Yann LeCun"}, form_page=url)
-    session.add(Paper(id="2611.00001", title="Sparse", title_key="sparse"))
+    cast.paper(1, title="Sparse")
     record_vote(session, reader.id, "2611.00001", LESS)
     session.commit()
     data = json.loads(site.get(url + "/export").text)
@@ -66,8 +61,8 @@ def test_export_holds_the_interests_and_the_votes(site, services, reader, sessio
     assert [(r["paper"], r["vote"]) for r in data["ratings"]] == [("2611.00001", "less")]
 
 
-def test_delete_me_deletes_the_votes(site, services, reader, session):
-    session.add(Paper(id="2611.00001", title="Sparse", title_key="sparse"))
+def test_delete_me_deletes_the_votes(cast, site, services, reader, session):
+    cast.paper(1, title="Sparse")
     record_vote(session, reader.id, "2611.00001", LESS)
     session.commit()
     url = preferences_path(services, reader)

@@ -4,14 +4,10 @@ import json
 
 from newsletter import links, subscriptions
 from newsletter.models import Suppression
-from tests.web.pages import path_of, stored
+from tests.support.site import preferences_path, stored
 
 CHOICES = {"topics": ["NLP", "Robotics"], "frequency": "weekly", "delivery_hour": "18",
            "timezone": "Europe/Paris", "max_papers": "10", "language": "de"}
-
-
-def preferences_path(services, subscriber) -> str:
-    return path_of(links.preferences_url(services.settings, subscriber.id))
 
 
 def test_the_page_shows_the_current_choices(site, services, reader):

@@ -5,13 +5,8 @@ import html
 from sqlalchemy import select
 
 from newsletter import subscriptions, tokens
-from newsletter.models import Consent, Subscriber
-from tests.web.pages import stored
-
-
-def subscriber_named(services, address):
-    with services.factory() as session:
-        return session.scalar(select(Subscriber).where(Subscriber.email == address))
+from newsletter.models import Consent
+from tests.support.site import stored, subscriber_named
 
 
 def test_the_landing_page_has_a_labelled_form_with_every_topic(site, services):

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from newsletter import queue
 from newsletter.web import create_app
 from newsletter.wiring import Services
-from tests.conftest import empty_redis, redis_test_url
-from tests.web.pages import Site
+from tests.support.local_services import empty_redis, redis_test_url
+from tests.support.site import Site
 
 REDIS_URL = redis_test_url(7)
 

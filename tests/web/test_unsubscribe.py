@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 
 from newsletter import links, subscriptions
-from tests.web.pages import path_of, stored
+from tests.support.site import path_of, stored
 
 
 def unsubscribe_path(services, subscriber) -> str:

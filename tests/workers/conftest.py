@@ -10,10 +10,10 @@ import pytest
 
 from newsletter.config import load_settings
 from newsletter.db import session_scope
-from newsletter.models import Subscriber
 from newsletter.wiring import Services
-from tests.conftest import empty_redis, redis_test_url
-from tests.workers.cluster import ROOT, Cluster
+from tests.support.cast import Cast
+from tests.support.cluster import ROOT, Cluster
+from tests.support.local_services import empty_redis, redis_test_url
 
 REDIS_URL = redis_test_url(5)
 
@@ -55,12 +55,14 @@ def cluster(worker_settings, tmp_path):
     cluster.stop_all()
 
 
-def add_readers(services: Services, count: int) -> list[str]:
-    """`count` confirmed subscribers (all topics) whose digest is due from midnight UTC."""
-    yesterday = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
-    addresses = [f"reader{number:03}@example.org" for number in range(count)]
-    with session_scope(services.factory) as session:
-        session.add_all(Subscriber(email=address, status="confirmed", topics=[], delivery_hour=0,
-                                   timezone="UTC", confirmed_at=yesterday)
-                        for address in addresses)
-    return addresses
+@pytest.fixture
+def add_readers(cluster_services):
+    """add_readers(count): `count` confirmed subscribers (all topics) of the workers' database,
+    whose digest is due from midnight UTC; their addresses."""
+    def add(count: int) -> list[str]:
+        yesterday = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
+        with session_scope(cluster_services.factory) as session:
+            made = Cast(session, cluster_services).readers(
+                count, prefix="reader", delivery_hour=0, timezone="UTC", confirmed_at=yesterday)
+            return [reader.email for reader in made]
+    return add

@@ -1,7 +1,7 @@
 """How a run's work is split between workers, and the Celery settings every worker shares."""
 
 from newsletter.config import load_settings
-from tests.conftest import redis_test_url
+from tests.support.local_services import redis_test_url
 from workers.celery_app import make_app
 from workers.fanout import id_ranges, split
 

@@ -1,19 +1,16 @@
 """A worker process renders each digest once for all the delivery tasks of one run."""
 
 from newsletter import delivery
-from newsletter.digests import build_edition
 from newsletter.models import Delivery
 from newsletter.renderings import WORKER_KEPT, Renderings
-from tests.test_digests import TODAY, add_paper, add_subscriber
 from workers import tasks
 
 
 def test_tasks_of_one_run_share_renderings_and_another_run_renders_again(
-        session, services, settings, monkeypatch):
-    add_paper(session, 1, ["NLP"], upvotes=10)
-    edition = build_edition(session, TODAY)
-    readers = [add_subscriber(session, services, f"r{n}@example.org", ["NLP"]) for n in range(3)]
-    session.commit()
+        cast, session, services, monkeypatch):
+    cast.paper(1, topics=["NLP"], upvotes=10)
+    edition = cast.edition()
+    readers = cast.readers(3, ["NLP"])
     monkeypatch.setattr(tasks, "_services", services)  # the worker's Services, on this database
     monkeypatch.setattr(tasks, "_renderings", Renderings(WORKER_KEPT))  # a fresh process's
     renders = []

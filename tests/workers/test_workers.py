@@ -14,11 +14,11 @@ from newsletter.cli import main
 from newsletter.db import session_scope
 from newsletter.models import Delivery, Run
 from newsletter.sources import sample_sources
-from tests.workers.cluster import digests_by_recipient, restart_redis, until
-from tests.workers.conftest import add_readers
+from tests.support.cluster import restart_redis, until
+from tests.support.outbox import count_by_recipient
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-SLOW = {"app": "tests.workers.slow_worker", "TEST_MAIL_DELAY": "0.5"}
+SLOW = {"app": "tests.support.slow_worker", "TEST_MAIL_DELAY": "0.5"}
 
 
 def start_run(services) -> int:
@@ -35,7 +35,7 @@ def wait_for_the_end(services, run_id: int, timeout: float = 120) -> Run:
 
 
 def emails_in(outbox, count: int):
-    return lambda: sum(digests_by_recipient(outbox).values()) >= count
+    return lambda: sum(count_by_recipient(outbox).values()) >= count
 
 
 def ledger_statuses(services) -> dict[str, int]:
@@ -45,31 +45,31 @@ def ledger_statuses(services) -> dict[str, int]:
 
 
 def test_the_pipeline_runs_through_workers_from_sample_feeds_to_eml_files(
-        cluster_services, cluster, outbox):
-    readers = add_readers(cluster_services, 4)
+        add_readers, cluster_services, cluster, outbox):
+    readers = add_readers(4)
     cluster.start()
     run = wait_for_the_end(cluster_services, start_run(cluster_services))
     assert run.state == runs.FINISHED
-    assert digests_by_recipient(outbox) == {reader: 1 for reader in readers}
+    assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert len(run.report["sources"]) == len(sample_sources())
     assert run.report["summaries"]["made"] > 0
     assert run.report["deliveries"]["sent"] == 4
 
 
 def test_two_workers_in_parallel_send_every_email_exactly_once(
-        cluster_services, cluster, outbox):
-    readers = add_readers(cluster_services, 30)
+        add_readers, cluster_services, cluster, outbox):
+    readers = add_readers(30)
     cluster.start(name="w1", NEWSLETTER_DELIVERY_BATCH_SIZE="2")
     cluster.start(name="w2", NEWSLETTER_DELIVERY_BATCH_SIZE="2")
     run = wait_for_the_end(cluster_services, start_run(cluster_services))
     assert run.state == runs.FINISHED
-    assert digests_by_recipient(outbox) == {reader: 1 for reader in readers}
+    assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert ledger_statuses(cluster_services) == {"sent": 30}
 
 
 def test_a_worker_killed_mid_delivery_leaves_every_subscriber_exactly_one_digest(
-        cluster_services, cluster, outbox):
-    readers = add_readers(cluster_services, 10)
+        add_readers, cluster_services, cluster, outbox):
+    readers = add_readers(10)
     batch = {"NEWSLETTER_DELIVERY_BATCH_SIZE": "5000", **SLOW}  # the production batch size
     doomed = cluster.start(name="doomed", **batch)
     run_id = start_run(cluster_services)
@@ -78,15 +78,15 @@ def test_a_worker_killed_mid_delivery_leaves_every_subscriber_exactly_one_digest
     cluster.start(name="heir", **batch)
     run = wait_for_the_end(cluster_services, run_id)
     assert run.state == runs.FINISHED
-    assert digests_by_recipient(outbox) == {reader: 1 for reader in readers}
+    assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     # one task held all ten rows in "sending" when it died: its heir took every one over
     assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
     assert ledger_statuses(cluster_services) == {"sent": 10}
 
 
 def test_a_redis_restart_in_the_middle_of_a_run_does_not_stop_it(
-        cluster_services, cluster, outbox):
-    readers = add_readers(cluster_services, 10)
+        add_readers, cluster_services, cluster, outbox):
+    readers = add_readers(10)
     cluster.start(name="w1", **SLOW)
     run_id = start_run(cluster_services)
     until(emails_in(outbox, 3), 90, "the third email")
@@ -94,13 +94,13 @@ def test_a_redis_restart_in_the_middle_of_a_run_does_not_stop_it(
     restart_redis()
     run = wait_for_the_end(cluster_services, run_id)
     assert run.state == runs.FINISHED
-    assert until(lambda: digests_by_recipient(outbox) == {reader: 1 for reader in readers}, 60,
+    assert until(lambda: count_by_recipient(outbox) == {reader: 1 for reader in readers}, 60,
                  "every reader's digest")
 
 
 def test_newsletter_run_with_redis_set_hands_the_day_to_the_workers_and_follows_it(
-        cluster_services, cluster, outbox, worker_settings, monkeypatch):
-    readers = add_readers(cluster_services, 2)
+        add_readers, cluster_services, cluster, outbox, worker_settings, monkeypatch):
+    readers = add_readers(2)
     cluster.start()
     for key, value in worker_settings.items():
         monkeypatch.setenv(f"NEWSLETTER_{key.upper()}", value)
@@ -109,4 +109,4 @@ def test_newsletter_run_with_redis_set_hands_the_day_to_the_workers_and_follows_
     assert result.exit_code == 0, result.output
     assert "enqueued for the workers" in result.output
     assert "finished" in result.output and "emails 2 sent" in result.output
-    assert digests_by_recipient(outbox) == {reader: 1 for reader in readers}
+    assert count_by_recipient(outbox) == {reader: 1 for reader in readers}

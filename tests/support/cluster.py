@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import email
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import redis
 
-from tests.conftest import REDIS_PORT
+from tests.support.local_services import REDIS_PORT
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -71,12 +69,6 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-
-
-def digests_by_recipient(outbox: Path) -> Counter:
-    """How many emails each address has in the outbox."""
-    return Counter(email.message_from_bytes(path.read_bytes())["To"]
-                   for path in outbox.glob("*.eml"))
 
 
 def redis_is_up() -> bool:

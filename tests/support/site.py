@@ -1,13 +1,17 @@
-"""What a reader sees of the web app: pages, forms with their CSRF field, the outbox."""
+"""What a reader sees of the web app: pages, forms with their CSRF field, their emails, and what
+the database holds about them."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from newsletter import links
+from newsletter.models import Subscriber
+from tests.support.outbox import emails_in, link_in
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE = "https://digest.example.org"
@@ -33,22 +37,29 @@ class Site:
     def subscribe(self, address: str, **fields):
         return self.submit("/subscribe", {"email": address, **fields})
 
-    def emails(self, to: str | None = None) -> list[email.message.EmailMessage]:
-        files = sorted(self.outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime_ns)
-        messages = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
-                    for f in files]
-        return [m for m in messages if to is None or m["To"] == to]
+    def emails(self, to: str | None = None) -> list:
+        return [m for m in emails_in(self.outbox) if to is None or m["To"] == to]
 
     def link_in(self, message, kind: str) -> str:
         """The path of the first /`kind`/ link in an email's plain-text part."""
-        text = message.get_body(("plain",)).get_content()
-        return re.search(rf"{re.escape(BASE)}(/{kind}/[A-Za-z0-9_.\-]+)", text).group(1)
+        return path_of(link_in(message, BASE, kind))
 
 
 def stored(services, subscriber):
     """The subscriber as the database has it now (None when deleted)."""
     with services.factory() as session:
         return session.get(type(subscriber), subscriber.id)
+
+
+def subscriber_named(services, address: str) -> Subscriber | None:
+    """The subscriber with this address as the database has it now."""
+    with services.factory() as session:
+        return session.scalar(select(Subscriber).where(Subscriber.email == address))
+
+
+def preferences_path(services, subscriber) -> str:
+    """The path of the subscriber's preferences link."""
+    return path_of(links.preferences_url(services.settings, subscriber.id))
 
 
 def path_of(url: str) -> str:

@@ -1,7 +1,7 @@
 """A worker whose mail provider answers slowly: each message is written to the outbox, then the
 answer takes TEST_MAIL_DELAY seconds. The crash tests stop workers in that moment.
 
-Start it with `celery -A tests.workers.slow_worker worker`.
+Start it with `celery -A tests.support.slow_worker worker`.
 """
 
 from __future__ import annotations
