@@ -1,11 +1,13 @@
-"""Shared fixtures: a migrated database (SQLite, or the local PostgreSQL), settings pointing at a
-temporary outbox, the app under a test client, and the stand-ins for the services we call.
-Helpers that are not fixtures live in tests/support/."""
+"""Shared fixtures: the database (the schema migrated once per session by Alembic; each test in
+a transaction rolled back at its end, or with a database of its own when it is marked
+`own_database`), settings pointing at a temporary outbox, the cast of test data, the app under a
+test client, and the stand-ins for the services we call. Helpers that are not fixtures live in
+tests/support/."""
 
 from __future__ import annotations
 
 import os
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,50 +15,101 @@ import pytest
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from newsletter.config import load_settings  # noqa: E402
-from newsletter.db import session_scope, upgrade  # noqa: E402
+from newsletter.db import make_engine, session_scope, upgrade  # noqa: E402
 from newsletter.web import create_app  # noqa: E402
 from newsletter.wiring import Services  # noqa: E402
 from tests.stubs.feeds import StandIn  # noqa: E402
 from tests.stubs.openai_api import OpenAIStub  # noqa: E402
 from tests.stubs.sendgrid_api import SendGridStub  # noqa: E402
 from tests.support.cast import Cast  # noqa: E402
-from tests.support.local_services import POSTGRES_ADMIN_URL, service_missing  # noqa: E402
+from tests.support.databases import (  # noqa: E402
+    copy_of,
+    postgres_database,
+    rolled_back,
+    savepoints_work,
+)
 from tests.support.site import Site  # noqa: E402
 
-
-@pytest.fixture
-def sqlite_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    upgrade(url)
-    return url
+UNUSED_DATABASE = "sqlite:////nonexistent/mark-the-test-own_database.db"  # fails when opened
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, migrated database on the local PostgreSQL, dropped afterwards."""
-    from sqlalchemy import create_engine, text
+def _own_database(request) -> bool:
+    return request.node.get_closest_marker("own_database") is not None
 
-    name = f"newsletter_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # connection refused, no such role...
-        service_missing("PostgreSQL", error)
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """The schema built once per session by Alembic (so the migrations run every session);
+    every SQLite database of a test starts as a copy of this file, which nothing opens after."""
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_engine(migrated_template, tmp_path_factory) -> Iterator[Engine]:
+    """The database most tests share, each inside a transaction rolled back at its end."""
+    engine = make_engine(copy_of(migrated_template, tmp_path_factory.mktemp("shared") / "db"))
+    savepoints_work(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def settings(sqlite_url, tmp_path):
+def shared_factory(shared_engine) -> Iterator[sessionmaker]:
+    with rolled_back(shared_engine) as factory:
+        yield factory
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path) -> str:
+    """A database of this test's own (a copy of the template), for code that opens its own
+    connections: the CLI, other threads, other processes."""
+    return copy_of(migrated_template, tmp_path / "test.db")
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a database on the local PostgreSQL migrated once per session, the template
+    of every PostgreSQL database of a test."""
+    with postgres_database() as url:
+        upgrade(url)
+        yield url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def postgres_url(postgres_template) -> Iterator[str]:
+    """A PostgreSQL database of this test's own (the workers' tests: other processes)."""
+    with postgres_database(postgres_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_template) -> Iterator[Engine]:
+    with postgres_database(postgres_template) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def postgres_factory(postgres_engine) -> Iterator[sessionmaker]:
+    """Sessions on the shared PostgreSQL database, inside a transaction rolled back at the end
+    (its sequences are not: no test may count on an id)."""
+    with rolled_back(postgres_engine) as factory:
+        yield factory
+
+
+@pytest.fixture
+def settings(request, tmp_path):
+    """The settings of a test: the shared database, or its own with `@pytest.mark.own_database`."""
+    own = _own_database(request)
     return load_settings(
-        database_url=sqlite_url,
+        database_url=request.getfixturevalue("database_url") if own else UNUSED_DATABASE,
         outbox_dir=str(tmp_path / "outbox"),
         base_url="https://digest.example.org",
         secret_key="test-secret",
@@ -67,8 +120,11 @@ def settings(sqlite_url, tmp_path):
 
 
 @pytest.fixture
-def services(settings) -> Services:
-    return Services(settings)
+def services(request, settings) -> Services:
+    services = Services(settings)
+    if not _own_database(request):
+        services.factory = request.getfixturevalue("shared_factory")
+    return services
 
 
 @pytest.fixture
@@ -84,12 +140,19 @@ def cast(session, services) -> Cast:
 
 
 @pytest.fixture
-def cli_env(tmp_path, monkeypatch) -> Path:
-    """The working directory and environment of a `newsletter` command run by a test."""
+def cli_workdir(tmp_path, monkeypatch) -> Path:
+    """The working directory and environment of a `newsletter` command, with no database yet."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NEWSLETTER_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("NEWSLETTER_OUTBOX_DIR", str(tmp_path / "outbox"))
     return tmp_path
+
+
+@pytest.fixture
+def cli_env(cli_workdir, migrated_template) -> Path:
+    """cli_workdir with its database migrated already (a copy of the template)."""
+    copy_of(migrated_template, cli_workdir / "cli.db")
+    return cli_workdir
 
 
 @pytest.fixture

@@ -57,9 +57,9 @@ def test_summarize_reads_and_writes_json_lines_and_caches(cli_env):
     assert again.stdout == result.stdout
 
 
-def test_db_upgrade_creates_the_schema(cli_env):
+def test_db_upgrade_creates_the_schema(cli_workdir):
     result = invoke("db", "upgrade")
-    assert result.exit_code == 0 and Path(cli_env / "cli.db").exists()
+    assert result.exit_code == 0 and Path(cli_workdir / "cli.db").exists()
 
 
 def test_run_without_sources_explains_what_to_do(cli_env):

@@ -93,6 +93,7 @@ class Watching:
         return self.mailer.send_batch(batch)
 
 
+@pytest.mark.own_database  # the mailer reads the ledger on the sender thread, as it stands
 def test_each_wave_is_sending_before_it_leaves_and_every_wave_in_flight_is_recorded(
         cast, session, services, settings, edition, sendgrid_stub, monkeypatch):
     monkeypatch.setattr(delivery, "WAVE", 1)  # one digest a wave: four waves

@@ -11,16 +11,16 @@ from newsletter import ledger
 from newsletter.db import session_scope
 from newsletter.digests import sent_among
 from newsletter.models import Delivery, DigestPapers, utcnow
-from newsletter.wiring import Services
 from tests.support.cast import TODAY, Cast
+from tests.support.databases import services_with
 
 NLP_PAPERS = ["2611.00001", "2611.00002"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_session(request, settings):
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
-    services = Services(settings.model_copy(update={"database_url": url}) if url else settings)
+def db_session(request, services):
+    if request.param == "postgresql":
+        services = services_with(services, request.getfixturevalue("postgres_factory"))
     with session_scope(services.factory) as session:
         yield session, services
 

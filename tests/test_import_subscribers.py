@@ -1,12 +1,15 @@
 """`newsletter import-subscribers`: valid rows kept, invalid ones reported by line, suppressed and
 unsubscribed addresses never re-added."""
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from newsletter import subscriptions
 from newsletter.cli import main
 from newsletter.models import Subscriber
+
+pytestmark = pytest.mark.own_database  # the command opens the database itself
 
 CSV = """email,topics,language,timezone
 ada@example.org,NLP;Robotics,fr,Europe/Paris

@@ -1,10 +1,12 @@
-"""The schema is built by Alembic, on SQLite and on the local PostgreSQL."""
+"""The schema is built by Alembic, on SQLite and on the local PostgreSQL: here from an empty
+database, and once a session for the template every test database copies."""
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from newsletter.db import alembic_config, upgrade
 from newsletter.models import Base
+from tests.support.databases import postgres_database
 
 TABLES = {"papers", "paper_sources", "paper_topics", "summaries", "sources", "subscribers",
           "editions", "edition_papers", "deliveries", "digest_papers", "runs"}
@@ -18,38 +20,42 @@ def tables_of(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_upgrade_builds_every_table_on_sqlite(sqlite_url):
-    assert TABLES <= tables_of(sqlite_url)
+def test_upgrade_builds_every_table_on_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(url)
+    assert TABLES <= tables_of(url)
 
 
 @pytest.mark.postgres
-def test_upgrade_builds_every_table_on_postgresql(postgres_url):
-    assert TABLES <= tables_of(postgres_url)
+def test_upgrade_builds_every_table_on_postgresql():
+    with postgres_database() as url:
+        upgrade(url)
+        assert TABLES <= tables_of(url)
 
 
-def test_migrations_match_the_models(sqlite_url):
+def test_migrations_match_the_models(database_url):
     """Autogenerate finds nothing to do: the models and the migrations agree."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    engine = create_engine(sqlite_url)
+    engine = create_engine(database_url)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
 
 
-def test_downgrade_to_base_and_up_again(sqlite_url):
+def test_downgrade_to_base_and_up_again(database_url):
     from alembic import command
 
-    command.downgrade(alembic_config(sqlite_url), "base")
-    assert tables_of(sqlite_url) <= {"alembic_version"}
-    upgrade(sqlite_url)
-    assert TABLES <= tables_of(sqlite_url)
+    command.downgrade(alembic_config(database_url), "base")
+    assert tables_of(database_url) <= {"alembic_version"}
+    upgrade(database_url)
+    assert TABLES <= tables_of(database_url)
 
 
-def test_deliveries_are_unique_per_subscriber_and_edition(sqlite_url):
-    engine = create_engine(sqlite_url)
+def test_deliveries_are_unique_per_subscriber_and_edition(database_url):
+    engine = create_engine(database_url)
     constraints = inspect(engine).get_unique_constraints("deliveries")
     engine.dispose()
     assert {"subscriber_id", "edition_id"} in [set(c["column_names"]) for c in constraints]

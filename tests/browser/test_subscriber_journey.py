@@ -25,11 +25,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(sqlite_url, tmp_path):
+def server(database_url, tmp_path):
     """The app on 127.0.0.1 served by uvicorn in a thread; yields (base URL, services)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    services = Services(load_settings(database_url=sqlite_url, base_url=base,
+    services = Services(load_settings(database_url=database_url, base_url=base,
                                       outbox_dir=str(tmp_path / "outbox"),
                                       secret_key="browser-secret"))
     uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1",

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from newsletter import queue
 from newsletter.web import create_app
-from newsletter.wiring import Services
+from tests.support.databases import services_with
 from tests.support.local_services import empty_redis, redis_test_url
 from tests.support.site import Site
 
@@ -21,22 +21,22 @@ def broker():
         yield client
 
 
-def site_with_workers(settings, redis_url) -> Site:
-    services = Services(settings.model_copy(update={"redis_url": redis_url}))
-    client = TestClient(create_app(services), base_url="https://testserver")
-    return Site(client, Path(settings.outbox_dir))
+def site_with_workers(services, redis_url) -> Site:
+    client = TestClient(create_app(services_with(services, redis_url=redis_url)),
+                        base_url="https://testserver")
+    return Site(client, Path(services.settings.outbox_dir))
 
 
 @pytest.mark.redis
-def test_the_confirmation_is_enqueued_for_the_workers(settings, broker):
-    site = site_with_workers(settings, REDIS_URL)
+def test_the_confirmation_is_enqueued_for_the_workers(services, broker):
+    site = site_with_workers(services, REDIS_URL)
     assert site.subscribe("ada@example.org").status_code == 200
     [message] = [json.loads(raw) for raw in broker.lrange("celery", 0, -1)]
     assert message["headers"]["task"] == queue.CONFIRMATION_TASK
     assert site.emails() == []
 
 
-def test_an_unreachable_queue_still_sends_the_confirmation(settings):
-    site = site_with_workers(settings, "redis://127.0.0.1:1/0")
+def test_an_unreachable_queue_still_sends_the_confirmation(services):
+    site = site_with_workers(services, "redis://127.0.0.1:1/0")
     assert site.subscribe("ada@example.org").status_code == 200
     assert len(site.emails("ada@example.org")) == 1

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from newsletter import subscriptions
 from newsletter.models import ProviderEvent
 from newsletter.web import create_app
-from newsletter.wiring import Services
+from tests.support.databases import services_with
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 PUBLIC_KEY = base64.b64encode(KEY.public_key().public_bytes(
@@ -25,9 +25,9 @@ def event(kind: str, address: str, event_id: str, **extra) -> dict:
 
 
 @pytest.fixture
-def client(settings):
-    services = Services(settings.model_copy(update={"sendgrid_webhook_public_key": PUBLIC_KEY}))
-    return TestClient(create_app(services), base_url="https://testserver")
+def client(services):
+    signed = services_with(services, sendgrid_webhook_public_key=PUBLIC_KEY)
+    return TestClient(create_app(signed), base_url="https://testserver")
 
 
 @pytest.fixture
@@ -101,6 +101,6 @@ def test_a_signed_body_that_is_not_events_is_a_bad_request(client, session, read
     assert post(client, {"event": "bounce"}).status_code == 400
 
 
-def test_without_a_configured_key_the_endpoint_does_not_exist(settings, readers):
-    response = TestClient(create_app(Services(settings))).post("/webhooks/sendgrid", content=b"[]")
+def test_without_a_configured_key_the_endpoint_does_not_exist(services, readers):
+    response = TestClient(create_app(services)).post("/webhooks/sendgrid", content=b"[]")
     assert response.status_code == 404

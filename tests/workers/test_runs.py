@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from click.testing import CliRunner
 
 from newsletter import runs
@@ -27,6 +28,7 @@ def test_a_run_resumed_too_often_is_closed_as_failed(session):
     assert run.state == runs.FAILED
 
 
+@pytest.mark.own_database  # the command opens the database itself
 def test_newsletter_runs_lists_each_run_with_what_it_sent(session, settings, monkeypatch):
     run = runs.open_run(session, "dispatch", TODAY)
     runs.close(session, run.id, deliveries={"sent": 12, "failed": 1})
