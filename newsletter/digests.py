@@ -53,14 +53,6 @@ def build_edition(session: Session, date: dt.date, now: dt.datetime | None = Non
     return edition
 
 
-def due_subscriber_ids(session: Session, edition: Edition, first_id: int | None = None,
-                       last_id: int | None = None) -> list[int]:
-    """Confirmed subscribers with no ledger row for this edition yet, optionally only those
-    with ids in [first_id, last_id] (how workers split the list). The hour is not checked."""
-    query = undelivered(edition.id, first_id, last_id, Subscriber.id)
-    return list(session.scalars(query.order_by(Subscriber.id)))
-
-
 def undelivered(edition_id: int, first_id: int | None, last_id: int | None, *columns):
     """SELECT `columns` of the confirmed subscribers with no ledger row for the edition, with ids
     in [first_id, last_id] when given."""
@@ -90,30 +82,6 @@ def pool(session: Session, edition: Edition, frequency: str) -> list[Paper]:
     query = (select(Paper).join(EditionPaper).join(Edition)
              .where(Edition.date >= first, Edition.date <= edition.date))
     return sorted(session.scalars(query).unique(), key=lambda p: (-p.trending_score, p.id))
-
-
-def pick_papers(ranked: list, topics: list[str] | tuple, limit: int,
-                already_sent: set[str] = frozenset()) -> list:
-    """The first `limit` of `ranked` in `topics` (none = all) that are not in `already_sent`.
-    Works on anything with `id` and `topic_names`."""
-    chosen = set(topics or ())
-    picked = []
-    for paper in ranked:
-        if paper.id in already_sent or (chosen and chosen.isdisjoint(paper.topic_names)):
-            continue
-        picked.append(paper)
-        if len(picked) == limit:
-            break
-    return picked
-
-
-def select_papers(subscriber: Subscriber, edition: Edition, already_sent: set[str],
-                  default_limit: int) -> list[Paper]:
-    """The edition's papers for this subscriber, best first: in their topics (none = all),
-    never sent to them before, at most their limit."""
-    ranked = [entry.paper for entry in edition.papers]
-    return pick_papers(ranked, subscriber.topics, subscriber.max_papers or default_limit,
-                       already_sent)
 
 
 def group_by_topic(papers: list, chosen_topics: list[str]) -> list[Section]:

@@ -104,7 +104,7 @@ def ingest_pages(
     backdate: bool = False,
 ) -> SourceReport:
     """Like ingest_source for the pages of one query (see read_pages), recorded under `spec`.
-    `backdate` stores new papers as first seen when published (see papers.upsert_record)."""
+    `backdate` stores new papers as first seen when published (see papers.upsert_records)."""
     row = source_row(session, spec)
     return _ingest(
         session,

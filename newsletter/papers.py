@@ -102,11 +102,6 @@ class PaperIndex:
                      and (not record.arxiv_id or candidate.id.startswith("web:"))), None)
 
 
-def find_paper(session: Session, record: PaperRecord) -> Paper | None:
-    """The paper this record is about, if we have it (see PaperIndex.find)."""
-    return PaperIndex.load(session, [record]).find(record)
-
-
 def upsert_records(
     session: Session, records: list[PaperRecord], *, kind: str, url: str, backdate: bool = False
 ) -> list[tuple[str, Paper]]:
@@ -124,14 +119,6 @@ def upsert_records(
         index.add(paper)
         results.append((outcome, paper))
     return results
-
-
-def upsert_record(
-    session: Session, record: PaperRecord, *, kind: str, url: str, backdate: bool = False
-) -> tuple[str, Paper]:
-    """upsert_records for one record."""
-    [result] = upsert_records(session, [record], kind=kind, url=url, backdate=backdate)
-    return result
 
 
 def _upsert(session: Session, index: PaperIndex, record: PaperRecord, *, kind: str, url: str,

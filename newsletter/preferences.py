@@ -15,10 +15,11 @@ from dataclasses import dataclass, fields
 from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.models import Subscriber
 from newsletter.personal import Interests
+from newsletter.schedule import DAILY, WEEKLY
 from newsletter.subscriptions import SubscriptionError, resolve_topics
 from newsletter.topics import Taxonomy
 
-FREQUENCIES = ("daily", "weekly")
+FREQUENCIES = (DAILY, WEEKLY)
 MAX_PAPERS_LIMIT = 50
 LABELS = {"topics": "Topics", "frequency": "Frequency", "delivery_hour": "Delivery hour",
           "timezone": "Time zone", "max_papers": "Papers per digest",
@@ -32,7 +33,7 @@ MAX_INTERESTS, MAX_INTEREST_LENGTH = 50, 100
 @dataclass(frozen=True)
 class Preferences:
     topics: tuple[str, ...]
-    frequency: str = "daily"
+    frequency: str = DAILY
     delivery_hour: int = 7
     timezone: str = "UTC"
     max_papers: int | None = None  # None: the operator's default

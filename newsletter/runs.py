@@ -25,7 +25,7 @@ from newsletter.models import Delivery, Run, utcnow
 from newsletter.queue import PIPELINE_TASK, send_task
 from newsletter.sources import SourceSpec
 
-RUNNING, FINISHED, SKIPPED, FAILED = "running", "finished", "skipped", "failed"
+RUNNING, FINISHED, FAILED = "running", "finished", "failed"
 MAX_RESUMES = 3
 
 

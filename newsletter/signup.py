@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from newsletter import subscriptions
 from newsletter.models import Consent, Subscriber, utcnow
 from newsletter.preferences import check_frequency, check_language
+from newsletter.schedule import DAILY
 from newsletter.tokens import CONFIRM_MAX_AGE_SECONDS
 from newsletter.topics import Taxonomy
 
@@ -32,7 +33,7 @@ CONFIRMATION, REMINDER = "confirmation", "reminder"
 class SignupRequest:
     email: str
     topics: list[str]
-    frequency: str = "daily"
+    frequency: str = DAILY
     language: str = "en"
     ip: str | None = None
     user_agent: str | None = None

@@ -18,7 +18,6 @@ from newsletter.config import Settings
 
 DELIVER = "newsletter:lock:deliver"  # one delivering run (pipeline or dispatch) at a time
 INGEST = "newsletter:lock:ingest"  # one scheduled ingest at a time
-DISPATCH = "newsletter:lock:dispatch"  # one dispatch planning at a time (two beats)
 
 
 @lru_cache(maxsize=4)
@@ -51,9 +50,3 @@ def release(settings: Settings, name: str, owner: str) -> None:
         _lock(settings, name, owner).release()
     except LockError:
         pass
-
-
-def holder(settings: Settings, name: str) -> str | None:
-    """Who holds the lock `name`, if anyone."""
-    token = _client(settings.redis_url).get(name)
-    return token.decode() if token else None

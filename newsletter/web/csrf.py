@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from newsletter import tokens
 
-COOKIE, FIELD = "csrf", "csrf_token"
+COOKIE = "csrf"
 MAX_AGE_SECONDS = 2 * 24 * 3600  # a form left open over a weekend still works
 
 
