@@ -130,18 +130,25 @@ def subscribe(email: str, topics: str, confirmed: bool) -> None:
 @click.option("--input", "input_file", type=click.File("r"), default="-")
 @click.option("--output", "output_file", type=click.File("w"), default="-")
 def summarize(input_file, output_file) -> None:
-    """JSON Lines in ({"id", "title", "abstract"}), JSON Lines of summaries out."""
+    """JSON Lines in ({"id", "title", "abstract"}), JSON Lines of summaries out. A line that
+    cannot be read (not JSON, no "id" or "title") is reported on stderr by number and skipped;
+    the command then exits with status 1, after writing every other line's summary."""
     from newsletter.summarize_cli import summarize_lines
 
     services = _services()
     upgrade(services.settings.database_url)
+    failed = 0
     with session_scope(services.factory) as session:
         for line_number, result in summarize_lines(session, input_file, services):
             if "error" in result:
                 click.echo(f"line {line_number}: {result['error']}", err=True)
+                failed += 1
                 continue
             output_file.write(json.dumps(result, ensure_ascii=False) + "\n")
             output_file.flush()
+    if failed:
+        click.echo(f"{failed} lines failed", err=True)
+        sys.exit(1)
 
 
 @main.group()

@@ -90,3 +90,18 @@ def test_preview_writes_the_html_and_the_text(env, name):
 def test_preview_rejects_an_unknown_template(env):
     result = CliRunner().invoke(main, ["preview", "--template", "nope"])
     assert result.exit_code != 0 and "digest" in result.output
+
+
+def test_summarize_refuses_a_line_without_an_id_and_exits_1(env):
+    lines = (json.dumps({"id": "p1", "title": "A paper", "abstract": "We study it."}) + "\n"
+             + json.dumps({"title": "Nameless", "abstract": "Nobody can match this."}) + "\n")
+    result = CliRunner().invoke(main, ["summarize"], input=lines)
+    assert result.exit_code == 1
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p1"]
+    assert 'line 2: no "id"' in result.stderr
+
+
+def test_summarize_exits_1_when_every_line_failed(env):
+    result = CliRunner().invoke(main, ["summarize"], input="not json\n[1, 2]\n")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "line 1" in result.stderr and "line 2" in result.stderr

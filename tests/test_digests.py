@@ -103,3 +103,15 @@ def test_only_confirmed_subscribers_are_due(session, services):
     subscriptions.unsubscribe(left)
     stays = add_subscriber(session, services, "stays@example.org", [])
     assert digests.due_subscriber_ids(session, edition) == [stays.id]
+
+
+def test_a_past_edition_ranks_as_on_its_own_day_not_by_the_wall_clock(session):
+    day = TODAY - dt.timedelta(days=365)
+    hit = add_paper(session, 1, ["NLP"], upvotes=150)
+    hit.published_at = dt.datetime.combine(day, dt.time(2))
+    lab_post = papers.upsert_record(  # a lab's post without a date: first seen now
+        session, PaperRecord(external_id="tag:lab,2026:7", title="Our team's news this week"),
+        kind="feed", url="file:///lab")[1]
+    edition = digests.build_edition(session, day)
+    assert [entry.paper_id for entry in edition.papers] == [hit.id, lab_post.id]
+    assert hit.trending_score > 1.0  # a day old on its day: not 0.5 ** 243
