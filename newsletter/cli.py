@@ -30,7 +30,22 @@ def _parse_specs(values: tuple[str, ...] | list[str]) -> list[SourceSpec]:
         raise click.BadParameter(str(error), param_hint="--source") from None
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group: a database or Redis that cannot be reached is said in one line that
+    names its setting (newsletter.cli_errors), like a malformed setting, not as a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            from newsletter.cli_errors import explain
+
+            if (problem := explain(error)) is None:
+                raise
+            raise click.ClickException(problem) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """A daily email digest of trending machine-learning papers."""
 

@@ -73,6 +73,34 @@ class Settings(BaseSettings):
             raise ValueError("must be an absolute http(s) URL")
         return value.rstrip("/")
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:  # the message would repeat the URL, and its password
+            raise ValueError("is not a database URL, e.g. sqlite:///newsletter.db or "
+                             "postgresql+psycopg://user@host/dbname") from None
+        try:
+            url.get_dialect().import_dbapi()
+        except NoSuchModuleError:
+            raise ValueError(f"{url.drivername!r} is not a database this can use "
+                             "(sqlite, postgresql+psycopg)") from None
+        except ImportError as error:
+            raise ValueError(f"the driver of {url.drivername!r} ({error.name}) is not installed; "
+                             "for PostgreSQL use postgresql+psycopg://") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://host:port/db URL (rediss:// for TLS)")
+        return value
+
     @field_validator("llm_timeout", "llm_rpm", "llm_daily_budget_usd")
     @classmethod
     def _not_negative(cls, value: float | None) -> float | None:

@@ -92,7 +92,14 @@ def start_pipeline(factory: sessionmaker[Session], settings: Settings, specs: li
     with session_scope(factory) as session:
         run_id = open_run(session, "pipeline", date, specs=[[s.kind, s.url] for s in specs],
                           now=now.isoformat() if now else None).id
-    send_task(settings, PIPELINE_TASK, run_id)
+    try:
+        send_task(settings, PIPELINE_TASK, run_id)
+    except Exception:
+        # Never queued: left "running", the dispatch would resume it long after the caller
+        # was told it failed.
+        with session_scope(factory) as session:
+            close(session, run_id, FAILED, note="could not be handed to the workers")
+        raise
     return run_id
 
 

@@ -7,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.cli import main
+from tests.conftest import sample_uri
+from tests.stubs.smtp_server import free_port
 
 
 @pytest.fixture
@@ -105,3 +107,31 @@ def test_summarize_exits_1_when_every_line_failed(env):
     result = CliRunner().invoke(main, ["summarize"], input="not json\n[1, 2]\n")
     assert result.exit_code == 1 and result.stdout == ""
     assert "line 1" in result.stderr and "line 2" in result.stderr
+
+
+def one_line_error(args, monkeypatch, **settings) -> str:
+    for name, value in settings.items():
+        monkeypatch.setenv(f"NEWSLETTER_{name.upper()}", value)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    return line
+
+
+def test_a_malformed_database_url_is_one_line_naming_the_setting(env, monkeypatch):
+    line = one_line_error(["runs"], monkeypatch, database_url="postgres//db-host/newsletter")
+    assert "NEWSLETTER_DATABASE_URL" in line and "not a database URL" in line
+
+
+def test_an_unreachable_postgresql_is_one_line_naming_the_setting(env, monkeypatch):
+    url = f"postgresql+psycopg://postgres:secret@127.0.0.1:{free_port()}/newsletter"
+    line = one_line_error(["db", "upgrade"], monkeypatch, database_url=url)
+    assert line.startswith("Error: NEWSLETTER_DATABASE_URL: cannot use the database")
+    assert "Connection refused" in line and "secret" not in line
+
+
+def test_an_unreachable_redis_is_one_line_naming_the_setting(env, monkeypatch):
+    line = one_line_error(["run", "--all-due", f"--source=arxiv={sample_uri('arxiv_cs.xml')}"],
+                          monkeypatch, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    assert line.startswith("Error: NEWSLETTER_REDIS_URL: cannot reach Redis")
+    assert "Connection refused" in line
