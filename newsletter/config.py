@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     dispatch_interval: float = 900.0  # seconds between digest dispatches (beat)
     ingest_hours: str = "1,5,9,13,17,21"  # UTC hours of the scheduled ingests (beat)
     sources: str = ""
+    fetch_deadline: float = 60.0  # seconds for one whole source download (all its requests)
 
     llm_model: str = OFFLINE_MODEL
     llm_api_base: str | None = None
@@ -99,6 +100,13 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must be a redis://host:port/db URL (rediss:// for TLS)")
+        return value
+
+    @field_validator("fetch_deadline")
+    @classmethod
+    def _positive_seconds(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
         return value
 
     @field_validator("llm_timeout", "llm_rpm", "llm_daily_budget_usd")

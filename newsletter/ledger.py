@@ -38,9 +38,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from newsletter.db import dialect_insert
 from newsletter.models import Delivery, DigestPapers, utcnow
 
 CLAIMED, SENDING, SENT, EMPTY, FAILED, UNKNOWN = (
@@ -56,12 +56,6 @@ class Outcome:
     delivery_id: int
     message_id: str | None = None
     error: str | None = None
-
-
-def _insert(session: Session, model):
-    # ON CONFLICT DO NOTHING is spelled by the dialect: PostgreSQL in production, SQLite embedded.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 class PaperLists:
@@ -101,7 +95,7 @@ def claim_digests(session: Session, edition_id: int, picks: Mapping[int, Sequenc
             for subscriber_id, status, list_id in _with_papers(session, picks, lists)]
     # RETURNING gives only the rows inserted, not those others hold; executemany lets the
     # driver batch the rows ("insertmanyvalues") with one compiled statement.
-    statement = (_insert(session, Delivery.__table__)
+    statement = (dialect_insert(session, Delivery.__table__)
                  .on_conflict_do_nothing(index_elements=["subscriber_id", "edition_id"])
                  .returning(Delivery.subscriber_id, Delivery.id))
     claimed = dict(session.connection().execute(statement, rows).all())

@@ -17,7 +17,7 @@ from newsletter.config import Settings
 from newsletter.db import session_scope
 from newsletter.delivery import deliver_due
 from newsletter.digests import build_edition
-from newsletter.ingest import SourceReport, describe, ingest_source
+from newsletter.ingest import SourceReport, describe, ingest_all
 from newsletter.mail import Mailer
 from newsletter.models import Run, Subscriber, utcnow
 from newsletter.signup import purge_unconfirmed
@@ -72,12 +72,9 @@ def run_daily(factory: sessionmaker[Session], settings: Settings, *, specs: list
     started, report = utcnow(), RunReport(date=date)
     with session_scope(factory) as session:
         purge_unconfirmed(session)  # sign-ups never confirmed are not kept past their link
-    seen: list[str] = []
-    for spec in specs:
-        with session_scope(factory) as session:
-            source_report = ingest_source(session, spec, fetcher=fetcher, date=date)
-        report.sources.append(source_report)
-        seen.extend(source_report.paper_ids)
+    report.sources = ingest_all(factory, specs, fetcher=fetcher, date=date,
+                                deadline=settings.fetch_deadline)
+    seen = [paper_id for source in report.sources for paper_id in source.paper_ids]
     if settings.arxiv_api_url:
         with session_scope(factory) as session:
             lacking = lacking_metadata(session, seen)

@@ -104,7 +104,8 @@ def run_pipeline(self, run_id: int) -> None:
 def ingest(self, kind: str, url: str, date: str, run_id: int | None = None) -> dict:
     """Ingest one source; its report, with the ids of the papers it carried."""
     with database() as session:
-        report = ingest_source(session, SourceSpec(kind, url), date=dt.date.fromisoformat(date))
+        report = ingest_source(session, SourceSpec(kind, url), date=dt.date.fromisoformat(date),
+                               deadline=services().settings.fetch_deadline)
         if run_id is not None:
             runs.touch(session, run_id)
     log.info("ingested %s", url, extra={"run_id": run_id, "new": report.new,
