@@ -15,6 +15,10 @@ from newsletter.db import session_scope, upgrade
 from newsletter.sources import SourceSpec, sample_sources
 from newsletter.wiring import Services
 
+# The status of a `newsletter run` that did not start because another is in progress: EX_TEMPFAIL
+# of sysexits.h, "try again later" (a cron wrapper can tell it from a failure, 1).
+RUN_IN_PROGRESS = 75
+
 
 def _services() -> Services:
     try:
@@ -59,7 +63,10 @@ def main() -> None:
               help="Send every digest of the day now, whatever each subscriber's hour.")
 def run(sources: tuple[str, ...], date: dt.datetime | None, all_due: bool) -> None:
     """The daily job: ingest, summarize and tag, build the edition, send the digests due now
-    (run it hourly: each subscriber gets theirs at their hour, in their time zone)."""
+    (run it hourly: each subscriber gets theirs at their hour, in their time zone).
+
+    Exit status: 0 done; 1 a source failed (the rest of the day went on); 75 another run of
+    this database is in progress, so this one did nothing (it says so in one line)."""
     services = _services()
     specs = _parse_specs(sources or services.settings.source_specs)
     if not specs:
@@ -90,11 +97,25 @@ def _run_on_workers(services: Services, specs: list[SourceSpec], date: dt.date,
 
 def _run_day(services: Services, specs: list[SourceSpec], date: dt.date,
              now: dt.datetime | None = None):
+    """The day in this process, holding the database's run lock (leases.RUN) throughout, so a
+    second run started meanwhile says so and exits RUN_IN_PROGRESS."""
+    import os
+    import socket
+
+    from newsletter import leases
     from newsletter.pipeline import run_daily
 
-    report = run_daily(services.factory, services.settings, specs=specs, date=date,
-                       mailer=services.mailer, summarizer=services.summarizer,
-                       taxonomy=services.taxonomy, now=now)
+    note = f"newsletter run, pid {os.getpid()} on {socket.gethostname()}"
+    try:
+        with leases.Heartbeat(services.engine, services.settings.lease_seconds,
+                              names=[leases.RUN], note=note) as holder:
+            report = run_daily(services.factory, services.settings, specs=specs, date=date,
+                               mailer=services.mailer, summarizer=services.summarizer,
+                               taxonomy=services.taxonomy, now=now, holder=holder.owner)
+    except leases.LeaseHeld as held:
+        click.echo(f"A run is in progress ({held}); this one exits without doing anything.",
+                   err=True)
+        sys.exit(RUN_IN_PROGRESS)
     click.echo("\n".join(report.lines()))
     return report
 

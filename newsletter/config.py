@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Celery (used only with NEWSLETTER_REDIS_URL): seconds before an unacknowledged task is
     # handed to another worker; longer than the longest task, or it runs twice.
     visibility_timeout: int = 3600
+    # seconds a process's hold on delivery rows and locks lasts unless renewed (every third of
+    # it, while the process lives): a dead process's readers are taken over after about this
+    lease_seconds: float = 30.0
     delivery_batch_size: int = 5000  # subscriber ids per delivery task
     dispatch_interval: float = 900.0  # seconds between digest dispatches (beat)
     ingest_hours: str = "1,5,9,13,17,21"  # UTC hours of the scheduled ingests (beat)
@@ -102,7 +105,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://host:port/db URL (rediss:// for TLS)")
         return value
 
-    @field_validator("fetch_deadline")
+    @field_validator("fetch_deadline", "lease_seconds")
     @classmethod
     def _positive_seconds(cls, value: float) -> float:
         if value <= 0:
