@@ -49,9 +49,10 @@ def take(session: Session, name: str, owner: str, ttl: dt.timedelta, note: str =
     taken = session.execute(
         update(Lease).where(Lease.name == name, or_(Lease.owner == owner, Lease.expires_at <= now))
         .values(**values).execution_options(synchronize_session=False)).rowcount
-    if not taken:
+    if not taken:  # (RETURNING: psycopg reports no row count for ON CONFLICT DO NOTHING)
         taken = session.execute(dialect_insert(session, Lease.__table__).values(name=name, **values)
-                                .on_conflict_do_nothing(index_elements=["name"])).rowcount
+                                .on_conflict_do_nothing(index_elements=["name"])
+                                .returning(Lease.name)).first() is not None
     session.commit()
     if not taken:
         raise LeaseHeld(session.get(Lease, name, populate_existing=True))
