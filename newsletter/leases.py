@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Self
 
-from sqlalchemy import Engine, delete, exists, or_, select, update
+from sqlalchemy import Engine, delete, exists, or_, update
 from sqlalchemy.orm import Session
 
 from newsletter.db import dialect_insert
@@ -31,13 +31,13 @@ log = logging.getLogger(__name__)
 
 
 class LeaseHeld(Exception):
-    """The lock is held by another live holder: `lease` says who and until when."""
+    """The lock is held by another live holder: who (`by`) and until when (`until`)."""
 
     def __init__(self, lease: Lease):
-        super().__init__(f"held by {lease.note or lease.owner} since "
-                         f"{lease.acquired_at:%H:%M:%S} UTC, its lease running to "
-                         f"{lease.expires_at:%H:%M:%S} UTC")
-        self.lease = lease
+        self.by = lease.note or lease.owner
+        self.since, self.until = lease.acquired_at, lease.expires_at
+        super().__init__(f"held by {self.by} since {self.since:%H:%M:%S} UTC, its lease running "
+                         f"to {self.until:%H:%M:%S} UTC")
 
 
 def take(session: Session, name: str, owner: str, ttl: dt.timedelta, note: str = "") -> None:
@@ -141,8 +141,3 @@ class Heartbeat:
         if renewed < len(self.names):
             log.warning("%d of the %d leases of %s were lost (expired and taken over)",
                         len(self.names) - renewed, len(self.names), self.owner)
-
-
-def holders(session: Session) -> list[Lease]:
-    """Every lease, for reports and tests."""
-    return list(session.scalars(select(Lease).order_by(Lease.name)))

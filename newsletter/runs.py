@@ -197,4 +197,5 @@ def describe(run: Run) -> str:
             f"emails {sent.get('sent', 0)} sent, {sent.get('failed', 0)} failed, "
             f"{sent.get('already', 0)} already sent"
             + (f", {sent['resumed']} taken over after a crash" if sent.get("resumed") else "")
+            + (f", {sent['held']} held by another run" if sent.get("held") else "")
             + (f"; {report['note']}" if report.get("note") else ""))

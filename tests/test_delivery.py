@@ -19,6 +19,7 @@ from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.mail.sendgrid_events import Event
 from newsletter.models import Delivery, Lease, Subscriber, utcnow
+from newsletter.pipeline import RunReport
 from newsletter.renderings import Renderer, Renderings
 from tests.stubs.sendgrid_api import SendGridStub
 from tests.test_digests import TODAY, add_paper, add_subscriber
@@ -208,6 +209,8 @@ def test_claimed_rows_of_a_dead_run_are_released_after_the_lease_and_sent_once(
     ledger.claim_digests(session, edition.id, {reader.id: ["2611.00001"]}, holder=dying)
     outcomes = deliver_edition(session, settings, sendgrid(stub), edition)
     assert (outcomes["sent"], outcomes["held"]) == (0, 1)  # waiting for a live run, and said so
+    report = RunReport(date=TODAY, deliveries=outcomes)
+    assert "1 emails held by another run" in "\n".join(report.lines())
     die(session)
     assert deliver_edition(session, settings, sendgrid(stub), edition)["sent"] == 1
     assert len(stub.emails()) == 1

@@ -46,7 +46,8 @@ def newsletter(*args: str, env: dict) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_second_run_started_meanwhile_says_so_in_one_line_and_exits_75(
         database, tmp_path, stand_in, request):
     url = (request.getfixturevalue("fresh_postgres") if database == "postgresql"

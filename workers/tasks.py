@@ -207,7 +207,7 @@ def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str |
     except leases.LeaseHeld as held:
         # Another task runs this batch, or ran it and died less than a lease ago: look again
         # once its lease has run out (a live one will have reported by then, or still renews).
-        wait = max(1, math.ceil((held.lease.expires_at - utcnow()).total_seconds()) + 1)
+        wait = max(1, math.ceil((held.until - utcnow()).total_seconds()) + 1)
         log.info("another task holds this batch (%s); again in %ds", held, wait, extra=ids)
         raise self.retry(countdown=wait) from None
     log.info("delivered %s", dict(outcomes), extra=ids)
