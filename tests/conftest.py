@@ -56,6 +56,16 @@ def empty_redis(url: str):
 
 
 @pytest.fixture
+def stand_in():
+    """A real HTTP server on 127.0.0.1 standing in for the feeds (tests/sources/http_stand_in)."""
+    from tests.sources.http_stand_in import StandIn
+
+    server = StandIn()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'test.db'}"
     upgrade(url)

@@ -11,17 +11,10 @@ from newsletter.models import Paper, Source, SourceRun
 from newsletter.sources import SourceSpec, read
 from newsletter.sources.fetch import HostPacer, fetch
 from tests.conftest import sample_uri
-from tests.sources.http_stand_in import Answer, StandIn
+from tests.sources.http_stand_in import Answer
 from tests.sources.recorded import recorded, sample
 
 GOOD = SourceSpec("arxiv", sample_uri("arxiv_cs.xml"))
-
-
-@pytest.fixture
-def stand_in():
-    server = StandIn()
-    yield server
-    server.stop()
 
 
 def quick_fetch(**options):

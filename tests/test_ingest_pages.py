@@ -5,7 +5,6 @@ import datetime as dt
 from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 
 from newsletter import papers
 from newsletter.backfill import backfill, enrich, lacking_metadata
@@ -15,19 +14,12 @@ from newsletter.models import Paper
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import HostPacer, fetch
 from newsletter.sources.records import PaperRecord
-from tests.sources.http_stand_in import Answer, StandIn
+from tests.sources.http_stand_in import Answer
 from tests.sources.recorded import recorded
 from tests.test_cli import env, invoke  # noqa: F401 (env is a fixture)
 
 MONDAY = dt.date(2026, 11, 23)
 NO_WAIT = partial(fetch, pacer=HostPacer(0.0), retries=0)
-
-
-@pytest.fixture
-def stand_in():
-    server = StandIn()
-    yield server
-    server.stop()
 
 
 def queries(stand_in, path):

@@ -13,18 +13,10 @@ from sqlalchemy import create_engine, text
 
 from newsletter.cli import RUN_IN_PROGRESS
 from tests.conftest import POSTGRES_ADMIN_URL, sample_uri
-from tests.sources.http_stand_in import StandIn
 from tests.sources.recorded import sample
 from tests.test_end_to_end import read_outbox
 
 NEWSLETTER = str(Path(sys.executable).with_name("newsletter"))
-
-
-@pytest.fixture
-def stand_in():
-    server = StandIn()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,26 +2,15 @@
 127.0.0.1: its download is given up at the fetch deadline, it is named in the report, and the
 other sources' papers still reach the readers."""
 
-from functools import partial
-
 import pytest
 
 from newsletter import subscriptions
 from newsletter.pipeline import run_daily
 from newsletter.sources import SourceSpec, sample_sources
-from newsletter.sources.fetch import Deadline, FetchError, HostPacer, fetch
-from tests.sources.http_stand_in import StandIn
+from newsletter.sources.fetch import Deadline, FetchError
 from tests.sources.recorded import sample
 from tests.test_end_to_end import TODAY, read_outbox
-
-NO_WAIT = partial(fetch, pacer=HostPacer(0.0), retries=0)
-
-
-@pytest.fixture
-def stand_in():
-    server = StandIn()
-    yield server
-    server.stop()
+from tests.test_ingest_pages import NO_WAIT
 
 
 def test_a_download_that_drips_is_given_up_at_its_deadline(stand_in):
