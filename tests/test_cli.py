@@ -135,3 +135,8 @@ def test_an_unreachable_redis_is_one_line_naming_the_setting(env, monkeypatch):
                           monkeypatch, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     assert line.startswith("Error: NEWSLETTER_REDIS_URL: cannot reach Redis")
     assert "Connection refused" in line
+
+
+def test_run_help_names_the_status_of_a_run_that_found_another_in_progress(env):
+    assert "75 another run of this database is in progress" in " ".join(
+        invoke("run", "--help").output.split())
