@@ -15,6 +15,10 @@ from newsletter.db import session_scope, upgrade
 from newsletter.sources import SourceSpec, sample_sources
 from newsletter.wiring import Services
 
+# The status of a `newsletter run` that did not start because another is in progress: EX_TEMPFAIL
+# of sysexits.h, "try again later" (a cron wrapper can tell it from a failure, 1).
+RUN_IN_PROGRESS = 75
+
 
 def _services() -> Services:
     try:
@@ -30,7 +34,22 @@ def _parse_specs(values: tuple[str, ...] | list[str]) -> list[SourceSpec]:
         raise click.BadParameter(str(error), param_hint="--source") from None
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group: a database or Redis that cannot be reached is said in one line that
+    names its setting (newsletter.cli_errors), like a malformed setting, not as a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            from newsletter.cli_errors import explain
+
+            if (problem := explain(error)) is None:
+                raise
+            raise click.ClickException(problem) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """A daily email digest of trending machine-learning papers."""
 
@@ -44,7 +63,10 @@ def main() -> None:
               help="Send every digest of the day now, whatever each subscriber's hour.")
 def run(sources: tuple[str, ...], date: dt.datetime | None, all_due: bool) -> None:
     """The daily job: ingest, summarize and tag, build the edition, send the digests due now
-    (run it hourly: each subscriber gets theirs at their hour, in their time zone)."""
+    (run it hourly: each subscriber gets theirs at their hour, in their time zone).
+
+    Exit status: 0 done; 1 a source failed (the rest of the day went on); 75 another run of
+    this database is in progress, so this one did nothing (it says so in one line)."""
     services = _services()
     specs = _parse_specs(sources or services.settings.source_specs)
     if not specs:
@@ -75,11 +97,25 @@ def _run_on_workers(services: Services, specs: list[SourceSpec], date: dt.date,
 
 def _run_day(services: Services, specs: list[SourceSpec], date: dt.date,
              now: dt.datetime | None = None):
+    """The day in this process, holding the database's run lock (leases.RUN) throughout, so a
+    second run started meanwhile says so and exits RUN_IN_PROGRESS."""
+    import os
+    import socket
+
+    from newsletter import leases
     from newsletter.pipeline import run_daily
 
-    report = run_daily(services.factory, services.settings, specs=specs, date=date,
-                       mailer=services.mailer, summarizer=services.summarizer,
-                       taxonomy=services.taxonomy, now=now)
+    note = f"newsletter run, pid {os.getpid()} on {socket.gethostname()}"
+    try:
+        with leases.Heartbeat(services.engine, services.settings.lease_seconds,
+                              names=[leases.RUN], note=note) as holder:
+            report = run_daily(services.factory, services.settings, specs=specs, date=date,
+                               mailer=services.mailer, summarizer=services.summarizer,
+                               taxonomy=services.taxonomy, now=now, holder=holder.owner)
+    except leases.LeaseHeld as held:
+        click.echo(f"A run is in progress ({held}); this one exits without doing anything.",
+                   err=True)
+        sys.exit(RUN_IN_PROGRESS)
     click.echo("\n".join(report.lines()))
     return report
 
@@ -130,18 +166,25 @@ def subscribe(email: str, topics: str, confirmed: bool) -> None:
 @click.option("--input", "input_file", type=click.File("r"), default="-")
 @click.option("--output", "output_file", type=click.File("w"), default="-")
 def summarize(input_file, output_file) -> None:
-    """JSON Lines in ({"id", "title", "abstract"}), JSON Lines of summaries out."""
+    """JSON Lines in ({"id", "title", "abstract"}), JSON Lines of summaries out. A line that
+    cannot be read (not JSON, no "id" or "title") is reported on stderr by number and skipped;
+    the command then exits with status 1, after writing every other line's summary."""
     from newsletter.summarize_cli import summarize_lines
 
     services = _services()
     upgrade(services.settings.database_url)
+    failed = 0
     with session_scope(services.factory) as session:
         for line_number, result in summarize_lines(session, input_file, services):
             if "error" in result:
                 click.echo(f"line {line_number}: {result['error']}", err=True)
+                failed += 1
                 continue
             output_file.write(json.dumps(result, ensure_ascii=False) + "\n")
             output_file.flush()
+    if failed:
+        click.echo(f"{failed} lines failed", err=True)
+        sys.exit(1)
 
 
 @main.group()

@@ -28,10 +28,14 @@ class Settings(BaseSettings):
     # Celery (used only with NEWSLETTER_REDIS_URL): seconds before an unacknowledged task is
     # handed to another worker; longer than the longest task, or it runs twice.
     visibility_timeout: int = 3600
+    # seconds a process's hold on delivery rows and locks lasts unless renewed (every third of
+    # it, while the process lives): a dead process's readers are taken over after about this
+    lease_seconds: float = 30.0
     delivery_batch_size: int = 5000  # subscriber ids per delivery task
     dispatch_interval: float = 900.0  # seconds between digest dispatches (beat)
     ingest_hours: str = "1,5,9,13,17,21"  # UTC hours of the scheduled ingests (beat)
     sources: str = ""
+    fetch_deadline: float = 60.0  # seconds for one whole source download (all its requests)
 
     llm_model: str = OFFLINE_MODEL
     llm_api_base: str | None = None
@@ -72,6 +76,41 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an absolute http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:  # the message would repeat the URL, and its password
+            raise ValueError("is not a database URL, e.g. sqlite:///newsletter.db or "
+                             "postgresql+psycopg://user@host/dbname") from None
+        try:
+            url.get_dialect().import_dbapi()
+        except NoSuchModuleError:
+            raise ValueError(f"{url.drivername!r} is not a database this can use "
+                             "(sqlite, postgresql+psycopg)") from None
+        except ImportError as error:
+            raise ValueError(f"the driver of {url.drivername!r} ({error.name}) is not installed; "
+                             "for PostgreSQL use postgresql+psycopg://") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://host:port/db URL (rediss:// for TLS)")
+        return value
+
+    @field_validator("fetch_deadline", "lease_seconds")
+    @classmethod
+    def _positive_seconds(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return value
 
     @field_validator("llm_timeout", "llm_rpm", "llm_daily_budget_usd")
     @classmethod

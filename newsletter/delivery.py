@@ -17,21 +17,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import time
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import Self
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsletter import digests, ledger, schedule
+from newsletter import digests, leases, ledger, schedule
 from newsletter.config import Settings
 from newsletter.groups import Digest, DigestGroups, Member, PendingBatch, Waiting
 from newsletter.mail import Mailer
 from newsletter.mail.batch import send_batch
-from newsletter.models import Edition, Subscriber
+from newsletter.models import Edition, Subscriber, utcnow
 from newsletter.renderings import Renderer, Renderings
 from newsletter.shelf import Shelf
 from newsletter.subscriptions import CONFIRMED
@@ -51,40 +53,63 @@ READER_COLUMNS = (Subscriber.id, Subscriber.email, Subscriber.topics, Subscriber
 def deliver_edition(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
                     first_id: int | None = None, last_id: int | None = None, *,
                     now: dt.datetime | None = None,
-                    renderings: Renderings | None = None) -> Counter:
+                    renderings: Renderings | None = None, holder: str | None = None) -> Counter:
     """Deliver the edition to every subscriber due at `now` (naive UTC; None: whatever the
     hour) with an id in [first_id, last_id] when given (one worker task's share), after taking
-    back what dead processes left in that range (`ledger.reclaim`); count the outcomes: sent,
-    empty, failed, already, not_due, resumed (rows taken over and sent again), unknown.
-    `renderings` are those of earlier tasks of the same run (default: this call's own)."""
-    with DeliveryRun(session, settings, mailer, edition, now, renderings) as run:
+    back what dead processes left in that range (`ledger.reclaim`, waiting for the rows whose
+    provider reports are still awaited); count the outcomes: sent, empty, failed, already,
+    not_due, resumed (rows taken over and sent again), unknown, held (rows another live process
+    holds). `holder` is the lease owner of the calling process (default: a lease of this call's
+    own); `renderings` are those of earlier tasks of the same run (default: this call's own)."""
+    with _holding(session, settings, holder) as owner, \
+            DeliveryRun(session, settings, mailer, edition, now, renderings, owner) as run:
         run.outcomes["unknown"] += ledger.close_abandoned(session)[1]
-        lease = dt.timedelta(seconds=settings.visibility_timeout)
-        reclaimed = ledger.reclaim(session, run.edition_id, first_id, last_id, lease)
-        left = dict(reclaimed.taken_over)
-        for readers in readers_by_id(session, list(reclaimed.taken_over)):
-            run.resume(readers, reclaimed.taken_over)
-            for reader in readers:
-                del left[reader.id]
-        run.outcomes["unknown"] += ledger.close_left(session, list(left.values()))
+        run.take_back(first_id, last_id)
         for readers in due_readers(session, run.edition_id, first_id, last_id):
             run.add(readers)
+        while (ready := ledger.reclaimable_at(session, run.edition_id, first_id, last_id,
+                                              run.awaiting)):
+            run.finish()  # what is queued goes out meanwhile
+            time.sleep(max(0.0, (ready - utcnow()).total_seconds()))
+            run.take_back(first_id, last_id)
         run.finish()
-    return run.outcomes
+        run.outcomes["held"] += ledger.held_by_others(session, run.edition_id, first_id, last_id,
+                                                      owner)
+    return +run.outcomes
+
+
+@contextmanager
+def _holding(session: Session, settings: Settings, holder: str | None) -> Iterator[str]:
+    """The lease owner the rows are held under: the caller's, or a heartbeat of this call's."""
+    if holder is not None:
+        yield holder
+        return
+    with leases.Heartbeat(session.get_bind(), settings.lease_seconds, note="delivery",
+                          session=session) as heartbeat:
+        yield heartbeat.owner
 
 
 def deliver_due(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
-                now: dt.datetime | None) -> Counter:
+                now: dt.datetime | None, holder: str | None = None) -> Counter:
     """What `newsletter run` sends: this edition, and the day before's to readers whose hour came
     after that day ended in UTC (zones west of UTC), to those due at `now`."""
-    outcomes = deliver_edition(session, settings, mailer, edition, now=now)
+    outcomes = deliver_edition(session, settings, mailer, edition, now=now, holder=holder)
     previous = session.scalar(select(Edition).where(
         Edition.date == edition.date - dt.timedelta(days=1)))
     if previous is not None and now is not None:
-        late = deliver_edition(session, settings, mailer, previous, now=now)
-        del late["not_due"]  # the readers not due are counted once, for today's edition
+        late = deliver_edition(session, settings, mailer, previous, now=now, holder=holder)
+        late.pop("not_due", None)  # the readers not due are counted once, for today's edition
         outcomes.update(late)
     return outcomes
+
+
+def reports_awaited(settings: Settings) -> dt.timedelta:
+    """How long a dead process's "sending" rows wait for the provider to report taking them:
+    SendGrid with its event webhook posts events within about a minute; the outbox (which
+    rewrites the same file) and SMTP (which reports nothing) have nothing to wait for."""
+    if settings.mail_backend == "sendgrid" and settings.sendgrid_webhook_public_key:
+        return ledger.PROVIDER_REPORTS_WITHIN
+    return dt.timedelta(0)
 
 
 def due_readers(session: Session, edition_id: int, first_id: int | None,
@@ -125,8 +150,10 @@ class DeliveryRun:
     """
 
     def __init__(self, session: Session, settings: Settings, mailer: Mailer, edition: Edition,
-                 now: dt.datetime | None, renderings: Renderings | None = None):
+                 now: dt.datetime | None, renderings: Renderings | None = None,
+                 holder: str | None = None):
         self.session, self.settings, self.mailer, self.now = session, settings, mailer, now
+        self.holder, self.awaiting = holder, reports_awaited(settings)
         self.edition_id, self.date = edition.id, edition.date
         self.shelf = Shelf(session, settings, edition)
         self.renderer = Renderer()
@@ -156,9 +183,21 @@ class DeliveryRun:
         self.outcomes["not_due"] += len(readers) - len(due)
         picks = self.shelf.picks(list(due.values()))
         claimed = ledger.claim_digests(self.session, self.edition_id, _paper_ids(picks),
-                                       self.lists)
+                                       self.lists, self.holder)
         self.outcomes["already"] += len(picks) - len(claimed)
         self._queue_readers(due, picks, claimed)
+
+    def take_back(self, first_id: int | None, last_id: int | None) -> None:
+        """Take what dead processes left in this range (`ledger.reclaim`) and queue again the
+        rows that may have been sent; close those whose readers left."""
+        reclaimed = ledger.reclaim(self.session, self.edition_id, first_id, last_id, self.holder,
+                                   self.awaiting)
+        left = dict(reclaimed.taken_over)
+        for readers in readers_by_id(self.session, list(reclaimed.taken_over)):
+            self.resume(readers, reclaimed.taken_over)
+            for reader in readers:
+                del left[reader.id]
+        self.outcomes["unknown"] += ledger.close_left(self.session, list(left.values()))
 
     def resume(self, readers: list, taken_over: dict[int, int]) -> None:
         """Queue again the readers whose "sending" rows a dead process left ({subscriber id:
@@ -213,7 +252,7 @@ class DeliveryRun:
         outcomes = self._sent(wait_for=len(self._in_flight) - IN_FLIGHT + 1)
         ledger.record(self.session, outcomes)
         moving = ledger.start_sending(self.session, [
-            member.delivery_id for _, readers in built for member in readers])
+            member.delivery_id for _, readers in built for member in readers], self.holder)
         self.session.commit()
         self._count(outcomes)
         self.wave = []

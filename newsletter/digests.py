@@ -25,7 +25,7 @@ from newsletter.models import (
     Subscriber,
     utcnow,
 )
-from newsletter.papers import refresh_trending_score
+from newsletter.papers import ranked_at, refresh_trending_score
 from newsletter.schedule import window_start
 from newsletter.subscriptions import CONFIRMED
 
@@ -34,8 +34,9 @@ OTHER_TOPIC = "Other"
 
 
 def build_edition(session: Session, date: dt.date, now: dt.datetime | None = None) -> Edition:
-    """The edition of `date`, made from the papers seen recently that no edition has carried and
-    that were announced as new (an arXiv revision of an older paper is never news).
+    """The edition of `date`, made from the papers seen recently (by `now`, the wall clock) that
+    no edition has carried and that were announced as new (an arXiv revision of an older paper
+    is never news), ranked by their trending score as of the date itself (`ranked_at`).
     Idempotent: an existing edition for the date is returned unchanged."""
     edition = session.scalar(select(Edition).where(Edition.date == date))
     if edition is not None:
@@ -45,7 +46,8 @@ def build_edition(session: Session, date: dt.date, now: dt.datetime | None = Non
     candidates = session.scalars(
         select(Paper).where(Paper.announce, ~carried, Paper.first_seen_at >= now - LOOKBACK)
     ).all()
-    ranked = sorted(candidates, key=lambda p: (-refresh_trending_score(p, now), p.id))
+    at = ranked_at(date)
+    ranked = sorted(candidates, key=lambda p: (-refresh_trending_score(p, at), p.id))
     edition = Edition(date=date)
     edition.papers = [EditionPaper(paper=p, rank=rank) for rank, p in enumerate(ranked)]
     session.add(edition)

@@ -1,4 +1,5 @@
-"""Ingest one source: fetch (HTTP only), parse (pure), upsert, and record the source's health.
+"""Ingest sources: fetch (HTTP only, outside any transaction, within a deadline), parse (pure),
+upsert, and record each source's health. A run reads its sources concurrently.
 
 A source that fails (down, malformed, not a feed, a store that breaks halfway) is reported with its
 error and leaves nothing half-written: its papers are stored in one savepoint that is rolled back
@@ -10,18 +11,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from newsletter import papers
+from newsletter.db import dialect_insert, session_scope
 from newsletter.models import Source, SourceRun, utcnow
 from newsletter.sources import SourceSpec
-from newsletter.sources.fetch import fetch
-from newsletter.sources.read import Fetcher, SourceRead, read_pages, read_source
+from newsletter.sources.fetch import Deadline, fetch
+from newsletter.sources.read import (
+    Attempt,
+    Fetcher,
+    SourceRead,
+    read_concurrently,
+    read_pages,
+    read_source,
+)
 from newsletter.sources.records import PaperRecord
+
+
+SOURCES_AT_ONCE = 4  # downloads in flight during a run (each host is paced on its own)
 
 
 @dataclass
@@ -68,30 +80,58 @@ class SourceReport:
 
 
 def source_row(session: Session, spec: SourceSpec) -> Source:
-    """The row that keeps this source's caching headers and health, created on first use."""
-    row = session.scalar(select(Source).where(Source.kind == spec.kind, Source.url == spec.url))
-    if row is None:
-        row = Source(kind=spec.kind, url=spec.url)
-        session.add(row)
-        session.flush()
-    return row
+    """The row that keeps this source's caching headers and health, created on first use by
+    an upsert, so that two runs starting together on a new database both get the one row."""
+    session.execute(dialect_insert(session, Source.__table__)
+                    .values(kind=spec.kind, url=spec.url)
+                    .on_conflict_do_nothing(index_elements=["kind", "url"]))
+    return session.scalar(select(Source).where(Source.kind == spec.kind, Source.url == spec.url))
+
+
+def validators(session: Session, spec: SourceSpec) -> tuple[str | None, str | None]:
+    """The ETag and Last-Modified to send for this source, read without writing: the download
+    happens outside any write transaction (on SQLite one would lock the database meanwhile)."""
+    row = session.execute(select(Source.etag, Source.last_modified)
+                          .where(Source.kind == spec.kind, Source.url == spec.url)).first()
+    return (row.etag, row.last_modified) if row else (None, None)
 
 
 def ingest_source(
-    session: Session, spec: SourceSpec, *, fetcher: Fetcher = fetch, date: dt.date | None = None
+    session: Session, spec: SourceSpec, *, fetcher: Fetcher = fetch, date: dt.date | None = None,
+    deadline: float = 60.0,
 ) -> SourceReport:
     """Fetch, parse and store one source (`date`: the day a dated API such as Daily Papers is
-    read for). Never raises for the source's own failures: they are in the report, on the
-    source's row and in its run row, so the other sources proceed."""
-    row = source_row(session, spec)
-    return _ingest(
-        session,
-        spec,
-        row,
-        lambda: read_source(
-            spec, fetcher=fetcher, etag=row.etag, last_modified=row.last_modified, date=date
-        ),
-    )
+    read for; `deadline`: seconds for the whole download). Never raises for the source's own
+    failures: they are in the report, on the source's row and in its run row, so the other
+    sources proceed."""
+    known = validators(session, spec)
+    return store(session, spec, Attempt.of(
+        lambda: read(spec, known, fetcher=fetcher, date=date, deadline=deadline)))
+
+
+def ingest_all(factory: sessionmaker[Session], specs: Iterable[SourceSpec], *,
+               fetcher: Fetcher = fetch, date: dt.date | None = None, deadline: float = 60.0,
+               at_once: int = SOURCES_AT_ONCE) -> list[SourceReport]:
+    """Ingest every source: read `at_once` at a time, each within `deadline` seconds, and
+    store each as it arrives in a transaction of its own, so a slow source delays nobody else's
+    papers. Reports in the order of `specs`."""
+    specs = list(dict.fromkeys(specs))
+    with session_scope(factory) as session:
+        known = {spec: validators(session, spec) for spec in specs}
+    reports = {}
+    for spec, attempt in read_concurrently(specs, lambda spec: read(
+            spec, known[spec], fetcher=fetcher, date=date, deadline=deadline), at_once):
+        with session_scope(factory) as session:
+            reports[spec] = store(session, spec, attempt)
+    return [reports[spec] for spec in specs]
+
+
+def read(spec: SourceSpec, known: tuple[str | None, str | None], *, fetcher: Fetcher,
+         date: dt.date | None, deadline: float) -> SourceRead:
+    """Read one source with the validators `known` for it, within `deadline` seconds."""
+    etag, last_modified = known
+    return read_source(spec, fetcher=fetcher, etag=etag, last_modified=last_modified, date=date,
+                       deadline=Deadline.after(deadline))
 
 
 def ingest_pages(
@@ -105,38 +145,31 @@ def ingest_pages(
 ) -> SourceReport:
     """Like ingest_source for the pages of one query (see read_pages), recorded under `spec`.
     `backdate` stores new papers as first seen when published (see papers.upsert_records)."""
-    row = source_row(session, spec)
-    return _ingest(
-        session,
-        spec,
-        row,
-        lambda: read_pages(spec.kind, urls, fetcher=fetcher, page_size=page_size),
-        backdate=backdate,
-    )
+    attempt = Attempt.of(lambda: read_pages(spec.kind, urls, fetcher=fetcher, page_size=page_size))
+    return store(session, spec, attempt, backdate=backdate)
 
 
-def _ingest(
-    session: Session,
-    spec: SourceSpec,
-    row: Source,
-    read: Callable[[], SourceRead],
-    *,
-    backdate: bool = False,
-) -> SourceReport:
-    report, started = SourceReport(kind=spec.kind, url=spec.url), utcnow()
-    try:
-        result = read()
-        report.not_modified = result.not_modified
-        report.fetched = len(result.records)
-        _store(session, spec, result.records, report, backdate)
-        row.etag, row.last_modified = result.etag, result.last_modified
-        row.last_success_at = utcnow()
-    except Exception as error:  # noqa: BLE001 (one bad source must never stop the run)
+def store(session: Session, spec: SourceSpec, attempt: Attempt, *,
+          backdate: bool = False) -> SourceReport:
+    """Store what one read of `spec` gave, or its error, and record the source's health.
+    Never raises for the source's own failures (see ingest_source)."""
+    row, report = source_row(session, spec), SourceReport(kind=spec.kind, url=spec.url)
+    error = attempt.error
+    if error is None:
+        try:
+            report.not_modified = attempt.read.not_modified
+            report.fetched = len(attempt.read.records)
+            _store(session, spec, attempt.read.records, report, backdate)
+            row.etag, row.last_modified = attempt.read.etag, attempt.read.last_modified
+            row.last_success_at = utcnow()
+        except Exception as failure:  # noqa: BLE001 (one bad source must never stop the run)
+            error = failure
+    if error is not None:
         report.error = f"{type(error).__name__}: {error}"
         report.counts.clear()  # the savepoint is gone: nothing was stored
         report.paper_ids.clear()
         row.last_error, row.last_error_at = report.error, utcnow()
-    session.add(_run_row(row, report, started))
+    session.add(_run_row(row, report, attempt.started))
     session.flush()
     return report
 

@@ -7,19 +7,24 @@ insert, committed) before anything is sent, and moved to "sending" (committed) j
 request; only a process holding a "claimed" row sends it. Each row's message carries a
 Message-ID made from the row (`compose.digest_message_id`), the same on every attempt.
 
-When a process dies, what it held is finished by the next run over those readers, once the
-lease (NEWSLETTER_VISIBILITY_TIMEOUT, the time after which a worker's task is handed to another)
-has passed (`reclaim`):
+Every held row names its holder (`holder`: the owner token of a lease, `newsletter.leases`),
+which the holding process renews every few seconds while it lives. When a process dies, its
+lease expires within NEWSLETTER_LEASE_SECONDS and what it held is finished by the next pass
+over those readers (`reclaim`: a run, the worker task that takes over the batch):
 - "claimed" rows were never sent: they are released (deleted) and claimed again as new.
 - "sending" rows may or may not have gone out. Rows the provider has reported on since
   (`confirm_sent`, from SendGrid's event webhook: any event for a delivery id proves SendGrid
-  accepted it) are already "sent". The others are taken over: set back to "claimed" with the
-  same id, and sent again with the same Message-ID. The outbox then rewrites the same file, so
-  the reader has one digest; SendGrid with its event webhook has confirmed whatever it took
-  before the lease ends. Over SMTP, or SendGrid without the webhook, a message that did leave
-  before the crash leaves again with the same Message-ID, which mailbox providers use to drop
-  the copy: a reader may see a duplicate, never a gap. A taken-over row whose reader has left
-  since (unsubscribed or suppressed) is not sent again: it ends as "unknown" (`close_left`).
+  accepted it) are already "sent". The others are taken over, once the provider's reports are
+  no longer awaited (`awaiting`: PROVIDER_REPORTS_WITHIN after the row went to "sending" with
+  SendGrid's webhook, which posts its events every 30 s; at once for the outbox and SMTP, which
+  report nothing): set back to "claimed" with the same id, and sent again with the same
+  Message-ID. The outbox then
+  rewrites the same file, so the reader has one digest; SendGrid with its event webhook has
+  confirmed whatever it took by then. Over SMTP, or SendGrid without the webhook, a message
+  that did leave before the crash leaves again with the same Message-ID, which mailbox
+  providers use to drop the copy: a reader may see a duplicate, never a gap. A taken-over row
+  whose reader has left since (unsubscribed or suppressed) is not sent again: it ends as
+  "unknown" (`close_left`).
 - Rows of editions no run delivers any more (older than ABANDONED) are closed for good:
   claimed ones released, sending ones "unknown".
 
@@ -38,13 +43,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from newsletter import leases
+from newsletter.db import dialect_insert
 from newsletter.models import Delivery, DigestPapers, utcnow
 
 CLAIMED, SENDING, SENT, EMPTY, FAILED, UNKNOWN = (
     "claimed", "sending", "sent", "empty", "failed", "unknown")
+HELD = (CLAIMED, SENDING)
+# How long after a row went to "sending" SendGrid's events may still come to say it took it (it
+# posts them every 30 s): a dead holder's "sending" rows wait this long when events are awaited.
+PROVIDER_REPORTS_WITHIN = dt.timedelta(seconds=60)
 # Runs deliver an edition on its day and, west of UTC, the next: older rows have no run left.
 ABANDONED = dt.timedelta(days=3)
 
@@ -56,12 +66,6 @@ class Outcome:
     delivery_id: int
     message_id: str | None = None
     error: str | None = None
-
-
-def _insert(session: Session, model):
-    # ON CONFLICT DO NOTHING is spelled by the dialect: PostgreSQL in production, SQLite embedded.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 class PaperLists:
@@ -89,19 +93,19 @@ class PaperLists:
 
 
 def claim_digests(session: Session, edition_id: int, picks: Mapping[int, Sequence[str]],
-                  lists: PaperLists | None = None) -> dict[int, int]:
-    """Claim every reader's row in one insert and one commit, with the ids of the papers their
-    email is to carry ({subscriber id: paper ids}): "claimed" for a reader with papers,
-    "empty" for one without; return {subscriber id: delivery id} for the rows claimed."""
+                  lists: PaperLists | None = None, holder: str | None = None) -> dict[int, int]:
+    """Claim every reader's row for `holder` in one insert and one commit, with the ids of the
+    papers their email is to carry ({subscriber id: paper ids}): "claimed" for a reader with
+    papers, "empty" for one without; return {subscriber id: delivery id} for the rows claimed."""
     if not picks:
         return {}
     now = utcnow()
     rows = [{"subscriber_id": subscriber_id, "edition_id": edition_id, "status": status,
-             "claimed_at": now, "digest_papers_id": list_id}
+             "claimed_at": now, "digest_papers_id": list_id, "holder": holder}
             for subscriber_id, status, list_id in _with_papers(session, picks, lists)]
     # RETURNING gives only the rows inserted, not those others hold; executemany lets the
     # driver batch the rows ("insertmanyvalues") with one compiled statement.
-    statement = (_insert(session, Delivery.__table__)
+    statement = (dialect_insert(session, Delivery.__table__)
                  .on_conflict_do_nothing(index_elements=["subscriber_id", "edition_id"])
                  .returning(Delivery.subscriber_id, Delivery.id))
     claimed = dict(session.connection().execute(statement, rows).all())
@@ -131,12 +135,14 @@ def _with_papers(session: Session, picks: Mapping[int, Sequence[str]],
         yield (key, CLAIMED, list_ids[tuple(papers)]) if papers else (key, EMPTY, None)
 
 
-def start_sending(session: Session, delivery_ids: Iterable[int]) -> set[int]:
-    """Move these rows from "claimed" to "sending" in one statement; return the ids moved. A
-    row released meanwhile (stale lease) is not returned, so not sent. The caller commits, and
-    must before any of these requests leaves."""
+def start_sending(session: Session, delivery_ids: Iterable[int],
+                  holder: str | None = None) -> set[int]:
+    """Move these rows of `holder` from "claimed" to "sending" in one statement; return the ids
+    moved. A row released or taken over meanwhile (its lease lapsed) is not returned, so not
+    sent. The caller commits, and must before any of these requests leaves."""
     statement = (update(Delivery.__table__)
-                 .where(Delivery.id.in_(list(delivery_ids)), Delivery.status == CLAIMED)
+                 .where(Delivery.id.in_(list(delivery_ids)), Delivery.status == CLAIMED,
+                        Delivery.holder.is_(None) if holder is None else Delivery.holder == holder)
                  .values(status=SENDING, sending_at=utcnow())
                  .returning(Delivery.id))
     return set(session.connection().execute(statement).scalars())
@@ -212,42 +218,60 @@ class Reclaimed:
     taken_over: dict[int, int] = field(default_factory=dict)
 
 
+def _range(statement, edition_id: int, first_id: int | None, last_id: int | None):
+    statement = statement.where(Delivery.edition_id == edition_id)
+    if first_id is not None:
+        statement = statement.where(Delivery.subscriber_id >= first_id)
+    if last_id is not None:
+        statement = statement.where(Delivery.subscriber_id <= last_id)
+    return statement.execution_options(synchronize_session=False)
+
+
 def reclaim(session: Session, edition_id: int, first_id: int | None, last_id: int | None,
-            lease: dt.timedelta, now: dt.datetime | None = None) -> Reclaimed:
-    """Take back this edition's rows, for subscribers in [first_id, last_id] when given, that
-    their holder left for longer than `lease` (see the module docstring), and commit."""
+            holder: str | None, awaiting: dt.timedelta = dt.timedelta(0),
+            now: dt.datetime | None = None) -> Reclaimed:
+    """Take for `holder` this edition's rows, for subscribers in [first_id, last_id] when given,
+    whose holder's lease has expired, "sending" ones once `awaiting` has passed since they went
+    to "sending" (see the module docstring); commit."""
     now = now or utcnow()
-    cutoff = now - lease
-
-    def in_range(statement):
-        statement = statement.where(Delivery.edition_id == edition_id)
-        if first_id is not None:
-            statement = statement.where(Delivery.subscriber_id >= first_id)
-        if last_id is not None:
-            statement = statement.where(Delivery.subscriber_id <= last_id)
-        return statement.execution_options(synchronize_session=False)
-
-    released = session.execute(in_range(
-        delete(Delivery).where(never_sent(), Delivery.claimed_at < cutoff))).rowcount
-    # The status and age are checked again by the UPDATE itself, so of two runs reclaiming at
-    # once only one takes a row (PostgreSQL re-reads a row locked by the other after its commit).
-    taken = session.execute(in_range(
-        update(Delivery).where(maybe_sent(), held_since() < cutoff)
-        .values(status=CLAIMED, claimed_at=now)
-        .returning(Delivery.subscriber_id, Delivery.id))).all()
+    dead = ~leases.alive(Delivery.holder, now)
+    released = session.execute(_range(delete(Delivery).where(never_sent(), dead),
+                                      edition_id, first_id, last_id)).rowcount
+    # The status and holder are checked again by the UPDATE itself, so of two takers at once
+    # only one takes a row (PostgreSQL re-reads a row locked by the other after its commit).
+    taken = session.execute(_range(
+        update(Delivery).where(maybe_sent(), dead,
+                               Delivery.sending_at <= now - awaiting)
+        .values(status=CLAIMED, claimed_at=now, holder=holder)
+        .returning(Delivery.subscriber_id, Delivery.id), edition_id, first_id, last_id)).all()
     session.commit()
     return Reclaimed(released, dict(taken))
 
 
-def held_until(session: Session, edition_id: int, first_id: int, last_id: int,
-               lease: dt.timedelta) -> dt.datetime | None:
-    """When the last row of this range still held by some process ("claimed" or "sending")
-    becomes reclaimable, or None when the range holds none."""
-    newest = session.scalar(
-        select(func.max(held_since())).where(Delivery.edition_id == edition_id,
-                                         Delivery.subscriber_id.between(first_id, last_id),
-                                         Delivery.status.in_((CLAIMED, SENDING))))
-    return newest + lease if newest is not None else None
+def reclaimable_at(session: Session, edition_id: int, first_id: int | None,
+                   last_id: int | None, awaiting: dt.timedelta,
+                   now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the last "sending" row of this range whose holder died becomes reclaimable (its
+    provider's reports `awaiting`), or None when none is waiting."""
+    now = now or utcnow()
+    newest = session.scalar(_range(
+        select(func.max(Delivery.sending_at)).where(
+            maybe_sent(), ~leases.alive(Delivery.holder, now),
+            Delivery.sending_at > now - awaiting),
+        edition_id, first_id, last_id))
+    return newest + awaiting if newest is not None else None
+
+
+def held_by_others(session: Session, edition_id: int, first_id: int | None, last_id: int | None,
+                   holder: str | None, now: dt.datetime | None = None) -> int:
+    """How many rows of this range another live process holds ("claimed" or "sending"): what a
+    run reports as waiting for it, rather than as nothing to do."""
+    now = now or utcnow()
+    others = Delivery.holder.is_(None) | (Delivery.holder != holder)
+    return session.scalar(_range(
+        select(func.count()).select_from(Delivery).where(
+            Delivery.status.in_(HELD), others, leases.alive(Delivery.holder, now)),
+        edition_id, first_id, last_id))
 
 
 def close_abandoned(session: Session, now: dt.datetime | None = None) -> tuple[int, int]:

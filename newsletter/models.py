@@ -255,6 +255,8 @@ class Delivery(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # when the row went to "sending": the request may have reached the provider from then on
     sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # the lease owner (newsletter.leases) of the process holding a "claimed" or "sending" row
+    holder: Mapped[str | None] = mapped_column(String(64))
 
     digest_papers: Mapped[DigestPapers | None] = relationship(lazy="joined")
 
@@ -300,6 +302,19 @@ class ProviderEvent(Base):
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     event: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Lease(Base):
+    """A holder's lease (`name` is its owner token) or a lock (`name` is the lock's), renewed
+    while the owning process lives (newsletter.leases)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    acquired_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(255), default="")
 
 
 class Run(Base):

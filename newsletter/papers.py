@@ -252,6 +252,13 @@ def trending_score(signals: Signals, age_hours: float) -> float:
     return attention * 0.5 ** (max(age_hours, 0.0) / HALF_LIFE_HOURS)
 
 
+def ranked_at(date: dt.date) -> dt.datetime:
+    """The moment an edition of `date` ranks its papers at: the midnight (UTC) that ends the
+    day. Ages count from there, not from the wall clock, so an edition built for a past day
+    ranks as it would have on that day (a replay a year later is not all scores near zero)."""
+    return dt.datetime.combine(date + dt.timedelta(days=1), dt.time())
+
+
 def refresh_trending_score(paper: Paper, now: dt.datetime) -> float:
     """Recompute and store the paper's score as of `now` (naive UTC)."""
     born = paper.published_at or paper.first_seen_at

@@ -17,7 +17,7 @@ from newsletter.config import Settings
 from newsletter.db import session_scope
 from newsletter.delivery import deliver_due
 from newsletter.digests import build_edition
-from newsletter.ingest import SourceReport, describe, ingest_source
+from newsletter.ingest import SourceReport, describe, ingest_all
 from newsletter.mail import Mailer
 from newsletter.models import Run, Subscriber, utcnow
 from newsletter.signup import purge_unconfirmed
@@ -55,6 +55,11 @@ class RunReport:
         out.append(f"  edition: {self.edition_size} papers; emails: {d['sent']} sent, "
                    f"{d['empty']} with nothing new, {d['already']} already sent, "
                    f"{d['failed']} failed, {d['not_due']} not due yet")
+        if d["resumed"]:
+            out.append(f"  {d['resumed']} emails taken over from a run that died, sent again")
+        if d["held"]:
+            out.append(f"  {d['held']} emails held by another run: it sends them, or if it died "
+                       "a later run takes them over once its lease has run out")
         return out
 
 
@@ -66,18 +71,19 @@ def subscriber_languages(session: Session) -> list[str]:
 
 def run_daily(factory: sessionmaker[Session], settings: Settings, *, specs: list[SourceSpec],
               date: dt.date, mailer: Mailer, summarizer: Summarizer, taxonomy: Taxonomy,
-              fetcher=fetch, now: dt.datetime | None = None) -> RunReport:
+              fetcher=fetch, now: dt.datetime | None = None,
+              holder: str | None = None) -> RunReport:
     """Run every step of the day; a failing source is reported and the rest goes on. Digests go
-    to the subscribers due at `now` (naive UTC), or to all due that day when `now` is None."""
+    to the subscribers due at `now` (naive UTC), or to all due that day when `now` is None.
+    `holder`: the lease owner of the calling process (newsletter.leases), that delivery rows
+    are held under. Each step commits on its own, so no write transaction stays open across a
+    download or a model call (on SQLite it would lock the database meanwhile)."""
     started, report = utcnow(), RunReport(date=date)
     with session_scope(factory) as session:
         purge_unconfirmed(session)  # sign-ups never confirmed are not kept past their link
-    seen: list[str] = []
-    for spec in specs:
-        with session_scope(factory) as session:
-            source_report = ingest_source(session, spec, fetcher=fetcher, date=date)
-        report.sources.append(source_report)
-        seen.extend(source_report.paper_ids)
+    report.sources = ingest_all(factory, specs, fetcher=fetcher, date=date,
+                                deadline=settings.fetch_deadline)
+    seen = [paper_id for source in report.sources for paper_id in source.paper_ids]
     if settings.arxiv_api_url:
         with session_scope(factory) as session:
             lacking = lacking_metadata(session, seen)
@@ -88,11 +94,12 @@ def run_daily(factory: sessionmaker[Session], settings: Settings, *, specs: list
         edition = build_edition(session, date)
         report.edition_size = len(edition.papers)
         to_summarize = [*seen, *(entry.paper_id for entry in edition.papers)]
+    with session_scope(factory) as session:
         report.summaries = summarize_and_tag(
             session, to_summarize, summarizer, taxonomy, subscriber_languages(session),
             concurrency=settings.llm_concurrency, daily_budget_usd=settings.llm_daily_budget_usd)
     with session_scope(factory) as session:
         edition = build_edition(session, date)
-        report.deliveries = deliver_due(session, settings, mailer, edition, now)
+        report.deliveries = deliver_due(session, settings, mailer, edition, now, holder)
         session.add(Run(started_at=started, finished_at=utcnow(), report=report.as_dict()))
     return report

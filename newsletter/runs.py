@@ -14,7 +14,7 @@ import datetime as dt
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -85,6 +85,46 @@ def claim_stale(session: Session, quiet_for: dt.timedelta,
     return resumed
 
 
+BATCH_LEASE = "batch "  # the lease a delivery task holds while it runs: "batch RUN INDEX"
+
+
+def batch_lease(run_id: int, index: int) -> str:
+    """The lease name of batch `index` of run `run_id`'s delivery plan."""
+    return f"{BATCH_LEASE}{run_id} {index}"
+
+
+def batch_done(session: Session, run_id: int, index: int, batch: tuple[int, int, int],
+               outcomes: Mapping[str, int]) -> bool:
+    """Record the outcomes of batch `index` ([edition id, first id, last id]) of the run's
+    plan; True when it was the last batch to report. A batch reported already, or not of the
+    run's current plan (a task of an earlier plan redelivered), changes nothing."""
+    touch(session, run_id)  # a write first: on SQLite it locks, so two reports never interleave
+    run = session.get(Run, run_id, with_for_update=True, populate_existing=True)
+    plan, done = run.report.get("plan", []), dict(run.report.get("done", {}))
+    if (run.state != RUNNING or not 0 <= index < len(plan) or plan[index] != list(batch)
+            or str(index) in done):
+        return False
+    done[str(index)] = {key: count for key, count in outcomes.items() if count}
+    run.report = {**run.report, "done": done}
+    return len(done) == len(plan)
+
+
+def lost_batches(session: Session, expired: list[str]) -> list[tuple[int, int, list, str | None]]:
+    """Of these expired lease names, the batches whose task died before reporting: (run id,
+    index, [edition id, first id, last id], the run's `now`) for each, of runs still running."""
+    lost = []
+    for name in expired:
+        if not name.startswith(BATCH_LEASE):
+            continue
+        run_id, index = (int(part) for part in name.removeprefix(BATCH_LEASE).split())
+        run = session.get(Run, run_id)
+        plan = run.report.get("plan", []) if run is not None else []
+        if (run is not None and run.state == RUNNING and index < len(plan)
+                and str(index) not in run.report.get("done", {})):
+            lost.append((run_id, index, plan[index], run.report.get("now")))
+    return lost
+
+
 def start_pipeline(factory: sessionmaker[Session], settings: Settings, specs: list[SourceSpec],
                    date: dt.date, now: dt.datetime | None) -> int:
     """Record a pipeline run and hand it to the workers; return its id. `now` (naive UTC)
@@ -92,7 +132,14 @@ def start_pipeline(factory: sessionmaker[Session], settings: Settings, specs: li
     with session_scope(factory) as session:
         run_id = open_run(session, "pipeline", date, specs=[[s.kind, s.url] for s in specs],
                           now=now.isoformat() if now else None).id
-    send_task(settings, PIPELINE_TASK, run_id)
+    try:
+        send_task(settings, PIPELINE_TASK, run_id)
+    except Exception:
+        # Never queued: left "running", the dispatch would resume it long after the caller
+        # was told it failed.
+        with session_scope(factory) as session:
+            close(session, run_id, FAILED, note="could not be handed to the workers")
+        raise
     return run_id
 
 
@@ -150,4 +197,5 @@ def describe(run: Run) -> str:
             f"emails {sent.get('sent', 0)} sent, {sent.get('failed', 0)} failed, "
             f"{sent.get('already', 0)} already sent"
             + (f", {sent['resumed']} taken over after a crash" if sent.get("resumed") else "")
+            + (f", {sent['held']} held by another run" if sent.get("held") else "")
             + (f"; {report['note']}" if report.get("note") else ""))

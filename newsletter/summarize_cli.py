@@ -29,7 +29,16 @@ def read_paper(line: str) -> dict:
         raise ValueError(f"not JSON ({error})") from None
     if not isinstance(item, dict) or not isinstance(item.get("title"), str):
         raise ValueError('expected an object with "id", "title" and "abstract"')
+    if not _is_id(item.get("id")):
+        raise ValueError('no "id": every line needs one, to match its summary to the paper')
     return item
+
+
+def _is_id(value: object) -> bool:
+    """A non-empty string or an integer (not a boolean): what can name a line's paper."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def summarize_lines(session: Session, lines: IO[str],

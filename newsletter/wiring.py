@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsletter.config import Settings
@@ -22,8 +23,12 @@ class Services:
     settings: Settings
 
     @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
     def factory(self) -> sessionmaker[Session]:
-        return make_session_factory(make_engine(self.settings.database_url))
+        return make_session_factory(self.engine)
 
     @cached_property
     def taxonomy(self) -> Taxonomy:

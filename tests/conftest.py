@@ -123,7 +123,9 @@ def settings(request, tmp_path):
 def services(request, settings) -> Services:
     services = Services(settings)
     if not _own_database(request):
-        services.factory = request.getfixturevalue("shared_factory")
+        # instance values win over cached_property: the test's connection, its transaction
+        factory = request.getfixturevalue("shared_factory")
+        services.factory, services.engine = factory, factory.kw["bind"]
     return services
 
 

@@ -7,7 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.cli import main
+from tests.stubs.smtp_server import free_port
 from tests.support.cli import invoke
+from tests.support.recorded import sample_uri
 
 
 def test_demo_sends_the_sample_digests_and_says_where_they_are(cli_env):
@@ -79,3 +81,51 @@ def test_preview_writes_the_html_and_the_text(cli_env, name):
 def test_preview_rejects_an_unknown_template(cli_env):
     result = CliRunner().invoke(main, ["preview", "--template", "nope"])
     assert result.exit_code != 0 and "digest" in result.output
+
+
+def test_summarize_refuses_a_line_without_an_id_and_exits_1(cli_env):
+    lines = (json.dumps({"id": "p1", "title": "A paper", "abstract": "We study it."}) + "\n"
+             + json.dumps({"title": "Nameless", "abstract": "Nobody can match this."}) + "\n")
+    result = CliRunner().invoke(main, ["summarize"], input=lines)
+    assert result.exit_code == 1
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p1"]
+    assert 'line 2: no "id"' in result.stderr
+
+
+def test_summarize_exits_1_when_every_line_failed(cli_env):
+    result = CliRunner().invoke(main, ["summarize"], input="not json\n[1, 2]\n")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "line 1" in result.stderr and "line 2" in result.stderr
+
+
+def one_line_error(args, monkeypatch, **settings) -> str:
+    for name, value in settings.items():
+        monkeypatch.setenv(f"NEWSLETTER_{name.upper()}", value)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    return line
+
+
+def test_a_malformed_database_url_is_one_line_naming_the_setting(cli_env, monkeypatch):
+    line = one_line_error(["runs"], monkeypatch, database_url="postgres//db-host/newsletter")
+    assert "NEWSLETTER_DATABASE_URL" in line and "not a database URL" in line
+
+
+def test_an_unreachable_postgresql_is_one_line_naming_the_setting(cli_env, monkeypatch):
+    url = f"postgresql+psycopg://postgres:secret@127.0.0.1:{free_port()}/newsletter"
+    line = one_line_error(["db", "upgrade"], monkeypatch, database_url=url)
+    assert line.startswith("Error: NEWSLETTER_DATABASE_URL: cannot use the database")
+    assert "Connection refused" in line and "secret" not in line
+
+
+def test_an_unreachable_redis_is_one_line_naming_the_setting(cli_env, monkeypatch):
+    line = one_line_error(["run", "--all-due", f"--source=arxiv={sample_uri('arxiv_cs.xml')}"],
+                          monkeypatch, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    assert line.startswith("Error: NEWSLETTER_REDIS_URL: cannot reach Redis")
+    assert "Connection refused" in line
+
+
+def test_run_help_names_the_status_of_a_run_that_found_another_in_progress(cli_env):
+    assert "75 another run of this database is in progress" in " ".join(
+        invoke("run", "--help").output.split())

@@ -8,8 +8,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from newsletter import delivery, ledger, subscriptions
+from newsletter import delivery, leases, ledger, subscriptions
 from newsletter.delivery import deliver_edition
 from newsletter.digests import build_edition, pool, sent_among
 from newsletter.mail.batch import send_batch
@@ -17,7 +18,8 @@ from newsletter.mail.feedback import apply_events
 from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.mail.sendgrid_events import Event
-from newsletter.models import Delivery, Subscriber
+from newsletter.models import Delivery, Lease, Subscriber, utcnow
+from newsletter.pipeline import RunReport
 from newsletter.renderings import Renderer, Renderings
 from tests.support.cast import TODAY
 
@@ -170,29 +172,46 @@ class DiesAfterSending:
         raise Killed
 
 
-def lease(settings) -> dt.timedelta:
-    return dt.timedelta(seconds=settings.visibility_timeout + 1)
+DYING = "dying-run"  # the lease owner of a run the tests kill
+
+
+@pytest.fixture
+def dying(session) -> str:
+    """A run's lease that is alive until `die` ends it, as SIGKILL does: nothing released."""
+    leases.take(session, DYING, DYING, dt.timedelta(hours=1), note="the doomed run")
+    return DYING
+
+
+def die(session) -> None:
+    """The doomed run's lease runs out, and the provider's reports on its rows are no longer
+    awaited: its rows are a dead process's."""
+    session.execute(update(Lease).where(Lease.owner == DYING).values(
+        expires_at=utcnow() - dt.timedelta(seconds=1)))
+    age_held_rows(session, ledger.PROVIDER_REPORTS_WITHIN + dt.timedelta(seconds=1))
 
 
 def test_claimed_rows_of_a_dead_run_are_released_after_the_lease_and_sent_once(
-        cast, session, settings, edition, sendgrid_stub):
+        cast, session, settings, edition, sendgrid_stub, dying):
     reader, = cast.readers(1, ["NLP"])
-    ledger.claim_digests(session, edition.id, {reader.id: ["2611.00001"]})
-    assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["sent"] == 0
-    age_held_rows(session, lease(settings))
+    ledger.claim_digests(session, edition.id, {reader.id: ["2611.00001"]}, holder=dying)
+    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    assert (outcomes["sent"], outcomes["held"]) == (0, 1)  # waiting for a live run, and said so
+    report = RunReport(date=TODAY, deliveries=outcomes)
+    assert "1 emails held by another run" in "\n".join(report.lines())
+    die(session)
     assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["sent"] == 1
     assert len(sendgrid_stub.emails()) == 1
 
 
 def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
-        cast, session, settings, edition):
+        cast, session, settings, edition, dying):
     nlp = cast.readers(3, ["NLP"])
     outbox = OutboxMailer(settings.outbox_dir)
     with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(outbox), edition)
+        deliver_edition(session, settings, DiesAfterSending(outbox), edition, holder=dying)
     assert statuses(session) == {ledger.SENDING: 3}
-    assert deliver_edition(session, settings, outbox, edition)["resumed"] == 0  # within the lease
-    age_held_rows(session, lease(settings))
+    assert deliver_edition(session, settings, outbox, edition)["held"] == 3  # within the lease
+    die(session)
     outcomes = deliver_edition(session, settings, outbox, edition)
     assert (outcomes["resumed"], outcomes["sent"]) == (3, 3)
     assert statuses(session) == {ledger.SENT: 3}
@@ -202,10 +221,11 @@ def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
 
 
 def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
-        cast, session, settings, edition, sendgrid_stub):
+        cast, session, settings, edition, sendgrid_stub, dying):
     cast.readers(2, ["NLP"])
     with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition)
+        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition,
+                        holder=dying)
     first = sendgrid_stub.emails()
     events = [Event(sg_event_id=f"e{n}", event="processed", email=item["to"],
                     timestamp=dt.datetime.now(dt.UTC),
@@ -213,7 +233,7 @@ def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
                     custom_args=item["custom_args"]) for n, item in enumerate(first)]
     assert apply_events(session, events) == {"ignored": 2, "deliveries_confirmed": 2}
     session.commit()
-    age_held_rows(session, lease(settings))
+    die(session)
     assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["resumed"] == 0
     assert len(sendgrid_stub.emails()) == 2 and statuses(session) == {ledger.SENT: 2}
     assert {row.provider_message_id for row in session.query(Delivery)} == {first[0]["message_id"]}
@@ -221,11 +241,12 @@ def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
 
 
 def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
-        cast, session, settings, edition, sendgrid_stub):
+        cast, session, settings, edition, sendgrid_stub, dying):
     cast.readers(2, ["NLP"])
     with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition)
-    age_held_rows(session, lease(settings))
+        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition,
+                        holder=dying)
+    die(session)
     assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["resumed"] == 2
     first, second = sendgrid_stub.emails()[:2], sendgrid_stub.emails()[2:]
     message_ids = [{item["to"]: item["headers"]["Message-ID"] for item in sent}
@@ -235,28 +256,28 @@ def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
 
 
 def test_a_taken_over_row_of_a_reader_who_left_meanwhile_is_closed_not_held(
-        cast, session, settings, edition):
+        cast, session, settings, edition, dying):
     stays, leaves = cast.readers(2, ["NLP"])
     outbox = OutboxMailer(settings.outbox_dir)
     with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(outbox), edition)
+        deliver_edition(session, settings, DiesAfterSending(outbox), edition, holder=dying)
     subscriptions.unsubscribe(leaves)
     session.commit()
-    age_held_rows(session, lease(settings))
+    die(session)
     outcomes = deliver_edition(session, settings, outbox, edition)
     assert (outcomes["resumed"], outcomes["sent"], outcomes["unknown"]) == (1, 1, 1)
     row = session.query(Delivery).filter_by(subscriber_id=leaves.id).one()
     assert row.status == ledger.UNKNOWN and "the reader left" in row.error
     first, last = sorted((stays.id, leaves.id))
-    assert ledger.held_until(session, edition.id, first, last, lease(settings)) is None
+    assert ledger.held_by_others(session, edition.id, first, last, None) == 0
 
 
 def test_rows_of_editions_no_run_delivers_any_more_are_closed_as_unknown(
-        cast, session, settings, edition):
+        cast, session, settings, edition, dying):
     cast.readers(1, ["NLP"])
     with pytest.raises(Killed):
         deliver_edition(session, settings, DiesAfterSending(OutboxMailer(settings.outbox_dir)),
-                        edition)
+                        edition, holder=dying)
     age_held_rows(session, ledger.ABANDONED + dt.timedelta(hours=1))
     assert ledger.close_abandoned(session) == (0, 1)
     assert statuses(session) == {ledger.UNKNOWN: 1}
@@ -335,3 +356,10 @@ def test_a_run_that_renders_in_a_process_of_its_own_sends_the_same_emails(
     assert outcomes["sent"] == 3
     assert sorted((r.body["subject"], r.body["content"][0]["value"])
                   for r in sendgrid_stub.requests) == inline
+
+
+def test_a_dead_runs_rows_wait_for_reports_only_from_sendgrid_with_its_webhook(settings):
+    webhook = settings.model_copy(update={"mail_backend": "sendgrid",
+                                          "sendgrid_webhook_public_key": "key"})
+    assert delivery.reports_awaited(webhook) == ledger.PROVIDER_REPORTS_WITHIN
+    assert delivery.reports_awaited(settings) == dt.timedelta(0)  # the outbox reports nothing

@@ -5,12 +5,12 @@ request at a time; what a reader was sent is read back from their sent rows."""
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from newsletter import ledger
+from newsletter import leases, ledger
 from newsletter.db import session_scope
 from newsletter.digests import sent_among
-from newsletter.models import Delivery, DigestPapers, utcnow
+from newsletter.models import Delivery, DigestPapers, Lease, utcnow
 from tests.support.cast import TODAY, Cast
 from tests.support.databases import services_with
 
@@ -99,34 +99,54 @@ def test_rows_released_before_sending_are_not_moved_or_sent(three_readers):
     assert ledger.start_sending(session, [claimed[first]]) == set()
 
 
-def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_lease(three_readers):
-    session, edition_id, (_never_sent, maybe, answered) = three_readers
-    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(three_readers[2], NLP_PAPERS))
-    ledger.start_sending(session, [claimed[maybe], claimed[answered]])
+def hold(session, holder: str, minutes: float = 5) -> None:
+    """A lease for `holder`, ending in `minutes` (a negative number: it ended that long ago)."""
+    leases.take(session, holder, holder, dt.timedelta(minutes=5))
+    session.execute(update(Lease).where(Lease.owner == holder).values(
+        expires_at=utcnow() + dt.timedelta(minutes=minutes)))
+    session.commit()
+
+
+def test_a_dead_holders_rows_are_released_or_taken_over_once_after_the_provider_reports(three_readers):
+    session, edition_id, (never_sent, maybe, answered) = three_readers
+    hold(session, "first-run")
+    hold(session, "heir")
+    claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(three_readers[2], NLP_PAPERS),
+                                   holder="first-run")
+    ledger.start_sending(session, [claimed[maybe], claimed[answered]], "first-run")
     session.commit()
     ledger.confirm_sent(session, {claimed[answered]: "msg-9"})  # the provider's event came
     session.commit()
-    lease, later = dt.timedelta(minutes=5), utcnow() + dt.timedelta(minutes=6)
-    assert ledger.reclaim(session, edition_id, None, None, lease) == ledger.Reclaimed(0, {})
-    reclaimed = ledger.reclaim(session, edition_id, None, None, lease, now=later)
-    assert reclaimed == ledger.Reclaimed(released=1, taken_over={maybe: claimed[maybe]})
-    assert ledger.reclaim(session, edition_id, None, None, lease, now=later).taken_over == {}
+    awaited = ledger.PROVIDER_REPORTS_WITHIN  # SendGrid's events may still come
+    assert ledger.reclaim(session, edition_id, None, None, "heir", awaited) == (
+        ledger.Reclaimed(0, {}))
+    hold(session, "first-run", minutes=-1)  # it died: its lease ran out
+    assert ledger.reclaim(session, edition_id, None, None, "heir", awaited) == (
+        ledger.Reclaimed(1, {}))
+    sending_at = rows(session)[maybe].sending_at
+    assert ledger.reclaimable_at(session, edition_id, None, None, awaited) == sending_at + awaited
+    later = sending_at + awaited + dt.timedelta(seconds=1)
+    reclaimed = ledger.reclaim(session, edition_id, None, None, "heir", awaited, now=later)
+    assert reclaimed == ledger.Reclaimed(0, taken_over={maybe: claimed[maybe]})
+    assert ledger.reclaim(session, edition_id, None, None, "other", now=later).taken_over == {}
     after = rows(session)
-    assert set(after) == {maybe, answered}
-    assert after[maybe].status == ledger.CLAIMED and after[maybe].sending_at is not None
+    assert set(after) == {maybe, answered} and never_sent not in after
+    assert (after[maybe].status, after[maybe].holder) == (ledger.CLAIMED, "heir")
+    assert after[maybe].sending_at is not None
     assert (after[answered].status, after[answered].provider_message_id) == (ledger.SENT, "msg-9")
     assert sent_among(session, three_readers[2], NLP_PAPERS, TODAY) == {answered: set(NLP_PAPERS)}
 
 
-def test_held_until_is_when_the_newest_held_row_of_a_range_can_be_reclaimed(three_readers):
+def test_rows_of_a_live_holder_are_counted_as_held_and_never_taken(three_readers):
     session, edition_id, (first, second, _) = three_readers
-    assert ledger.held_until(session, edition_id, first, second, dt.timedelta(0)) is None
-    claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS})
-    ledger.start_sending(session, [claimed[first]])
+    hold(session, "alive")
+    claimed = ledger.claim_digests(session, edition_id, {first: NLP_PAPERS, second: NLP_PAPERS},
+                                   holder="alive")
+    ledger.start_sending(session, [claimed[first]], "alive")
     session.commit()
-    sending_at = rows(session)[first].sending_at
-    claimed_at = rows(session)[second].claimed_at
-    lease = dt.timedelta(minutes=5)
-    assert ledger.held_until(session, edition_id, first, second, lease) == max(
-        sending_at, claimed_at) + lease
-    assert ledger.held_until(session, edition_id, first, first, lease) == sending_at + lease
+    assert ledger.held_by_others(session, edition_id, first, second, "heir") == 2
+    assert ledger.held_by_others(session, edition_id, first, second, "alive") == 0
+    assert ledger.held_by_others(session, edition_id, second, second, "heir") == 1
+    assert ledger.reclaimable_at(session, edition_id, first, second,
+                                 ledger.PROVIDER_REPORTS_WITHIN) is None
+    assert ledger.start_sending(session, [claimed[second]], "heir") == set()  # not its row

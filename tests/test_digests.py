@@ -4,6 +4,7 @@ import datetime as dt
 
 from newsletter import digests, ledger, subscriptions
 from newsletter.shelf import Shelf
+from newsletter.sources.records import PaperRecord
 from tests.support.cast import TODAY
 from workers import fanout
 
@@ -98,3 +99,15 @@ def test_only_confirmed_subscribers_are_due(cast, session, services):
     subscriptions.unsubscribe(left)
     stays = cast.reader("stays@example.org", [])
     assert fanout.due_ids(session, edition, None) == [stays.id]
+
+
+def test_a_past_edition_ranks_as_on_its_own_day_not_by_the_wall_clock(cast, session):
+    day = TODAY - dt.timedelta(days=365)
+    hit = cast.paper(1, topics=["NLP"], upvotes=150)
+    hit.published_at = dt.datetime.combine(day, dt.time(2))
+    _, lab_post = cast.store(  # a lab's post without a date: first seen now
+        PaperRecord(external_id="tag:lab,2026:7", title="Our team's news this week"),
+        kind="feed", url="file:///lab")
+    edition = digests.build_edition(session, day)
+    assert [entry.paper_id for entry in edition.papers] == [hit.id, lab_post.id]
+    assert hit.trending_score > 1.0  # a day old on its day: not 0.5 ** 243

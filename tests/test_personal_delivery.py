@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from newsletter import subscriptions
+from newsletter import papers, subscriptions
 from newsletter.delivery import READER_COLUMNS
-from newsletter.models import Delivery, Edition, Paper, PaperRating, Subscriber, utcnow
+from newsletter.models import Delivery, Edition, Paper, PaperRating, Subscriber
 from newsletter.personal import MIN_RATINGS
 from newsletter.pipeline import run_daily
 from newsletter.shelf import Shelf
@@ -68,8 +68,9 @@ DRIVING = ["Video world models for driving scenes",
 
 def next_day_feed(tmp_path: Path) -> SourceSpec:
     """Seven new Computer Vision papers: three on medical imaging, three on driving scenes, the
-    driving ones newer (so first in the trending order), and an older one that mentions fog."""
-    now = utcnow()
+    driving ones newer (so first in the trending order), and an older one that mentions fog,
+    dated by the hours before the next day's edition ranks them."""
+    now = papers.ranked_at(TODAY + dt.timedelta(days=1))
     entries = [(f"med-{n}", title, 30 + n) for n, title in enumerate(MEDICAL)]
     entries += [(f"drive-{n}", title, n) for n, title in enumerate(DRIVING)]
     entries.append(("fog", "Pedestrian detection in fog", 40))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsletter import ledger, schedule
@@ -64,17 +64,3 @@ def plan_delivery(session: Session, date: dt.date, now: dt.datetime | None,
         plan.planned += len(due)
         plan.batches += [(edition.id, first, last) for first, last in id_ranges(due, size)]
     return plan
-
-
-def release_claims(session: Session, edition_id: int, first_id: int, last_id: int) -> int:
-    """Release the rows still "claimed" and never sent in this range of ids, when
-    the task that holds the range was handed over because its worker died. Safe even if that
-    worker lives on: a row is only sent from "claimed", so it cannot send a released one.
-    Commit; return how many were released."""
-    released = session.execute(
-        delete(Delivery).where(Delivery.edition_id == edition_id,
-                               Delivery.subscriber_id.between(first_id, last_id),
-                               ledger.never_sent())
-        .execution_options(synchronize_session=False)).rowcount
-    session.commit()
-    return released

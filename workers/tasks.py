@@ -4,10 +4,13 @@ any email goes out). A run, recorded in `runs`, is a chain of chords:
 
     run_pipeline -> ingest, one task per source                          -> after_ingest
                  -> summarize, at most NEWSLETTER_LLM_CONCURRENCY chunks  -> after_summaries
-                 -> deliver_batch, one task per range of subscriber ids   -> finish_run
+                 -> deliver_batch, one task per range of subscriber ids, the last to end
+                    closing the run (runs.batch_done)
 
-Beat starts `ingest_all` (a run without delivery) a few times a day and `dispatch` (delivery
-only, to whoever is due) every 15 minutes; `dispatch` also resumes runs whose tasks were lost.
+Beat starts `ingest_all` (a run without delivery) a few times a day, `dispatch` (delivery
+only, to whoever is due) every 15 minutes, and `recover` every NEWSLETTER_LEASE_SECONDS:
+it sends again the delivery batches whose worker died. `dispatch` also resumes runs whose
+tasks were lost.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from newsletter import ledger, notices, runs, subscriptions
+from newsletter import leases, notices, runs, subscriptions
 from newsletter.config import get_settings
 from newsletter.db import session_scope
 from newsletter.delivery import deliver_edition
@@ -104,7 +107,8 @@ def run_pipeline(self, run_id: int) -> None:
 def ingest(self, kind: str, url: str, date: str, run_id: int | None = None) -> dict:
     """Ingest one source; its report, with the ids of the papers it carried."""
     with database() as session:
-        report = ingest_source(session, SourceSpec(kind, url), date=dt.date.fromisoformat(date))
+        report = ingest_source(session, SourceSpec(kind, url), date=dt.date.fromisoformat(date),
+                               deadline=services().settings.fetch_deadline)
         if run_id is not None:
             runs.touch(session, run_id)
     log.info("ingested %s", url, extra={"run_id": run_id, "new": report.new,
@@ -158,7 +162,9 @@ def after_summaries(self, results: list[dict], run_id: int) -> None:
 
 
 def deliver_run(run_id: int, plan: fanout.DeliveryPlan | None = None) -> None:
-    """Plan the run's deliveries (unless given) and send them out, one task per id range."""
+    """Plan the run's deliveries (unless given) and send them out, one task per id range. The
+    run ends when every batch has reported (runs.batch_done), not when a chord fires: a batch
+    whose worker died is run again by `recover` under the same index."""
     settings = services().settings
     with database() as session:
         report = session.get(Run, run_id).report
@@ -166,55 +172,81 @@ def deliver_run(run_id: int, plan: fanout.DeliveryPlan | None = None) -> None:
         plan = plan or fanout.plan_delivery(session, dt.date.fromisoformat(report["date"]), now,
                                             settings.delivery_batch_size)
         runs.update_report(session, run_id, stage="delivering", edition_ids=plan.edition_ids,
-                           planned=plan.planned, batches=len(plan.batches))
+                           planned=plan.planned, batches=len(plan.batches),
+                           plan=[list(batch) for batch in plan.batches], done={})
     log.info("delivering", extra={"run_id": run_id, "edition_ids": plan.edition_ids,
                                   "planned": plan.planned, "batches": len(plan.batches)})
-    fan_out([deliver_batch.s(edition_id, first, last, report.get("now"), run_id)
-             for edition_id, first, last in plan.batches], finish_run.s(run_id))
+    if not plan.batches:
+        _finish(run_id)
+    for index, (edition_id, first, last) in enumerate(plan.batches):
+        deliver_batch.delay(edition_id, first, last, report.get("now"), run_id, index)
 
 
 @step
 def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str | None,
-                  run_id: int | None = None, counted: dict | None = None) -> dict:
-    """Deliver the edition to the due subscribers with ids in [first_id, last_id]; count the
-    outcomes (with those `counted` by earlier attempts). A redelivered task (its worker died)
-    first releases the rows its range left claimed and never sent. Rows of the range that a
-    dead worker may have sent are taken over once their lease ends: while some remain, the task
-    runs again at that time."""
+                  run_id: int | None = None, index: int | None = None) -> dict:
+    """Deliver the edition to the due subscribers with ids in [first_id, last_id], holding the
+    batch's lease (runs.batch_lease) while it runs, and report the outcomes to the run. Rows a
+    dead worker left in the range are taken over (ledger.reclaim); a copy of this batch that
+    another live task is running makes this one do nothing."""
     s = services()
     ids = {"run_id": run_id, "edition_id": edition_id, "first_id": first_id, "last_id": last_id}
-    lease = dt.timedelta(seconds=s.settings.visibility_timeout)
-    with database() as session:
-        if self.request.delivery_info.get("redelivered"):
-            released = fanout.release_claims(session, edition_id, first_id, last_id)
-            log.warning("redelivered: released %d claimed rows", released, extra=ids)
-        edition = session.get(Edition, edition_id)
-        renderings = _renderings.scoped((run_id, edition_id)) if run_id is not None else None
-        outcomes = deliver_edition(session, s.settings, s.mailer, edition, first_id, last_id,
-                                   now=_moment(now), renderings=renderings
-                                   ) + Counter(counted or {})
-        held_until = ledger.held_until(session, edition_id, first_id, last_id, lease)
-        if run_id is not None:
-            runs.touch(session, run_id)
+    names = [runs.batch_lease(run_id, index)] if index is not None else []
+    try:
+        with leases.Heartbeat(s.engine, s.settings.lease_seconds, names=names,
+                              note=f"delivery task {self.request.id}") as holder:
+            with database() as session:
+                edition = session.get(Edition, edition_id)
+                renderings = (_renderings.scoped((run_id, edition_id))
+                              if run_id is not None else None)
+                outcomes = deliver_edition(session, s.settings, s.mailer, edition, first_id,
+                                           last_id, now=_moment(now), renderings=renderings,
+                                           holder=holder.owner)
+                if run_id is not None:
+                    runs.touch(session, run_id)
+    except leases.LeaseHeld as held:
+        # Another task runs this batch, or ran it and died less than a lease ago: look again
+        # once its lease has run out (a live one will have reported by then, or still renews).
+        wait = max(1, math.ceil((held.until - utcnow()).total_seconds()) + 1)
+        log.info("another task holds this batch (%s); again in %ds", held, wait, extra=ids)
+        raise self.retry(countdown=wait) from None
     log.info("delivered %s", dict(outcomes), extra=ids)
-    if held_until is not None:
-        wait = max(1, math.ceil((held_until - utcnow()).total_seconds()) + 1)
-        log.warning("rows of this range are held by a lost worker; again in %ds", wait, extra=ids)
-        raise self.retry(countdown=wait, kwargs={**self.request.kwargs,
-                                                 "counted": dict(outcomes)})
+    if index is not None:
+        _batch_done(run_id, index, (edition_id, first_id, last_id), outcomes)
     return dict(outcomes)
 
 
-@step
-def finish_run(self, results: list[dict], run_id: int) -> None:
+def _batch_done(run_id: int, index: int, batch: tuple[int, int, int], outcomes) -> None:
+    with database() as session:
+        last = runs.batch_done(session, run_id, index, batch, outcomes)
+    if last:
+        _finish(run_id)
+
+
+def _finish(run_id: int) -> None:
     """Store the run's delivery outcomes, end it, and free its lock."""
-    totals = sum((Counter(result) for result in results), Counter())
     with database() as session:
         report = session.get(Run, run_id).report
+        totals = sum((Counter(done) for done in report.get("done", {}).values()), Counter())
         ledger = runs.ledger_counts(session, report.get("edition_ids", []))
         runs.close(session, run_id, stage="done", deliveries=dict(totals), ledger=dict(ledger))
     locks.release(services().settings, _lock_of(report), report["owner"])
     log.info("run finished", extra={"run_id": run_id, "deliveries": dict(totals)})
+
+
+@step
+def recover(self) -> int:
+    """Every lease period (beat): send again the delivery batches whose task died, its lease
+    having run out before it ended. The broker would hand such a task on only after
+    NEWSLETTER_VISIBILITY_TIMEOUT (an hour); this way their readers wait about a minute.
+    Return how many batches were sent again."""
+    with database() as session:
+        lost = runs.lost_batches(session, leases.forget_expired(session))
+    for run_id, index, (edition_id, first, last), now in lost:
+        log.warning("a delivery task died; its batch goes again",
+                    extra={"run_id": run_id, "index": index, "first_id": first, "last_id": last})
+        deliver_batch.delay(edition_id, first, last, now, run_id, index)
+    return len(lost)
 
 
 @step

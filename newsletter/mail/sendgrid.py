@@ -7,6 +7,7 @@ errors, and turns SendGrid's answers into message ids or MailError.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -128,18 +129,35 @@ class SendGridMailer:
 
 
 def retry_delay(headers, attempt: int, now: float) -> float:
-    """Seconds to wait before retry `attempt` (1-based): Retry-After, else X-RateLimit-Reset
-    (an epoch time), else 1, 2, 4… seconds."""
-    retry_after = headers.get("Retry-After") if headers else None
-    if retry_after:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
-    reset = headers.get("X-RateLimit-Reset") if headers else None
-    if reset:
-        return max(0.0, float(reset) - now)
+    """Seconds to wait before retry `attempt` (1-based): Retry-After (seconds or an HTTP date),
+    else X-RateLimit-Reset (an epoch time), else 1, 2, 4… seconds. A header that is neither
+    ("soon") is ignored like a missing one, never raised out of the transport."""
+    headers = headers or {}
+    for told in (_retry_after(headers.get("Retry-After"), now),
+                 _number(headers.get("X-RateLimit-Reset"), minus=now)):
+        if told is not None:
+            return max(0.0, told)
     return float(2 ** (attempt - 1))
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    seconds = _number(value)
+    if seconds is not None or not value:
+        return seconds
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:  # an HTTP date is GMT even when it does not say so
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.timestamp() - now
+
+
+def _number(value: str | None, minus: float = 0.0) -> float | None:
+    try:
+        return float(value) - minus if value else None
+    except ValueError:
+        return None
 
 
 def _retryable(status: int) -> bool:

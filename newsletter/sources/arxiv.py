@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from newsletter.sources.feedxml import clean, load_feed, utc_datetime
+from newsletter.sources.feedxml import clean, load_feed, tex_to_text, utc_datetime
 from newsletter.sources.ids import abs_url, id_in_link, is_arxiv_id, pdf_url, split_version
 from newsletter.sources.records import PaperRecord, ParseError
 
@@ -35,14 +35,15 @@ def parse(data: bytes) -> list[PaperRecord]:
 
 
 def split_authors(text: str) -> list[str]:
-    """Split arXiv's author line ("A, B and C", "A, B, and C", "A, B, C") into names."""
+    """Split arXiv's author line ("A, B and C", "A, B, and C", "A, B, C") into names, with
+    their TeX accents decoded (arXiv keeps names as submitted: `S{\\o}ren`)."""
     names: list[str] = []
     for name in _AUTHOR_SEPARATORS.split(clean(text)):
         if names and name.lower() in _SUFFIXES:
             names[-1] = f"{names[-1]}, {name}"
         elif name:
             names.append(name)
-    return names
+    return [tex_to_text(name) for name in names]
 
 
 def _record(entry: dict) -> PaperRecord:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from newsletter.sources.feedxml import clean, load_feed, utc_datetime
+from newsletter.sources.feedxml import clean, load_feed, tex_to_text, utc_datetime
 from newsletter.sources.ids import abs_url, id_in_link, pdf_url
 from newsletter.sources.records import PaperRecord, ParseError
 
@@ -94,7 +94,7 @@ def _record(entry: dict) -> PaperRecord:
         abstract=clean(entry.get("summary")),
         arxiv_id=arxiv_id,
         version=version,
-        authors=[clean(a["name"]) for a in entry.get("authors", []) if a.get("name")],
+        authors=[tex_to_text(a["name"]) for a in entry.get("authors", []) if a.get("name")],
         categories=_categories(entry),
         # Canonical versionless https links rather than the entry's versioned http ones.
         links={"abstract": abs_url(arxiv_id), "pdf": pdf_url(arxiv_id)},

@@ -48,7 +48,7 @@ def _record(entry: dict) -> PaperRecord | None:
         links["html"] = link
     return PaperRecord(
         external_id=external_id,
-        title=_text(entry.get("title_detail") or {"value": entry.get("title", "")}),
+        title=_title(entry),
         abstract=html_to_text(summary_html),
         arxiv_id=arxiv_id,
         version=version,
@@ -94,6 +94,11 @@ def _summary_html(entry: dict) -> str:
     return ""
 
 
-def _text(detail: dict) -> str:
-    value = detail.get("value", "")
-    return html_to_text(value) if detail.get("type") in _HTML_TYPES else clean(value)
+def _title(entry: dict) -> str:
+    """The item's own title. feedparser lets a nested <title> (Google's blogs put the author's
+    job title in <author><title>) overwrite `title_detail`, not `title`: the detail's type is
+    believed only when it describes that same text."""
+    value, detail = entry.get("title", ""), entry.get("title_detail") or {}
+    if detail.get("value") == value and detail.get("type") in _HTML_TYPES:
+        return html_to_text(value)
+    return clean(value)

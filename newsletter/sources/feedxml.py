@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import time
 import xml.sax
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import feedparser
@@ -47,6 +48,23 @@ def load_feed(data: bytes) -> feedparser.FeedParserDict:
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (arXiv wraps titles and abstracts) and trim."""
     return _SPACES.sub(" ", text or "").strip()
+
+
+def tex_to_text(text: str | None) -> str:
+    """Unicode for TeX accents and letters as arXiv keeps them in names (`G\\"unther` becomes
+    Günther, `S{\\o}ren` Søren), so one person is spelled one way across sources. Text without
+    a backslash or a brace is returned cleaned, without parsing."""
+    text = clean(text)
+    if "\\" not in text and "{" not in text:
+        return text
+    return clean(_latex().latex_to_text(text))
+
+
+@lru_cache(maxsize=1)
+def _latex():
+    from pylatexenc.latex2text import LatexNodes2Text  # a parser built once, on first TeX
+
+    return LatexNodes2Text()
 
 
 def html_to_text(html: str | None) -> str:

@@ -49,6 +49,26 @@ class FetchError(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When a whole download (every request, retry and wait of one source) must be done."""
+
+    seconds: float
+    end: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(seconds, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def check(self, url: str) -> None:
+        """Raise FetchError once the deadline has passed."""
+        if self.remaining() <= 0:
+            raise FetchError(url, f"not downloaded within its deadline of {self.seconds:g} s")
+
+
 class HostPacer:
     """Keeps at least an interval (per host, or the default) between requests to one host.
 
@@ -101,22 +121,24 @@ def fetch(
     retries: int = 3,
     pacer: HostPacer | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    deadline: Deadline | None = None,
 ) -> FetchResult:
     """GET `url` (http, https or file) and return its body.
 
     `etag`/`last_modified` from a previous result make the request conditional (a 304 gives
     not_modified=True, content None). 429, 5xx, timeouts and connection failures are retried
     `retries` times, waiting Retry-After or an exponential backoff (at most MAX_WAIT). A body past
-    `max_bytes` is aborted. Raises FetchError on a final failure.
+    `max_bytes` is aborted. With a `deadline`, the download is given up once it has passed:
+    `timeout` bounds each read, so a server that sends a byte every few seconds would otherwise
+    hold it for ever (it ends at most one read after the deadline, the reads being capped to
+    the time left). Raises FetchError on a final failure.
     """
     parts = urlsplit(url)
     if parts.scheme == "file":
         return _read_file(url, max_bytes)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(url, "only http, https and file URLs can be fetched")
-    # A slow connect fails fast; `timeout` bounds each read (a silent server), not the download.
-    limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
-    request = _Request(url, etag, last_modified, limits, max_bytes)
+    request = _Request(url, etag, last_modified, timeout, max_bytes, deadline)
     own_client = client is None
     client = client or httpx.Client(follow_redirects=True)
     try:
@@ -131,8 +153,21 @@ class _Request:
     url: str
     etag: str | None
     last_modified: str | None
-    timeout: httpx.Timeout
+    read_timeout: float
     max_bytes: int
+    deadline: Deadline | None
+
+    def timeout(self) -> httpx.Timeout:
+        """A slow connect fails fast; each read waits `read_timeout`, or what is left of the
+        deadline when less."""
+        seconds = self.read_timeout
+        if self.deadline is not None:
+            self.deadline.check(self.url)
+            seconds = min(seconds, self.deadline.remaining())
+        return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+
+    def time_left(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline.remaining()
 
     def headers(self) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT}
@@ -157,6 +192,9 @@ def _get_with_retries(
                 raise FetchError(request.url, reason) from None
             backoff = BACKOFF_BASE * 2**attempt
             wait = min(MAX_WAIT, backoff if problem.retry_after is None else problem.retry_after)
+            if wait >= request.time_left():
+                reason = f"{problem.reason}; no time left to retry within the deadline"
+                raise FetchError(request.url, reason) from None
             log.warning("fetch %s: %s; retry in %.1f s", request.url, problem.reason, wait)
             sleep(wait)
             attempt += 1
@@ -167,10 +205,12 @@ def _get(client: httpx.Client, request: _Request) -> FetchResult:
     headers = request.headers()
     try:
         with client.stream(
-            "GET", request.url, headers=headers, timeout=request.timeout
+            "GET", request.url, headers=headers, timeout=request.timeout()
         ) as response:
             return _result(response, request)
     except httpx.TimeoutException as error:
+        if request.deadline is not None:
+            request.deadline.check(request.url)  # the last read ran out of the deadline
         raise _Transient(f"timed out ({type(error).__name__})") from error
     except httpx.TransportError as error:
         raise _Transient(f"connection failed ({type(error).__name__}: {error})") from error
@@ -189,14 +229,16 @@ def _result(response: httpx.Response, request: _Request) -> FetchResult:
         return FetchResult(request.url, status, None, etag, modified, not_modified=True)
     if not 200 <= status < 300:
         raise FetchError(request.url, f"HTTP {status}")
-    content = _read_limited(response, request.url, request.max_bytes)
+    content = _read_limited(response, request)
     return FetchResult(
         request.url, status, content, headers.get("ETag"), headers.get("Last-Modified")
     )
 
 
-def _read_limited(response: httpx.Response, url: str, max_bytes: int) -> bytes:
-    """The body, read in chunks and abandoned as soon as it passes `max_bytes` (decoded)."""
+def _read_limited(response: httpx.Response, request: _Request) -> bytes:
+    """The body, read in chunks and abandoned as soon as it passes `max_bytes` (decoded) or
+    the deadline."""
+    url, max_bytes = request.url, request.max_bytes
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(url, f"body of {declared} bytes is over the limit of {max_bytes}")
@@ -205,6 +247,8 @@ def _read_limited(response: httpx.Response, url: str, max_bytes: int) -> bytes:
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(url, f"body is over the limit of {max_bytes} bytes")
+        if request.deadline is not None:
+            request.deadline.check(url)
         chunks.append(chunk)
     return b"".join(chunks)
 

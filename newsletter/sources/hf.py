@@ -2,8 +2,9 @@
 
 The API answers a JSON list; each item holds the paper under "paper" (id = the arXiv id, title,
 summary, authors [{name}], upvotes, publishedAt, githubRepo, githubStars, projectPage,
-organization) and the daily listing's own fields at the top level (title, summary, numComments,
-publishedAt = when it was put on the page, submittedBy, organization, thumbnail).
+organization, submittedOnDailyAt = the day it entered Daily Papers) and the daily listing's own
+fields at the top level (title, summary, numComments, submittedBy, organization, thumbnail, and
+publishedAt, which since 2025 is the arXiv date again, not the day on the page).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _record(index: int, item: object) -> PaperRecord:
         version=version,
         authors=[clean(a["name"]) for a in paper.get("authors") or [] if _has_name(a)],
         links=_links(paper, arxiv_id or paper_id.strip()),
-        published=_datetime(paper.get("publishedAt")),
+        published=_datetime(paper.get("publishedAt") or item.get("publishedAt")),
         signals=_signals(item, paper, arxiv_id or paper_id.strip()),
     )
 
@@ -110,7 +111,7 @@ def _signals(item: dict, paper: dict, paper_id: str) -> dict[str, object]:
         "github_stars": paper.get("githubStars"),
         "project_page": paper.get("projectPage"),
         "organization": organization.get("fullname") or organization.get("name"),
-        "submitted_at": _iso(_datetime(item.get("publishedAt"))),
+        "submitted_at": _iso(_datetime(paper.get("submittedOnDailyAt"))),
         "submitted_by": submitter.get("fullname") or submitter.get("name"),
         "hf_url": PAPER_PAGE.format(id=paper_id),
     }

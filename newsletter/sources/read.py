@@ -7,12 +7,13 @@ on http(s) without its own page number (`p`) is the Daily Papers API: its pages 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from newsletter.sources import SourceSpec, hf, parse
-from newsletter.sources.fetch import FetchResult, fetch
+from newsletter.sources.fetch import Deadline, FetchResult, fetch
 from newsletter.sources.records import PaperRecord
 
 Fetcher = Callable[..., FetchResult]
@@ -35,27 +36,29 @@ def read_source(
     etag: str | None = None,
     last_modified: str | None = None,
     date: dt.date | None = None,
+    deadline: Deadline | None = None,
 ) -> SourceRead:
-    """Fetch and parse one source. A single-URL source is fetched conditionally (a 304 gives
-    not_modified and parses nothing); the Daily Papers API is read page by page for `date`
-    (None, or a date in the URL's own query, leaves the API's choice: its latest day).
+    """Fetch and parse one source, all its requests within `deadline`. A single-URL source is
+    fetched conditionally (a 304 gives not_modified and parses nothing); the Daily Papers API
+    is read page by page for `date` (None, or a date in the URL's own query, leaves the API's
+    choice: its latest day).
 
     Raises FetchError or ParseError (from any page): the caller stores nothing then.
     """
     if _is_paged(spec):
         query = parse_qs(urlsplit(spec.url).query)
         day = None if "date" in query else date
-        return read_pages(
-            spec.kind, hf.page_urls(spec.url, day), fetcher=fetcher, page_size=hf.PAGE_SIZE
-        )
-    result = fetcher(spec.url, etag=etag, last_modified=last_modified)
+        return read_pages(spec.kind, hf.page_urls(spec.url, day), fetcher=fetcher,
+                          page_size=hf.PAGE_SIZE, deadline=deadline)
+    result = fetcher(spec.url, etag=etag, last_modified=last_modified, deadline=deadline)
     if result.not_modified:
         return SourceRead([], result.etag, result.last_modified, not_modified=True)
     return SourceRead(parse(spec.kind, result.content), result.etag, result.last_modified)
 
 
 def read_pages(
-    kind: str, urls: Iterable[str], *, fetcher: Fetcher = fetch, page_size: int | None = None
+    kind: str, urls: Iterable[str], *, fetcher: Fetcher = fetch, page_size: int | None = None,
+    deadline: Deadline | None = None,
 ) -> SourceRead:
     """The records of successive pages, each paper once (the first page that names it wins).
 
@@ -65,12 +68,42 @@ def read_pages(
     """
     records: dict[str, PaperRecord] = {}
     for url in urls:
-        page = parse(kind, fetcher(url).content or b"")
+        page = parse(kind, fetcher(url, deadline=deadline).content or b"")
         for record in page:
             records.setdefault(record.external_id, record)
         if page_size is not None and len(page) < page_size:
             break
     return SourceRead(list(records.values()))
+
+
+@dataclass
+class Attempt:
+    """One read of a source, done outside any database transaction: when it started, and what
+    it gave or the error it raised."""
+
+    started: dt.datetime
+    read: SourceRead | None = None
+    error: Exception | None = None
+
+    @classmethod
+    def of(cls, read: Callable[[], SourceRead]) -> Attempt:
+        attempt = cls(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        try:
+            attempt.read = read()
+        except Exception as error:  # noqa: BLE001 (one bad source must never stop the others)
+            attempt.error = error
+        return attempt
+
+
+def read_concurrently(specs: Sequence[SourceSpec], read: Callable[[SourceSpec], SourceRead],
+                      at_once: int) -> Iterator[tuple[SourceSpec, Attempt]]:
+    """Read every source, `at_once` at a time on threads of their own, and yield each with its
+    Attempt as it ends: a slow source holds up its own thread only (each `read` keeps its own
+    deadline), the others are stored meanwhile."""
+    with ThreadPoolExecutor(max_workers=max(1, at_once), thread_name_prefix="fetch") as pool:
+        futures = {pool.submit(Attempt.of, lambda spec=spec: read(spec)): spec for spec in specs}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def _is_paged(spec: SourceSpec) -> bool:

@@ -130,3 +130,14 @@ def test_an_unreachable_api_is_a_transient_error(digest_message):
 
 def test_retry_after_may_be_an_http_date():
     assert retry_delay({"Retry-After": "Tue, 14 Nov 2023 22:13:40 GMT"}, 1, NOW) == 20.0
+
+
+def test_a_retry_after_that_is_no_time_backs_off_instead_of_raising(
+        mailer, sendgrid_stub, sleeps, digest_message):
+    sendgrid_stub.fail_next(2, 429, {"Retry-After": "soon", "X-RateLimit-Reset": "later"})
+    assert mailer.send(digest_message) == sendgrid_stub.accepted[0].message_id
+    assert sleeps == [1.0, 2.0]
+
+
+def test_a_malformed_retry_after_falls_back_to_the_rate_limit_reset():
+    assert retry_delay({"Retry-After": "soon", "X-RateLimit-Reset": str(NOW + 9)}, 1, NOW) == 9.0

@@ -22,7 +22,16 @@ class Answer:
     etag: str | None = None
 
 
-Route = Answer | Callable[[dict[str, str]], Answer]  # a fixed answer, or one per query
+@dataclass
+class Drip:
+    """A server that answers at once with its headers, then sends the body one byte every
+    `every` seconds (until the stand-in stops): what read timeouts alone never end."""
+
+    body: bytes
+    every: float = 1.0
+
+
+Route = Answer | Drip | Callable[[dict[str, str]], Answer]  # fixed, dripping, or per query
 
 
 class StandIn:
@@ -40,6 +49,10 @@ class StandIn:
 
     def serve(self, path: str, route: Route) -> str:
         self.routes[path] = route
+        return self.url(path)
+
+    def drip(self, path: str, body: bytes, every: float = 1.0) -> str:
+        self.routes[path] = Drip(body, every)
         return self.url(path)
 
     def silent(self, path: str) -> str:
@@ -71,6 +84,8 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:  # a server that never answers: hold the connection open
             stand_in.release.wait(timeout=30)
             return None
+        if isinstance(route, Drip):
+            return self._drip(route)
         answer = route(dict(parse_qsl(parts.query))) if callable(route) else route
         if answer.etag and self.headers.get("If-None-Match") == answer.etag:
             return self._answer(Answer(status=304, etag=answer.etag))
@@ -88,6 +103,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(answer.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client hung up on purpose (a body over its limit)
+
+    def _drip(self, drip: Drip) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(drip.body)))
+        self.end_headers()
+        try:
+            for byte in drip.body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                if self.stand_in.release.wait(drip.every):
+                    return
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what a deadline is for
 
     def log_message(self, *args):
         pass

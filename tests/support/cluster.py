@@ -1,7 +1,9 @@
-"""Real Celery worker and beat processes for the tests, the local Redis, and polling helpers."""
+"""Real Celery worker and beat processes for the tests, the local Redis, a run handed to the
+workers and followed to its end, and polling helpers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -10,14 +12,23 @@ import time
 from pathlib import Path
 
 import redis
+from sqlalchemy import func, select
 
+from newsletter import runs
+from newsletter.db import session_scope
+from newsletter.models import Delivery, Run
+from newsletter.sources import sample_sources
 from tests.support.local_services import REDIS_PORT
+from tests.support.outbox import count_by_recipient
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 REDIS_SERVER = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port",
                 str(REDIS_PORT), "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
                 "--logfile", f"/var/log/redis/ci-{REDIS_PORT}.log"]
+
+# a worker whose mail provider answers each message after half a second
+SLOW = {"app": "tests.support.slow_worker", "TEST_MAIL_DELAY": "0.5"}
 
 
 def until(condition, timeout: float, what: str, interval: float = 0.1):
@@ -93,3 +104,26 @@ def ensure_redis() -> None:
     if not redis_is_up():
         subprocess.run(REDIS_SERVER, check=True, timeout=10)
         until(redis_is_up, 10, "Redis to start")
+
+
+def start_run(services) -> int:
+    return runs.start_pipeline(services.factory, services.settings, sample_sources(),
+                               dt.date.today(), now=None)
+
+
+def wait_for_the_end(services, run_id: int, timeout: float = 120) -> Run:
+    def ended():
+        with session_scope(services.factory) as session:
+            run = session.get(Run, run_id)
+            return run if run.state != runs.RUNNING else None
+    return until(ended, timeout, f"run #{run_id} to end")
+
+
+def emails_in(outbox, count: int):
+    return lambda: sum(count_by_recipient(outbox).values()) >= count
+
+
+def ledger_statuses(services) -> dict[str, int]:
+    with session_scope(services.factory) as session:
+        query = select(Delivery.status, func.count()).group_by(Delivery.status)
+        return dict(session.execute(query).all())

@@ -77,5 +77,7 @@ def services_with(services: Services, factory: sessionmaker | None = None,
     """Services with other settings (a webhook key, a Redis URL...) on the same database, or on
     the database of `factory`."""
     other = Services(services.settings.model_copy(update=settings))
-    other.factory = factory or services.factory  # an instance value wins over cached_property
+    # instance values win over cached_property
+    other.factory = factory or services.factory
+    other.engine = factory.kw["bind"] if factory else services.engine
     return other

@@ -31,11 +31,12 @@ def test_a_run_resumed_too_often_is_closed_as_failed(session):
 @pytest.mark.own_database  # the command opens the database itself
 def test_newsletter_runs_lists_each_run_with_what_it_sent(session, settings, monkeypatch):
     run = runs.open_run(session, "dispatch", TODAY)
-    runs.close(session, run.id, deliveries={"sent": 12, "failed": 1})
+    runs.close(session, run.id, deliveries={"sent": 12, "failed": 1, "held": 4})
     session.add(Run(started_at=utcnow(), finished_at=utcnow(),
                     report={"date": "2026-11-22", "deliveries": {"sent": 3}}))
     session.commit()
     monkeypatch.setenv("NEWSLETTER_DATABASE_URL", settings.database_url)
     output = CliRunner().invoke(main, ["runs"]).output
     assert "dispatch" in output and "emails 12 sent, 1 failed" in output
+    assert "4 held by another run" in output
     assert "in-process" in output and "emails 3 sent" in output

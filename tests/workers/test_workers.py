@@ -3,45 +3,24 @@ the whole pipeline, two workers at once, a worker killed mid-delivery, Redis res
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
 
 from newsletter import runs
 from newsletter.cli import main
-from newsletter.db import session_scope
-from newsletter.models import Delivery, Run
 from newsletter.sources import sample_sources
-from tests.support.cluster import restart_redis, until
+from tests.support.cluster import (
+    SLOW,
+    emails_in,
+    ledger_statuses,
+    restart_redis,
+    start_run,
+    until,
+    wait_for_the_end,
+)
 from tests.support.outbox import count_by_recipient
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-SLOW = {"app": "tests.support.slow_worker", "TEST_MAIL_DELAY": "0.5"}
-
-
-def start_run(services) -> int:
-    return runs.start_pipeline(services.factory, services.settings, sample_sources(),
-                               dt.date.today(), now=None)
-
-
-def wait_for_the_end(services, run_id: int, timeout: float = 120) -> Run:
-    def ended():
-        with session_scope(services.factory) as session:
-            run = session.get(Run, run_id)
-            return run if run.state != runs.RUNNING else None
-    return until(ended, timeout, f"run #{run_id} to end")
-
-
-def emails_in(outbox, count: int):
-    return lambda: sum(count_by_recipient(outbox).values()) >= count
-
-
-def ledger_statuses(services) -> dict[str, int]:
-    with session_scope(services.factory) as session:
-        query = select(Delivery.status, func.count()).group_by(Delivery.status)
-        return dict(session.execute(query).all())
 
 
 def test_the_pipeline_runs_through_workers_from_sample_feeds_to_eml_files(

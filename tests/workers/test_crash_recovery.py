@@ -1,0 +1,42 @@
+"""A worker SIGKILLed mid-delivery with the production settings (5,000 readers per task, the
+default visibility timeout of an hour and the default lease): its readers are mailed within
+about two minutes, by the batch `recover` sends again once the dead task's lease runs out, each
+exactly once in the outbox; the run ends and reports the emails it took over."""
+
+import pytest
+
+from newsletter import runs
+from newsletter.config import load_settings
+from newsletter.wiring import Services
+from tests.support.cluster import (
+    SLOW,
+    emails_in,
+    ledger_statuses,
+    start_run,
+    until,
+    wait_for_the_end,
+)
+from tests.support.outbox import count_by_recipient
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+PRODUCTION = {"visibility_timeout": "3600", "delivery_batch_size": "5000",
+              "dispatch_interval": "900"}  # and NEWSLETTER_LEASE_SECONDS unset: its default
+
+
+def test_a_killed_workers_readers_are_mailed_within_two_minutes_with_the_default_settings(
+        add_readers, worker_settings, cluster, outbox):
+    services = Services(load_settings(**{**worker_settings, **PRODUCTION}))
+    readers = add_readers(10)
+    production = {f"NEWSLETTER_{key.upper()}": value for key, value in PRODUCTION.items()}
+    doomed = cluster.start(name="doomed", **production, **SLOW)
+    cluster.start("beat", name="beat", **production)
+    run_id = start_run(services)
+    until(emails_in(outbox, 3), 90, "the third email")
+    cluster.kill(doomed)  # in the pause after a message was written, before the answer
+    cluster.start(name="heir", **production, **SLOW)
+    until(lambda: set(count_by_recipient(outbox)) == set(readers), 150, "every reader's email")
+    run = wait_for_the_end(services, run_id, timeout=60)
+    assert run.state == runs.FINISHED
+    assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
+    assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
+    assert ledger_statuses(services) == {"sent": 10}
