@@ -1,7 +1,7 @@
 """Summaries through litellm: the configured model, its fallbacks, and the offline summarizer last.
 
 For each model in the chain: one call (retried on 429, 5xx, timeouts and lost connections, see
-`retry`); if the answer does not validate, one more call that quotes the validation error; then
+`_transient` and newsletter.outside_calls); if the answer does not validate, one more call that quotes the validation error; then
 the next model. The offline summarizer always answers, so every paper gets a summary; when it
 answers in place of the configured model (the models failed, or the budget is spent), the summary
 is marked degraded. Every call waits for its model's requests-per-minute limit, and its tokens and
@@ -29,11 +29,19 @@ from newsletter.llm.prompt import (
     parse_answer,
     response_schema,
 )
-from newsletter.llm.ratelimit import RateLimiter
-from newsletter.llm.retry import RetryPolicy, call_with_retries
+from newsletter.outside_calls import (
+    SERVER_ERRORS,
+    Buckets,
+    RetryPolicy,
+    Transient,
+    call_with_retries,
+    retry_after,
+)
 
 log = logging.getLogger(__name__)
+# A longer Retry-After ends the tries: better the next model than a long stall.
 DEFAULT_RETRY = RetryPolicy()
+RETRIED_STATUSES = frozenset({408, 409, 425, 429}) | SERVER_ERRORS
 
 
 class BudgetReached(Exception):
@@ -86,7 +94,9 @@ class LLMSummarizer:
         self.routes = [r for r in routes if not (r.model in seen or seen.add(r.model))]
         self.model = model
         self.timeout, self.retry, self.sleep = timeout, retry, sleep
-        self.limiter = RateLimiter(requests_per_minute, clock=clock, sleep=sleep)
+        # NEWSLETTER_LLM_RPM: one bucket per model, one token at most (requests evenly spaced)
+        self.limiter = Buckets(requests_per_minute / 60 if requests_per_minute else None,
+                               clock=clock)
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         _quiet_litellm()
         provider.register()
@@ -139,19 +149,38 @@ class LLMSummarizer:
         options = {"api_base": route.api_base, "api_key": route.api_key,
                    "timeout": self.timeout, "response_format": response_format(route.model,
                                                                                topic_names),
-                   # one HTTP request per call: the retries are ours (see newsletter.llm.retry)
+                   # one HTTP request per call: the retries are ours. litellm's num_retries
+                   # retries every APIError (a 400 too) with no wait, sets a process-wide
+                   # value (unsafe with threads) and multiplies with the OpenAI SDK's own
                    "max_retries": 0, "num_retries": 0, "drop_params": True}
 
         def one_request():
             if budget.exhausted():
                 raise BudgetReached()
-            self.limiter.acquire(route.model)
+            self.limiter.wait(route.model, self.sleep)
             result.calls += 1
             response = litellm.completion(model=route.model, messages=messages, **options)
             budget.add(add_usage(result, response))
             return response
 
-        return call_with_retries(one_request, self.retry, self.sleep)
+        return call_with_retries(one_request, self.retry, _transient, sleep=self.sleep,
+                                 what=f"model {route.model}")
+
+
+def _transient(error: Exception) -> Transient | None:
+    """A rate limit, a server error, a timeout or a lost connection, with the server's
+    Retry-After: worth another try. litellm maps every provider's errors to its own types."""
+    import litellm
+
+    status = getattr(error, "status_code", None)
+    if not isinstance(error, (litellm.Timeout, litellm.APIConnectionError)) and (
+            status not in RETRIED_STATUSES):
+        return None
+    headers = getattr(error, "litellm_response_headers", None)
+    if headers is None:
+        headers = getattr(getattr(error, "response", None), "headers", None)
+    told = headers.get("retry-after") if headers is not None else None
+    return Transient(f"{type(error).__name__} {status or ''}".strip(), retry_after(told))
 
 
 def response_format(model: str, topic_names: list[str]) -> dict:
