@@ -6,10 +6,6 @@ Parsers never fetch (feedparser has no timeout); `fetch` returns bytes that a pa
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
-import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,13 +15,20 @@ from urllib.request import url2pathname
 
 import httpx
 
+from newsletter.outside_calls import (
+    SERVER_ERRORS,
+    Buckets,
+    RetryPolicy,
+    Transient,
+    call_with_retries,
+    retry_after,
+)
+
 USER_AGENT = "paper-newsletter/0.1 (+https://github.com/paper-newsletter)"
 BACKOFF_BASE = 2.0  # seconds before the first retry; doubled at each further one
 MAX_WAIT = 60.0  # no Retry-After or backoff makes a run wait longer than this per retry
 # arXiv asks for 3 s between API calls; everything else gets a gentler 1 s.
 HOST_INTERVALS = {"export.arxiv.org": 3.0}
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -70,10 +73,8 @@ class Deadline:
 
 
 class HostPacer:
-    """Keeps at least an interval (per host, or the default) between requests to one host.
-
-    Thread-safe: each caller reserves the next free slot, then sleeps outside the lock.
-    """
+    """Keeps at least an interval (per host, or the default) between requests to one host: a
+    token bucket of one token per host. Thread-safe; callers sleep outside every lock."""
 
     def __init__(
         self,
@@ -83,31 +84,28 @@ class HostPacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.interval = interval
-        self.per_host = dict(HOST_INTERVALS if per_host is None else per_host)
-        self._clock, self._sleep = clock, sleep
-        self._next_slot: dict[str, float] = {}
-        self._lock = threading.Lock()
+        intervals = dict(HOST_INTERVALS if per_host is None else per_host)
+        self._buckets = Buckets(lambda host: _rate(intervals.get(host, interval)), clock=clock)
+        self._sleep = sleep
 
     def wait(self, host: str) -> None:
         """Return once a request to `host` may start."""
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + self.per_host.get(host, self.interval)
-        if slot > now:
-            self._sleep(slot - now)
+        self._buckets.wait(host, self._sleep)
+
+
+def _rate(interval: float) -> float | None:
+    return 1 / interval if interval > 0 else None
 
 
 DEFAULT_PACER = HostPacer()
 
 
 class _Transient(Exception):
-    """A failure worth retrying; `retry_after` is the server's requested wait, if it gave one."""
+    """A failure worth retrying, as fetch reads it."""
 
-    def __init__(self, reason: str, retry_after: float | None = None):
-        super().__init__(reason)
-        self.reason, self.retry_after = reason, retry_after
+    def __init__(self, transient: Transient):
+        super().__init__(transient.reason)
+        self.transient = transient
 
 
 def fetch(
@@ -127,7 +125,8 @@ def fetch(
 
     `etag`/`last_modified` from a previous result make the request conditional (a 304 gives
     not_modified=True, content None). 429, 5xx, timeouts and connection failures are retried
-    `retries` times, waiting Retry-After or an exponential backoff (at most MAX_WAIT). A body past
+    `retries` times (outside_calls), waiting Retry-After or an exponential backoff (at most
+    MAX_WAIT). A body past
     `max_bytes` is aborted. With a `deadline`, the download is given up once it has passed:
     `timeout` bounds each read, so a server that sends a byte every few seconds would otherwise
     hold it for ever (it ends at most one read after the deadline, the reads being capped to
@@ -181,23 +180,29 @@ class _Request:
 def _get_with_retries(
     client: httpx.Client, request: _Request, retries: int, pacer: HostPacer, sleep: Callable
 ) -> FetchResult:
-    attempt = 0
-    while True:
+    """`_get`, paced before each try; a long Retry-After is waited MAX_WAIT at most."""
+    policy = RetryPolicy(attempts=retries + 1, base_delay=BACKOFF_BASE, max_delay=MAX_WAIT,
+                         max_retry_after=MAX_WAIT, cap_retry_after=True)
+
+    def paced_get() -> FetchResult:
         pacer.wait(urlsplit(request.url).hostname or "")
-        try:
-            return _get(client, request)
-        except _Transient as problem:
-            if attempt >= retries:
-                reason = f"{problem.reason} (gave up after {attempt + 1} attempts)"
-                raise FetchError(request.url, reason) from None
-            backoff = BACKOFF_BASE * 2**attempt
-            wait = min(MAX_WAIT, backoff if problem.retry_after is None else problem.retry_after)
-            if wait >= request.time_left():
-                reason = f"{problem.reason}; no time left to retry within the deadline"
-                raise FetchError(request.url, reason) from None
-            log.warning("fetch %s: %s; retry in %.1f s", request.url, problem.reason, wait)
-            sleep(wait)
-            attempt += 1
+        return _get(client, request)
+
+    def within_deadline(problem: Transient, wait: float) -> None:
+        if wait >= request.time_left():
+            reason = f"{problem.reason}; no time left to retry within the deadline"
+            raise FetchError(request.url, reason)
+
+    try:
+        return call_with_retries(paced_get, policy, _transient, sleep=sleep,
+                                 before_wait=within_deadline, what=f"fetch {request.url}")
+    except _Transient as problem:
+        reason = f"{problem.transient.reason} (gave up after {policy.attempts} attempts)"
+        raise FetchError(request.url, reason) from None
+
+
+def _transient(error: Exception) -> Transient | None:
+    return error.transient if isinstance(error, _Transient) else None
 
 
 def _get(client: httpx.Client, request: _Request) -> FetchResult:
@@ -211,17 +216,18 @@ def _get(client: httpx.Client, request: _Request) -> FetchResult:
     except httpx.TimeoutException as error:
         if request.deadline is not None:
             request.deadline.check(request.url)  # the last read ran out of the deadline
-        raise _Transient(f"timed out ({type(error).__name__})") from error
+        raise _Transient(Transient(f"timed out ({type(error).__name__})")) from error
     except httpx.TransportError as error:
-        raise _Transient(f"connection failed ({type(error).__name__}: {error})") from error
+        reason = f"connection failed ({type(error).__name__}: {error})"
+        raise _Transient(Transient(reason)) from error
     except httpx.HTTPError as error:  # too many redirects, a body that fails to decompress
         raise FetchError(request.url, f"{type(error).__name__}: {error}") from error
 
 
 def _result(response: httpx.Response, request: _Request) -> FetchResult:
     status, headers = response.status_code, response.headers
-    if status == 429 or status >= 500:
-        raise _Transient(f"HTTP {status}", parse_retry_after(headers.get("Retry-After")))
+    if status == 429 or status in SERVER_ERRORS:
+        raise _Transient(Transient(f"HTTP {status}", retry_after(headers.get("Retry-After"))))
     if status == 304:
         # A 304 may omit the validators: the ones we sent are still current.
         etag = headers.get("ETag", request.etag)
@@ -251,20 +257,6 @@ def _read_limited(response: httpx.Response, request: _Request) -> bytes:
             request.deadline.check(url)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
-    value = (value or "").strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return max(0.0, (moment - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _read_file(url: str, max_bytes: int) -> FetchResult:

@@ -16,7 +16,6 @@ from newsletter.sources.fetch import (
     FetchError,
     HostPacer,
     fetch,
-    parse_retry_after,
 )
 from tests.support.clock import FakeClock
 
@@ -241,9 +240,3 @@ def test_a_file_url_with_a_host_is_refused():
 def test_other_schemes_are_refused():
     with pytest.raises(FetchError, match="only http, https and file"):
         fetch("ftp://example.org/feed.xml")
-
-
-def test_retry_after_may_be_an_http_date():
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
-    assert parse_retry_after("120") == 120.0
-    assert parse_retry_after("soon") is None
