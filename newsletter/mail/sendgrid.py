@@ -7,13 +7,10 @@ errors, and turns SendGrid's answers into message ids or MailError.
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import json
 import re
 import time
 from collections.abc import Callable, Sequence
-from email.utils import parsedate_to_datetime
 
 import sendgrid
 from python_http_client.exceptions import HTTPError
@@ -22,6 +19,13 @@ from newsletter.mail import MailError
 from newsletter.mail.batch import BatchResult, PersonalizedBatch, Recipient, RecipientResult
 from newsletter.mail.message import OutgoingMessage
 from newsletter.mail.sendgrid_payload import batch_requests, message_payload, partition
+from newsletter.outside_calls import (
+    SERVER_ERRORS,
+    RetryPolicy,
+    Transient,
+    call_with_retries,
+    retry_after,
+)
 
 DEFAULT_API_URL = "https://api.sendgrid.com"
 _PERSONALIZATION_FIELD = re.compile(r"^personalizations\.(\d+)\.")
@@ -65,8 +69,9 @@ class SendGridMailer:
         self.categories = list(categories)
         self.sleep = sleep
         self.clock = clock
-        self.max_attempts = max_attempts
-        self.max_wait = max_wait
+        # a wait past max_wait ends the tries: a worker is never parked for an hour
+        self.retry = RetryPolicy(attempts=max_attempts, base_delay=1.0, max_delay=max_wait,
+                                 max_retry_after=max_wait)
 
     def send(self, message: OutgoingMessage) -> str:
         """Send one message; return SendGrid's message id. Raises MailError."""
@@ -109,59 +114,30 @@ class SendGridMailer:
         return failed
 
     def _post(self, payload: dict) -> str:
-        for attempt in itertools.count(1):
-            try:
-                response = self.client.send(payload)
-            except HTTPError as error:
-                if attempt >= self.max_attempts or not _retryable(error.status_code):
-                    raise _mail_error(error) from None
-                self.sleep(self._delay(error, attempt))
-            except OSError as error:
-                raise MailError(f"SendGrid unreachable: {error}") from error
-            else:
-                return response.headers.get("X-Message-Id", "")
+        try:
+            response = call_with_retries(lambda: self.client.send(payload), self.retry,
+                                         self._transient, sleep=self.sleep, what="SendGrid")
+        except HTTPError as error:
+            raise _mail_error(error) from None
+        except OSError as error:  # never retried: the request may have been accepted
+            raise MailError(f"SendGrid unreachable: {error}") from error
+        return response.headers.get("X-Message-Id", "")
 
-    def _delay(self, error: HTTPError, attempt: int) -> float:
-        delay = retry_delay(error.headers, attempt, self.clock())
-        if delay > self.max_wait:
-            raise MailError(f"SendGrid asks to wait {delay:.0f}s (HTTP {error.status_code})")
-        return delay
-
-
-def retry_delay(headers, attempt: int, now: float) -> float:
-    """Seconds to wait before retry `attempt` (1-based): Retry-After (seconds or an HTTP date),
-    else X-RateLimit-Reset (an epoch time), else 1, 2, 4… seconds. A header that is neither
-    ("soon") is ignored like a missing one, never raised out of the transport."""
-    headers = headers or {}
-    for told in (_retry_after(headers.get("Retry-After"), now),
-                 _number(headers.get("X-RateLimit-Reset"), minus=now)):
-        if told is not None:
-            return max(0.0, told)
-    return float(2 ** (attempt - 1))
+    def _transient(self, error: Exception) -> Transient | None:
+        """429 and 5xx, with the wait SendGrid asks for: Retry-After, else X-RateLimit-Reset
+        (an epoch time, only SendGrid sends it)."""
+        if not isinstance(error, HTTPError) or not (
+                error.status_code == 429 or error.status_code in SERVER_ERRORS):
+            return None
+        headers, now = error.headers or {}, self.clock()
+        told = retry_after(headers.get("Retry-After"), now)
+        return Transient(f"SendGrid HTTP {error.status_code}",
+                         told if told is not None else _reset_wait(headers, now))
 
 
-def _retry_after(value: str | None, now: float) -> float | None:
-    seconds = _number(value)
-    if seconds is not None or not value:
-        return seconds
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:  # an HTTP date is GMT even when it does not say so
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.timestamp() - now
-
-
-def _number(value: str | None, minus: float = 0.0) -> float | None:
-    try:
-        return float(value) - minus if value else None
-    except ValueError:
-        return None
-
-
-def _retryable(status: int) -> bool:
-    return status == 429 or status >= 500
+def _reset_wait(headers, now: float) -> float | None:
+    reset = retry_after(headers.get("X-RateLimit-Reset"))  # an epoch time, read as a number
+    return max(0.0, reset - now) if reset is not None else None
 
 
 def _failure(recipient: Recipient, error: MailError) -> RecipientResult:

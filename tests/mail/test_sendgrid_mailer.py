@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from newsletter.mail import MailError
-from newsletter.mail.sendgrid import SendGridMailer, retry_delay
+from newsletter.mail.sendgrid import SendGridMailer
 from tests.stubs.smtp_server import free_port
 
 NOW = 1_700_000_000.0
@@ -128,8 +128,10 @@ def test_an_unreachable_api_is_a_transient_error(digest_message):
     assert not unreachable.value.permanent
 
 
-def test_retry_after_may_be_an_http_date():
-    assert retry_delay({"Retry-After": "Tue, 14 Nov 2023 22:13:40 GMT"}, 1, NOW) == 20.0
+def test_retry_after_may_be_an_http_date(mailer, sendgrid_stub, sleeps, digest_message):
+    sendgrid_stub.fail_next(1, 429, {"Retry-After": "Tue, 14 Nov 2023 22:13:40 GMT"})
+    mailer.send(digest_message)
+    assert sleeps == [20.0]
 
 
 def test_a_retry_after_that_is_no_time_backs_off_instead_of_raising(
@@ -139,5 +141,8 @@ def test_a_retry_after_that_is_no_time_backs_off_instead_of_raising(
     assert sleeps == [1.0, 2.0]
 
 
-def test_a_malformed_retry_after_falls_back_to_the_rate_limit_reset():
-    assert retry_delay({"Retry-After": "soon", "X-RateLimit-Reset": str(NOW + 9)}, 1, NOW) == 9.0
+def test_a_malformed_retry_after_falls_back_to_the_rate_limit_reset(
+        mailer, sendgrid_stub, sleeps, digest_message):
+    sendgrid_stub.fail_next(1, 429, {"Retry-After": "soon", "X-RateLimit-Reset": str(NOW + 9)})
+    mailer.send(digest_message)
+    assert sleeps == [9.0]
