@@ -85,13 +85,16 @@ def run(sources: tuple[str, ...], date: dt.datetime | None, all_due: bool) -> No
 def _run_on_workers(services: Services, specs: list[SourceSpec], date: dt.date,
                     now: dt.datetime | None) -> None:
     from newsletter import runs
+    from newsletter.run_report import RunReport, describe
 
     run_id = runs.start_pipeline(services.factory, services.settings, specs, date, now)
     click.echo(f"Run #{run_id} enqueued for the workers; following it (Ctrl-C stops following, "
                "not the run).")
     run = runs.follow(services.factory, run_id, click.echo)
-    click.echo(runs.describe(run))
-    if run.state != runs.FINISHED or any(s.get("failed") for s in run.report.get("sources", [])):
+    click.echo(describe(run))
+    report = RunReport.from_dict(run.report)
+    click.echo("\n".join(report.lines()))
+    if run.state != runs.FINISHED or report.failures:
         sys.exit(1)
 
 
@@ -103,15 +106,13 @@ def _run_day(services: Services, specs: list[SourceSpec], date: dt.date,
     import socket
 
     from newsletter import leases
-    from newsletter.pipeline import run_daily
+    from newsletter.day import Day, run_daily
 
     note = f"newsletter run, pid {os.getpid()} on {socket.gethostname()}"
     try:
         with leases.Heartbeat(services.engine, services.settings.lease_seconds,
                               names=[leases.RUN], note=note) as holder:
-            report = run_daily(services.factory, services.settings, specs=specs, date=date,
-                               mailer=services.mailer, summarizer=services.summarizer,
-                               taxonomy=services.taxonomy, now=now, holder=holder.owner)
+            report = run_daily(services, specs, Day(date, now), holder=holder.owner)
     except leases.LeaseHeld as held:
         click.echo(f"A run is in progress ({held}); this one exits without doing anything.",
                    err=True)
@@ -337,8 +338,9 @@ def backfill(first: dt.datetime, last: dt.datetime, categories: tuple[str, ...],
 def list_runs(limit: int) -> None:
     """The latest runs of the daily job (in-process or by workers) and what each did."""
     from newsletter import runs
+    from newsletter.run_report import describe
 
     services = _services()
     with session_scope(services.factory) as session:
-        lines = [runs.describe(run) for run in runs.recent(session, limit)]
+        lines = [describe(run) for run in runs.recent(session, limit)]
     click.echo("\n".join(lines) if lines else "No runs yet.")

@@ -63,7 +63,6 @@ def deliver_edition(session: Session, settings: Settings, mailer: Mailer, editio
     own); `renderings` are those of earlier tasks of the same run (default: this call's own)."""
     with _holding(session, settings, holder) as owner, \
             DeliveryRun(session, settings, mailer, edition, now, renderings, owner) as run:
-        run.outcomes["unknown"] += ledger.close_abandoned(session)[1]
         run.take_back(first_id, last_id)
         for readers in due_readers(session, run.edition_id, first_id, last_id):
             run.add(readers)
@@ -87,20 +86,6 @@ def _holding(session: Session, settings: Settings, holder: str | None) -> Iterat
     with leases.Heartbeat(session.get_bind(), settings.lease_seconds, note="delivery",
                           session=session) as heartbeat:
         yield heartbeat.owner
-
-
-def deliver_due(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
-                now: dt.datetime | None, holder: str | None = None) -> Counter:
-    """What `newsletter run` sends: this edition, and the day before's to readers whose hour came
-    after that day ended in UTC (zones west of UTC), to those due at `now`."""
-    outcomes = deliver_edition(session, settings, mailer, edition, now=now, holder=holder)
-    previous = session.scalar(select(Edition).where(
-        Edition.date == edition.date - dt.timedelta(days=1)))
-    if previous is not None and now is not None:
-        late = deliver_edition(session, settings, mailer, previous, now=now, holder=holder)
-        late.pop("not_due", None)  # the readers not due are counted once, for today's edition
-        outcomes.update(late)
-    return outcomes
 
 
 def reports_awaited(settings: Settings) -> dt.timedelta:
@@ -179,7 +164,8 @@ class DeliveryRun:
     def add(self, readers: list) -> None:
         """Claim the rows of these readers (one commit) and queue them; send every batch that
         fills up."""
-        due = {reader.id: reader for reader in readers if self._is_due(reader)}
+        due = {reader.id: reader for reader in readers
+               if schedule.is_due(reader, self.date, self.now)}
         self.outcomes["not_due"] += len(readers) - len(due)
         picks = self.shelf.picks(list(due.values()))
         claimed = ledger.claim_digests(self.session, self.edition_id, _paper_ids(picks),
@@ -228,13 +214,6 @@ class DeliveryRun:
             self._queue(digest, waiting)
         self._send_wave()
         self._collect()
-
-    def _is_due(self, reader) -> bool:
-        if not schedule.is_due(reader, self.date, self.now):
-            return False
-        # A reader confirmed after this edition's hour starts with the next one.
-        due = schedule.due_at(reader, self.date)
-        return self.now is None or reader.confirmed_at is None or reader.confirmed_at <= due
 
     def _queue(self, digest: Digest, waiting: Waiting) -> None:
         # Small batches travel in waves of about WAVE readers: a query and a commit a wave.

@@ -32,7 +32,6 @@ from newsletter.sources.read import (
 )
 from newsletter.sources.records import PaperRecord
 
-
 SOURCES_AT_ONCE = 4  # downloads in flight during a run (each host is paced on its own)
 
 
@@ -77,6 +76,16 @@ class SourceReport:
             "failed": self.error is not None,
             "error": self.error,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SourceReport:
+        """The report `as_dict` stored (its paper ids are not kept)."""
+        counts = Counter({papers.NEW: data.get("new", 0), papers.MERGED: data.get("merged", 0),
+                          papers.UNCHANGED: data.get("unchanged", 0),
+                          papers.REVISION: data.get("revisions", 0)})
+        return cls(data["kind"], data["url"], data.get("fetched", 0), +counts,
+                   data.get("not_modified", False), data.get("error"),
+                   list(data.get("paper_ids", [])))
 
 
 def source_row(session: Session, spec: SourceSpec) -> Source:

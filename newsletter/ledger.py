@@ -38,7 +38,7 @@ few statements per thousand readers, not per reader.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -304,3 +304,18 @@ def _end_unknown(session: Session, rows, error: str) -> int:
     return session.execute(
         update(Delivery).where(rows).values(status=UNKNOWN, error=error)
         .execution_options(synchronize_session=False)).rowcount
+
+
+def held_subscriber_ids(session: Session, edition_id: int) -> list[int]:
+    """The subscribers whose row for the edition is still held ("claimed" or "sending"): a run
+    resumed after its tasks were lost must cover them too, so that they are taken back."""
+    query = select(Delivery.subscriber_id).where(Delivery.edition_id == edition_id,
+                                                 Delivery.status.in_(HELD))
+    return list(session.scalars(query))
+
+
+def counts_by_status(session: Session, edition_ids: Sequence[int]) -> Counter:
+    """The ledger rows of these editions, counted by status."""
+    query = (select(Delivery.status, func.count()).where(Delivery.edition_id.in_(edition_ids))
+             .group_by(Delivery.status))
+    return Counter(dict(session.execute(query).all()))

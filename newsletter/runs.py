@@ -13,16 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from newsletter import ledger
 from newsletter.config import Settings
 from newsletter.db import session_scope
-from newsletter.models import Delivery, Run, utcnow
+from newsletter.models import Run, utcnow
 from newsletter.queue import PIPELINE_TASK, send_task
+from newsletter.run_report import RunReport
 from newsletter.sources import SourceSpec
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
@@ -63,6 +64,16 @@ def close(session: Session, run_id: int, state: str = FINISHED, **sections) -> N
     """End the run in `state` with these last sections of its report."""
     run = update_report(session, run_id, **sections)
     run.state, run.finished_at = state, utcnow()
+
+
+def save_report(session: Session, run_id: int, report: RunReport) -> Run:
+    """Store the sections of the typed report (the run's own keys, such as its plan, stay)."""
+    return update_report(session, run_id, **report.as_dict())
+
+
+def report_of(session: Session, run_id: int) -> RunReport:
+    """The typed report of a worker run, as its steps recorded it so far."""
+    return RunReport.from_dict(session.get(Run, run_id).report)
 
 
 def claim_stale(session: Session, quiet_for: dt.timedelta,
@@ -143,20 +154,13 @@ def start_pipeline(factory: sessionmaker[Session], settings: Settings, specs: li
     return run_id
 
 
-def ledger_counts(session: Session, edition_ids: list[int]) -> Counter:
-    """The delivery rows of these editions, counted by status."""
-    query = (select(Delivery.status, func.count()).where(Delivery.edition_id.in_(edition_ids))
-             .group_by(Delivery.status))
-    return Counter(dict(session.execute(query).all()))
-
-
 def progress(session: Session, run: Run) -> str:
     """One line on where a run stands, for the live display."""
     report = run.report
     if "planned" not in report:
         done = len(report.get("sources", []))
         return f"{run.state}: {report.get('stage', 'queued')} ({done} sources done)"
-    counts = ledger_counts(session, report.get("edition_ids", []))
+    counts = ledger.counts_by_status(session, report.get("edition_ids", []))
     return (f"{run.state}: delivering, {counts['sent']} sent, {counts['failed']} failed, "
             f"{counts['empty']} with nothing new, of {report['planned']} subscribers planned")
 
@@ -179,23 +183,3 @@ def follow(factory: sessionmaker[Session], run_id: int, echo: Callable[[str], No
 
 def recent(session: Session, limit: int = 20) -> list[Run]:
     return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
-
-
-def describe(run: Run) -> str:
-    """One line per run for `newsletter runs`: when, how long, what it did."""
-    report = run.report or {}
-    took = (f"{(run.finished_at - run.started_at).total_seconds():.0f}s"
-            if run.finished_at else "-")
-    sources = report.get("sources", [])
-    failed = sum(1 for source in sources if source.get("failed"))
-    new = sum(source.get("new", 0) for source in sources)
-    summaries, sent = report.get("summaries", {}), report.get("deliveries", {})
-    return (f"#{run.id} {run.started_at:%Y-%m-%d %H:%M:%S} {run.state:<8} {took:>6} "
-            f"{report.get('kind', 'in-process'):<10} {report.get('date', '-')}  "
-            f"sources {len(sources)} ({failed} failed, {new} new papers); "
-            f"summaries {summaries.get('made', 0)} made, {summaries.get('cached', 0)} cached; "
-            f"emails {sent.get('sent', 0)} sent, {sent.get('failed', 0)} failed, "
-            f"{sent.get('already', 0)} already sent"
-            + (f", {sent['resumed']} taken over after a crash" if sent.get("resumed") else "")
-            + (f", {sent['held']} held by another run" if sent.get("held") else "")
-            + (f"; {report['note']}" if report.get("note") else ""))

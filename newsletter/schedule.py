@@ -46,9 +46,14 @@ def _due_at(frequency: str, delivery_hour: int | None, timezone: str | None,
 
 def is_due(subscriber, date: dt.date, now: dt.datetime | None) -> bool:
     """Whether the digest of `date` is due at `now` (naive UTC); `now=None` ignores the hour
-    but not the weekday of weekly subscribers (the demo, "send all due")."""
+    but not the weekday of weekly subscribers (the demo, "send all due"). When the hour counts,
+    a reader confirmed after that edition's hour (`confirmed_at`, when known) starts with the
+    next one."""
     moment = due_at(subscriber, date)
-    return moment is not None and (now is None or moment <= now)
+    if moment is None or now is None:
+        return moment is not None
+    confirmed = getattr(subscriber, "confirmed_at", None)
+    return moment <= now and (confirmed is None or confirmed <= moment)
 
 
 def window_start(frequency: str, date: dt.date) -> dt.date:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from newsletter.llm.budget import Budget
 from newsletter.llm.prompt import PROMPT_VERSION, SummaryRequest
-from newsletter.models import Paper, PaperTopic, Summary, utcnow
+from newsletter.models import Paper, PaperTopic, Subscriber, Summary, utcnow
+from newsletter.subscriptions import CONFIRMED
 from newsletter.topics import Taxonomy, tag
 
 Key = tuple[str, str]  # (content hash, language)
@@ -60,6 +61,30 @@ class SummaryReport(Counter):
                 "completion_tokens": self.completion_tokens,
                 "cost_usd": round(self.cost_usd, 6), "budget_reached": self.budget_reached}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> SummaryReport:
+        """The report `as_dict` stored."""
+        report = cls()
+        report.update({key: data[key] for key in ("made", "cached", "degraded") if key in data})
+        report.calls, report.prompt_tokens = data.get("calls", 0), data.get("prompt_tokens", 0)
+        report.completion_tokens = data.get("completion_tokens", 0)
+        report.cost_usd = data.get("cost_usd", 0.0)
+        report.budget_reached = bool(data.get("budget_reached"))
+        return report
+
+    @classmethod
+    def total(cls, reports) -> SummaryReport:
+        """Several reports (the shares of one run's papers) added up."""
+        total = cls()
+        for report in reports:
+            total.update(report)
+            total.calls += report.calls
+            total.prompt_tokens += report.prompt_tokens
+            total.completion_tokens += report.completion_tokens
+            total.cost_usd += report.cost_usd
+            total.budget_reached = total.budget_reached or report.budget_reached
+        return total
+
     def describe(self) -> str:
         """One line for the run's report."""
         tokens = self.prompt_tokens + self.completion_tokens
@@ -67,6 +92,12 @@ class SummaryReport(Counter):
                 f"{self.calls} language-model calls, {tokens} tokens, ${self.cost_usd:.4f}")
         return line + ("; budget reached: the rest used the offline summarizer"
                        if self.budget_reached else "")
+
+
+def summary_languages(session: Session) -> list[str]:
+    """The summary languages some confirmed subscriber chose (English always)."""
+    query = select(Subscriber.language).where(Subscriber.status == CONFIRMED).distinct()
+    return sorted({"en", *session.scalars(query)})
 
 
 def content_hash(title: str, abstract: str) -> str:

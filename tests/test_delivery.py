@@ -19,8 +19,8 @@ from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.mail.sendgrid_events import Event
 from newsletter.models import Delivery, Lease, Subscriber, utcnow
-from newsletter.pipeline import RunReport
 from newsletter.renderings import Renderer, Renderings
+from newsletter.run_report import RunReport
 from tests.support.cast import TODAY
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from newsletter import subscriptions
+from newsletter.day import Day, run_daily
 from newsletter.models import Delivery, Paper
-from newsletter.pipeline import run_daily
 from newsletter.sources import SourceSpec, sample_sources
 from tests.support.outbox import parts, read_outbox
 
@@ -30,9 +30,7 @@ def readers(cast):
 
 
 def run(services, specs=None):
-    return run_daily(services.factory, services.settings, specs=specs or sample_sources(),
-                     date=TODAY, mailer=services.mailer, summarizer=services.summarizer,
-                     taxonomy=services.taxonomy)
+    return run_daily(services, specs or sample_sources(), Day(TODAY))
 
 
 def test_each_confirmed_subscriber_gets_one_digest_in_their_topics(services, session, readers):

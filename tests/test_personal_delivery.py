@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from newsletter import papers, subscriptions
+from newsletter.day import Day, run_daily
 from newsletter.delivery import READER_COLUMNS
 from newsletter.models import Delivery, Edition, Paper, PaperRating, Subscriber
 from newsletter.personal import MIN_RATINGS
-from newsletter.pipeline import run_daily
 from newsletter.shelf import Shelf
 from newsletter.sources import SourceSpec, sample_sources
 from tests.support.outbox import parts, read_outbox
@@ -135,15 +135,11 @@ def test_votes_through_the_links_rerank_the_next_edition(
 
 
 def run(services):
-    return run_daily(services.factory, services.settings, specs=sample_sources(), date=TODAY,
-                     mailer=services.mailer, summarizer=services.summarizer,
-                     taxonomy=services.taxonomy)
+    return run_daily(services, sample_sources(), Day(TODAY))
 
 
 def run_day(services, date: dt.date, spec: SourceSpec):
-    return run_daily(services.factory, services.settings, specs=[spec], date=date,
-                     mailer=services.mailer, summarizer=services.summarizer,
-                     taxonomy=services.taxonomy)
+    return run_daily(services, [spec], Day(date))
 
 
 def titles_of(session, paper_ids: list[str]) -> list[str]:

@@ -4,10 +4,11 @@ other sources' papers still reach the readers."""
 
 import pytest
 
-from newsletter.pipeline import run_daily
+from newsletter.day import Day, run_daily
 from newsletter.sources import SourceSpec, sample_sources
 from newsletter.sources.fetch import Deadline, FetchError
 from tests.support.cast import TODAY
+from tests.support.databases import services_with
 from tests.support.fetching import NO_WAIT
 from tests.support.outbox import read_outbox
 from tests.support.recorded import sample
@@ -23,12 +24,10 @@ def test_a_dripping_source_is_named_and_the_day_goes_on(cast, services, stand_in
     cast.reader("ada@example.org", [])
     cast.commit()
     slow = SourceSpec("feed", stand_in.drip("/slow.xml", sample("lab_blog.xml"), every=0.5))
-    settings = services.settings.model_copy(update={"fetch_deadline": 2.0})
-    report = run_daily(services.factory, settings, specs=[slow, *sample_sources()[:2]],
-                       date=TODAY, mailer=services.mailer, summarizer=services.summarizer,
-                       taxonomy=services.taxonomy, fetcher=NO_WAIT)
+    hurried = services_with(services, fetch_deadline=2.0)
+    report = run_daily(hurried, [slow, *sample_sources()[:2]], Day(TODAY), fetcher=NO_WAIT)
     assert [source.url for source in report.failures] == [slow.url]
     assert "not downloaded within its deadline of 2 s" in report.failures[0].error
     assert f"source feed {slow.url}: FAILED" in "\n".join(report.lines())
     assert report.edition_size > 0 and report.deliveries["sent"] == 1
-    assert list(read_outbox(settings.outbox_dir)) == ["ada@example.org"]
+    assert list(read_outbox(services.settings.outbox_dir)) == ["ada@example.org"]

@@ -6,8 +6,7 @@ through litellm over real HTTP."""
 from newsletter import subscriptions
 from newsletter.llm import LLMSummarizer
 from newsletter.models import Paper, Summary
-from newsletter.pipeline import subscriber_languages
-from newsletter.summaries import spent_today, summarize_and_tag
+from newsletter.summaries import spent_today, summarize_and_tag, summary_languages
 from tests.stubs.openai_api import Answer, Fail, Gate
 
 
@@ -48,7 +47,7 @@ def test_a_confirmed_spanish_subscriber_costs_one_more_call_per_paper(
                                              confirmed=confirmed)
         subscriber.language = "es" if confirmed else "zh"
     summarize_and_tag(session, ids, summarizer_for(openai_stub), services.taxonomy,
-                      subscriber_languages(session))
+                      summary_languages(session))
     assert len(openai_stub.calls) == 4
     spanish = [s.fields["tldr"] for s in session.query(Summary).filter_by(language="es")]
     assert len(spanish) == 2 and all(tldr.startswith("[Spanish]") for tldr in spanish)

@@ -1,11 +1,12 @@
-"""Thin tasks: each takes ids or values, calls the same step functions as `newsletter run`, and
-is safe to run twice (the steps are idempotent, and deliveries are claimed in the ledger before
-any email goes out). A run, recorded in `runs`, is a chain of chords:
+"""Thin tasks: each takes ids or values, calls the steps of a day (newsletter.day) that
+`newsletter run` calls in-process, and is safe to run twice (the steps are idempotent, and
+deliveries are claimed in the ledger before any email goes out). A run, recorded in `runs` with
+the same RunReport as an in-process one, is a chain of chords:
 
-    run_pipeline -> ingest, one task per source                          -> after_ingest
-                 -> summarize, at most NEWSLETTER_LLM_CONCURRENCY chunks  -> after_summaries
-                 -> deliver_batch, one task per range of subscriber ids, the last to end
-                    closing the run (runs.batch_done)
+    run_pipeline: housekeeping -> ingest, one task per source                      -> after_ingest
+    after_ingest: enrich, edition -> summarize, one task per summary share          -> after_summaries
+    deliver_run: plan -> deliver_batch, one task per share of readers, the last to end
+                 storing the report and closing the run (runs.batch_done)
 
 Beat starts `ingest_all` (a run without delivery) a few times a day, `dispatch` (delivery
 only, to whoever is due) every 15 minutes, and `recover` every NEWSLETTER_LEASE_SECONDS:
@@ -26,19 +27,17 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from newsletter import leases, notices, runs, subscriptions
+from newsletter import day, leases, notices, runs, subscriptions
 from newsletter.config import get_settings
 from newsletter.db import session_scope
-from newsletter.delivery import deliver_edition
-from newsletter.digests import build_edition
-from newsletter.ingest import ingest_source
-from newsletter.models import Edition, Run, Subscriber, utcnow
-from newsletter.pipeline import subscriber_languages
+from newsletter.delivery_plan import DeliveryPlan, Share
+from newsletter.ingest import SourceReport
+from newsletter.models import Run, Subscriber, utcnow
 from newsletter.renderings import WORKER_KEPT, Renderings
 from newsletter.sources import SourceSpec
-from newsletter.summaries import summarize_and_tag
+from newsletter.summaries import SummaryReport, summary_languages
 from newsletter.wiring import Services
-from workers import fanout, locks
+from workers import locks
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
@@ -80,6 +79,10 @@ def _moment(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+def _day_of(report: dict) -> day.Day:
+    return day.Day(dt.date.fromisoformat(report["date"]), _moment(report.get("now")))
+
+
 def _lock_of(report: dict) -> str:
     return locks.INGEST if report["kind"] == "ingest" else locks.DELIVER
 
@@ -94,6 +97,10 @@ def run_pipeline(self, run_id: int) -> None:
     if not locks.take(settings, _lock_of(report), report["owner"]):
         log.info("another run holds the lock; waiting", extra={"run_id": run_id})
         raise self.retry(countdown=max(1, settings.visibility_timeout // 10), max_retries=50)
+    with database() as session:
+        typed = runs.report_of(session, run_id)
+        typed.record_housekeeping(day.housekeeping(session))
+        runs.save_report(session, run_id, typed)
     if report["kind"] == "dispatch":
         deliver_run(run_id)
         return
@@ -107,8 +114,8 @@ def run_pipeline(self, run_id: int) -> None:
 def ingest(self, kind: str, url: str, date: str, run_id: int | None = None) -> dict:
     """Ingest one source; its report, with the ids of the papers it carried."""
     with database() as session:
-        report = ingest_source(session, SourceSpec(kind, url), date=dt.date.fromisoformat(date),
-                               deadline=services().settings.fetch_deadline)
+        report = day.ingest(session, SourceSpec(kind, url), day.Day(dt.date.fromisoformat(date)),
+                            services().settings)
         if run_id is not None:
             runs.touch(session, run_id)
     log.info("ingested %s", url, extra={"run_id": run_id, "new": report.new,
@@ -118,18 +125,22 @@ def ingest(self, kind: str, url: str, date: str, run_id: int | None = None) -> d
 
 @step
 def after_ingest(self, results: list[dict], run_id: int) -> None:
-    """Record the sources; build the edition (runs that deliver); summarize what is new."""
+    """Record the sources; enrich from arXiv; build the edition (runs that deliver); summarize
+    what is new, in at most NEWSLETTER_LLM_CONCURRENCY shares."""
     settings = services().settings
     with database() as session:
-        report = runs.update_report(session, run_id, stage="summarizing", sources=[
-            {key: value for key, value in r.items() if key != "paper_ids"} for r in results]).report
-        paper_ids = [paper_id for r in results for paper_id in r["paper_ids"]]
-        if report["kind"] == "pipeline":
-            edition = build_edition(session, dt.date.fromisoformat(report["date"]))
-            paper_ids += [entry.paper_id for entry in edition.papers]
-        languages = subscriber_languages(session)
-    chunks = fanout.split(list(dict.fromkeys(paper_ids)), settings.llm_concurrency)
-    fan_out([summarize.s(chunk, languages, run_id) for chunk in chunks],
+        report = runs.report_of(session, run_id)
+        report.record_sources([SourceReport.from_dict(result) for result in results])
+        report.record_enrichment(day.enrich(session, settings, report.ingested_ids))
+        built = None
+        if report.kind == "pipeline":
+            built = day.edition(session, _day_of(session.get(Run, run_id).report))
+            report.record_edition(len(built.papers))
+        todo, languages = day.to_summarize(report.ingested_ids, built), summary_languages(session)
+        runs.save_report(session, run_id, report)
+        runs.update_report(session, run_id, stage="summarizing")
+    fan_out([summarize.s(share, languages, run_id)
+             for share in day.summary_shares(todo, settings.llm_concurrency)],
             after_summaries.s(run_id))
 
 
@@ -137,10 +148,8 @@ def after_ingest(self, results: list[dict], run_id: int) -> None:
 def summarize(self, paper_ids: list[str], languages: list[str], run_id: int | None = None
               ) -> dict:
     """Summarize and tag these papers, one model call at a time (the chunks are the parallelism)."""
-    s = services()
     with database() as session:
-        report = summarize_and_tag(session, paper_ids, s.summarizer, s.taxonomy, languages,
-                                   daily_budget_usd=s.settings.llm_daily_budget_usd)
+        report = day.summarize(session, services(), paper_ids, languages)
         if run_id is not None:
             runs.touch(session, run_id)
     return report.as_dict()
@@ -149,37 +158,42 @@ def summarize(self, paper_ids: list[str], languages: list[str], run_id: int | No
 @step
 def after_summaries(self, results: list[dict], run_id: int) -> None:
     """Record the summaries; deliver (pipeline runs) or end the run (ingest runs)."""
-    totals = sum((Counter({k: v for k, v in r.items() if isinstance(v, (int, float))})
-                  for r in results), Counter())
     with database() as session:
-        report = runs.update_report(session, run_id, summaries=dict(totals)).report
-        if report["kind"] != "pipeline":
+        report = runs.report_of(session, run_id)
+        report.record_summaries(SummaryReport.total(map(SummaryReport.from_dict, results)))
+        if report.kind == "pipeline":
+            runs.save_report(session, run_id, report)
+        else:
+            day.store_report(session, run_id, report)
             runs.close(session, run_id, stage="done")
-    if report["kind"] == "pipeline":
+        owner = session.get(Run, run_id).report["owner"]
+    if report.kind == "pipeline":
         deliver_run(run_id)
     else:
-        locks.release(services().settings, _lock_of(report), report["owner"])
+        locks.release(services().settings, locks.INGEST, owner)
 
 
-def deliver_run(run_id: int, plan: fanout.DeliveryPlan | None = None) -> None:
-    """Plan the run's deliveries (unless given) and send them out, one task per id range. The
-    run ends when every batch has reported (runs.batch_done), not when a chord fires: a batch
-    whose worker died is run again by `recover` under the same index."""
+def deliver_run(run_id: int, plan: DeliveryPlan | None = None) -> None:
+    """Plan the run's deliveries (unless given) and send them out, one task per share of
+    NEWSLETTER_DELIVERY_BATCH_SIZE readers. The run ends when every share has reported
+    (runs.batch_done), not when a chord fires: a share whose worker died is run again by
+    `recover` under the same index."""
     settings = services().settings
     with database() as session:
-        report = session.get(Run, run_id).report
-        now = _moment(report.get("now"))
-        plan = plan or fanout.plan_delivery(session, dt.date.fromisoformat(report["date"]), now,
-                                            settings.delivery_batch_size)
-        runs.update_report(session, run_id, stage="delivering", edition_ids=plan.edition_ids,
-                           planned=plan.planned, batches=len(plan.batches),
-                           plan=[list(batch) for batch in plan.batches], done={})
+        stored = session.get(Run, run_id).report
+        plan = plan or day.plan(session, _day_of(stored), settings.delivery_batch_size)
+        report = runs.report_of(session, run_id)
+        report.record_plan(plan)
+        runs.save_report(session, run_id, report)
+        runs.update_report(session, run_id, stage="delivering", done={}, plan=[
+            [share.edition_id, share.first_id, share.last_id] for share in plan.shares])
     log.info("delivering", extra={"run_id": run_id, "edition_ids": plan.edition_ids,
-                                  "planned": plan.planned, "batches": len(plan.batches)})
-    if not plan.batches:
+                                  "planned": plan.planned, "shares": len(plan.shares)})
+    if not plan.shares:
         _finish(run_id)
-    for index, (edition_id, first, last) in enumerate(plan.batches):
-        deliver_batch.delay(edition_id, first, last, report.get("now"), run_id, index)
+    for index, share in enumerate(plan.shares):
+        deliver_batch.delay(share.edition_id, share.first_id, share.last_id, stored.get("now"),
+                            run_id, index)
 
 
 @step
@@ -196,12 +210,10 @@ def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str |
         with leases.Heartbeat(s.engine, s.settings.lease_seconds, names=names,
                               note=f"delivery task {self.request.id}") as holder:
             with database() as session:
-                edition = session.get(Edition, edition_id)
                 renderings = (_renderings.scoped((run_id, edition_id))
                               if run_id is not None else None)
-                outcomes = deliver_edition(session, s.settings, s.mailer, edition, first_id,
-                                           last_id, now=_moment(now), renderings=renderings,
-                                           holder=holder.owner)
+                outcomes = day.deliver(session, s, Share(edition_id, first_id, last_id),
+                                       _moment(now), holder=holder.owner, renderings=renderings)
                 if run_id is not None:
                     runs.touch(session, run_id)
     except leases.LeaseHeld as held:
@@ -224,14 +236,16 @@ def _batch_done(run_id: int, index: int, batch: tuple[int, int, int], outcomes) 
 
 
 def _finish(run_id: int) -> None:
-    """Store the run's delivery outcomes, end it, and free its lock."""
+    """Store the run's report with every share's outcomes, end it, and free its lock."""
     with database() as session:
-        report = session.get(Run, run_id).report
-        totals = sum((Counter(done) for done in report.get("done", {}).values()), Counter())
-        ledger = runs.ledger_counts(session, report.get("edition_ids", []))
-        runs.close(session, run_id, stage="done", deliveries=dict(totals), ledger=dict(ledger))
-    locks.release(services().settings, _lock_of(report), report["owner"])
-    log.info("run finished", extra={"run_id": run_id, "deliveries": dict(totals)})
+        stored = session.get(Run, run_id).report
+        totals = sum((Counter(done) for done in stored.get("done", {}).values()), Counter())
+        report = runs.report_of(session, run_id)
+        report.record_deliveries(totals)
+        day.store_report(session, run_id, report)
+        runs.close(session, run_id, stage="done")
+    locks.release(services().settings, _lock_of(stored), stored["owner"])
+    log.info("run finished", extra={"run_id": run_id, "deliveries": dict(report.deliveries)})
 
 
 @step
@@ -276,9 +290,14 @@ def dispatch(self) -> int | None:
     if not locks.take(settings, locks.DELIVER, owner):
         return None
     with database() as session:
-        plan = fanout.plan_delivery(session, now.date(), now, settings.delivery_batch_size)
+        cleaned = day.housekeeping(session)  # every dispatch: the sign-ups past their link go
+        plan = day.plan(session, day.Day(now.date(), now), settings.delivery_batch_size)
         run_id = (runs.open_run(session, "dispatch", now.date(), owner=owner,
-                                now=now.isoformat()).id if plan.batches else None)
+                                now=now.isoformat()).id if plan.shares else None)
+        if run_id is not None:
+            report = runs.report_of(session, run_id)
+            report.record_housekeeping(cleaned)
+            runs.save_report(session, run_id, report)
     if run_id is None:
         locks.release(settings, locks.DELIVER, owner)
         return None

@@ -32,11 +32,13 @@ def outbox(tmp_path):
 @pytest.fixture
 def worker_settings(postgres_url, redis_url, outbox):
     """What the workers and the test both read: short timeouts, so a lost task is handed over
-    within seconds, and one subscriber per delivery task unless a test says otherwise."""
+    within seconds, and one subscriber per delivery task unless a test says otherwise. No
+    enrichment (the chain would ask export.arxiv.org), unless a test points it at a stand-in."""
     return {
         "database_url": postgres_url, "redis_url": redis_url, "outbox_dir": str(outbox),
         "base_url": "https://digest.example.org", "secret_key": "test-secret",
         "visibility_timeout": "6", "delivery_batch_size": "1", "dispatch_interval": "2",
+        "arxiv_api_url": "",
     }
 
 
