@@ -102,3 +102,25 @@ def test_0009_moves_paper_lists_to_digest_papers_and_back(tmp_path):
         assert connection.execute(text("SELECT paper_ids FROM deliveries ORDER BY id")).all() == [
             (both,), (both,), ("[]",)]
     engine.dispose()
+
+
+def test_upgrading_an_old_sqlite_database_keeps_its_consents_and_deliveries(tmp_path):
+    """Migrations that rebuild `subscribers` on SQLite (0005, 0007) drop the old copy:
+    with foreign keys on, that drop took every consent and delivery pointing at it."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0004")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        insert_row(connection, "subscribers", id=1, email="r1@example.org")
+        insert_row(connection, "consents", id=1, subscriber_id=1, form_version="v1")
+        insert_row(connection, "editions", id=1)
+        insert_row(connection, "deliveries", id=1, subscriber_id=1, edition_id=1,
+                   paper_ids="[]")
+    upgrade(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM consents")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM deliveries")).scalar() == 1
+    engine.dispose()
+
