@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from newsletter.db import insert_ignoring_duplicates
 from newsletter.models import Subscriber, Suppression, utcnow
 from newsletter.topics import Taxonomy
 
@@ -88,7 +89,11 @@ def unsubscribe(subscriber: Subscriber) -> bool:
 
 def email_hash(address: str) -> str:
     """The suppression key of an address: a hash of its normalized form."""
-    return hashlib.sha256(normalize_email(address).encode()).hexdigest()
+    return _hash(normalize_email(address))
+
+
+def _hash(normalized: str) -> str:
+    return hashlib.sha256(normalized.encode()).hexdigest()
 
 
 def is_suppressed(session: Session, address: str) -> bool:
@@ -98,10 +103,31 @@ def is_suppressed(session: Session, address: str) -> bool:
 def suppress(session: Session, address: str, reason: str) -> None:
     """Never mail `address` again, nor let an import or the form add it back (idempotent).
     The subscriber, if any, is marked suppressed at once."""
-    key = email_hash(address)
-    if session.get(Suppression, key) is None:
-        session.add(Suppression(email_hash=key, reason=reason))
-    subscriber = find_subscriber(session, address)
-    if subscriber is not None:
-        subscriber.status = SUPPRESSED
+    suppress_all(session, {normalize_email(address): reason})
+
+
+def suppress_all(session: Session, reasons: dict[str, str], chunk: int = 500) -> None:
+    """`suppress` for many normalized addresses at once ({address: reason}), a few statements
+    per `chunk` of them; an address suppressed already keeps its first reason."""
+    addresses = list(reasons)
+    for start in range(0, len(addresses), chunk):
+        part = addresses[start:start + chunk]
+        session.execute(insert_ignoring_duplicates(session, Suppression, [
+            {"email_hash": _hash(address), "reason": reasons[address][:64],
+             "created_at": utcnow()} for address in part]))
+        session.execute(update(Subscriber).where(Subscriber.email.in_(part))
+                        .values(status=SUPPRESSED))
     session.flush()
+
+
+def count_soft_bounces(session: Session, counts: dict[str, int]) -> None:
+    """Add each count to its normalized address's temporary failures: one statement per
+    distinct count."""
+    by_count: dict[int, list[str]] = {}
+    for address, count in counts.items():
+        by_count.setdefault(count, []).append(address)
+    for count, addresses in by_count.items():
+        for start in range(0, len(addresses), 500):
+            session.execute(
+                update(Subscriber).where(Subscriber.email.in_(addresses[start:start + 500]))
+                .values(soft_bounces=Subscriber.soft_bounces + count))
