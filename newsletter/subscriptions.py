@@ -1,7 +1,9 @@
 """The subscriber lifecycle: subscribe, confirm, choose topics, unsubscribe.
 
 Statuses: pending (signed up, not confirmed), confirmed (gets digests), unsubscribed, suppressed
-(the provider reported a bounce or complaint; never mailed again).
+(the provider reported a bounce or complaint; never mailed again). Only a pending subscriber has
+a `confirm_secret`, the one their confirmation link signs: leaving "pending" (confirming,
+unsubscribing, suppression) clears it, so a confirmation link works once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from newsletter.db import insert_ignoring_duplicates
 from newsletter.models import Subscriber, Suppression, utcnow
+from newsletter.tokens import new_secret
 from newsletter.topics import Taxonomy
 
 PENDING, CONFIRMED, UNSUBSCRIBED, SUPPRESSED = "pending", "confirmed", "unsubscribed", "suppressed"
@@ -30,6 +33,13 @@ def normalize_email(address: str) -> str:
     except EmailNotValidError as error:
         raise SubscriptionError(f"{address!r} is not a valid email address: {error}") from None
     return valid.normalized.lower()
+
+
+def mailbox_of(address: str) -> str:
+    """The mailbox a normalized address reaches, for the limits on emails to one inbox: without
+    its `+tag` (ada+1@… and ada+2@… are one inbox to flood)."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
 def resolve_topics(names: list[str], taxonomy: Taxonomy) -> list[str]:
@@ -64,10 +74,17 @@ def subscribe(session: Session, email: str, topics: list[str], taxonomy: Taxonom
     subscriber.topics = chosen
     if confirmed:
         confirm(subscriber)
-    elif subscriber.status == UNSUBSCRIBED:
-        subscriber.status = PENDING
+    elif subscriber.status in (PENDING, UNSUBSCRIBED):
+        make_pending(subscriber)
     session.flush()
     return subscriber
+
+
+def make_pending(subscriber: Subscriber) -> None:
+    """Wait for the subscriber's confirmation: the confirmation links sent from now until they
+    confirm sign the same new secret."""
+    subscriber.status = PENDING
+    subscriber.confirm_secret = subscriber.confirm_secret or new_secret()
 
 
 def confirm(subscriber: Subscriber) -> bool:
@@ -75,7 +92,7 @@ def confirm(subscriber: Subscriber) -> bool:
     if subscriber.status in (CONFIRMED, SUPPRESSED):
         return False
     subscriber.status, subscriber.confirmed_at = CONFIRMED, utcnow()
-    subscriber.unsubscribed_at = None
+    subscriber.unsubscribed_at = subscriber.confirm_secret = None
     return True
 
 
@@ -84,6 +101,7 @@ def unsubscribe(subscriber: Subscriber) -> bool:
     if subscriber.status in (UNSUBSCRIBED, SUPPRESSED):
         return False
     subscriber.status, subscriber.unsubscribed_at = UNSUBSCRIBED, utcnow()
+    subscriber.confirm_secret = None
     return True
 
 
@@ -116,7 +134,7 @@ def suppress_all(session: Session, reasons: dict[str, str], chunk: int = 500) ->
             {"email_hash": _hash(address), "reason": reasons[address][:64],
              "created_at": utcnow()} for address in part]))
         session.execute(update(Subscriber).where(Subscriber.email.in_(part))
-                        .values(status=SUPPRESSED))
+                        .values(status=SUPPRESSED, confirm_secret=None))
     session.flush()
 
 
