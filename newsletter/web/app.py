@@ -32,8 +32,7 @@ def create_app(services: Services | None = None) -> FastAPI:
                   lifespan=_lifespan)
     app.state.services = services = services or Services(get_settings())
     settings = services.settings
-    app.state.signup_limits = SignupLimits.hourly(settings.signups_per_ip_per_hour,
-                                                  settings.signups_per_address_per_hour)
+    app.state.signup_limits = SignupLimits.from_settings(settings)
     app.state.notice_sender = NoticeSender(services)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
                        larger={"/webhooks/": WEBHOOK_MAX_BYTES})

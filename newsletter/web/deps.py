@@ -3,6 +3,7 @@ names, and the sending of what a request queued."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,9 +27,28 @@ def services(request: Request) -> Services:
     return request.app.state.services
 
 
-def client_ip(request: Request) -> str | None:
-    """The client's address (behind a proxy, run uvicorn with --proxy-headers)."""
-    return request.client.host if request.client else None
+def client_ip(request: Request) -> str:
+    """The client's address: whoever connects, unless that is a proxy the operator trusts
+    (NEWSLETTER_TRUSTED_PROXIES), whose X-Forwarded-For then names the client: the last hop
+    before the trusted ones, since anything further left was written by the client itself."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = services(request).settings.trusted_proxy_networks
+    if not _is_trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [hop[:64] for hop in hops if hop]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer  # a client inside the trusted networks
+
+
+def _is_trusted(address: str, trusted: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 def user_agent(request: Request) -> str | None:

@@ -16,7 +16,7 @@ from newsletter import archive, notice_queue, notices, signup, tokens
 from newsletter.links import preferences_url
 from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.preferences import FREQUENCIES
-from newsletter.subscriptions import SubscriptionError
+from newsletter.subscriptions import SubscriptionError, mailbox_of
 from newsletter.web import deps
 from newsletter.web.app import page
 from newsletter.web.archive import paper_cards
@@ -53,8 +53,8 @@ def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = ""
               frequency: Annotated[str, Form()] = "daily",
               language: Annotated[str, Form()] = "en"):
     """Queue the sign-up: recorded, and its email sent, after the answer. Limited per client IP
-    (429) and per address (silently). Every address gets the same answer after the same work."""
-    limits, ip = request.app.state.signup_limits, deps.client_ip(request) or "unknown"
+    (429) and per mailbox (silently). Every address gets the same answer after the same work."""
+    limits, ip = request.app.state.signup_limits, deps.client_ip(request)
     if not limits.per_ip.allow(ip):
         return error_page(request, 429, "Too many sign-ups from your network; please try "
                           "again later.", {"Retry-After": str(limits.per_ip.retry_after(ip))})
@@ -64,7 +64,7 @@ def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = ""
         wanted = asked.checked(deps.services(request).taxonomy)
     except SubscriptionError as error:
         return landing_page(request, status_code=400, error=str(error), form=form)
-    if limits.per_address.allow(wanted.email):
+    if limits.per_mailbox.allow(mailbox_of(wanted.email)):
         with deps.transaction(request) as session:
             notice_queue.queue_signup(session, wanted)
     return deps.send_queued(request, page(request, "check_inbox.html", email=wanted.email))
