@@ -184,13 +184,12 @@ def topics() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """The web app (subscribe, confirm, preferences, unsubscribe, archive, webhooks)."""
-    import uvicorn
-
     from newsletter.web import create_app
+    from newsletter.web.server import serve_app
 
     services = _services()
     upgrade(services.settings.database_url)
-    uvicorn.run(create_app(services), host=host, port=port)
+    serve_app(create_app(services), host, port)
 
 
 @main.command()

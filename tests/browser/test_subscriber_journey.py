@@ -19,6 +19,7 @@ from sqlalchemy import select
 from newsletter.config import load_settings
 from newsletter.models import Subscriber
 from newsletter.web import create_app
+from newsletter.web.server import server_config
 from newsletter.wiring import Services
 from tests.stubs.smtp_server import free_port
 
@@ -47,8 +48,8 @@ def server(sqlite_url, tmp_path):
     services = Services(load_settings(database_url=sqlite_url, base_url=base,
                                       outbox_dir=str(tmp_path / "outbox"),
                                       secret_key="browser-secret"))
-    uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1",
-                                                   port=port, log_level="warning"))
+    uvicorn_server = uvicorn.Server(server_config(  # as `newsletter serve` runs it
+        create_app(services), "127.0.0.1", port, log_level="warning"))
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
