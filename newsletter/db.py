@@ -46,11 +46,12 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def insert_ignoring_duplicates(session: Session, model, rows: list[dict]) -> Insert:
-    """An INSERT of `rows` that skips those whose primary key exists already (ON CONFLICT DO
-    NOTHING, which also settles two writers racing), on SQLite and PostgreSQL."""
+def insert_ignoring_duplicates(session: Session, model) -> Insert:
+    """An INSERT into `model`'s table that skips the rows whose primary key exists already (ON
+    CONFLICT DO NOTHING, which also settles two writers racing), on SQLite and PostgreSQL.
+    Execute it with a list of rows: SQLAlchemy batches them into few statements."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).values(rows).on_conflict_do_nothing()
+    return dialect.insert(model.__table__).on_conflict_do_nothing()  # Core: no ORM bookkeeping
 
 
 def alembic_config(url: str):

@@ -130,9 +130,9 @@ def suppress_all(session: Session, reasons: dict[str, str], chunk: int = 500) ->
     addresses = list(reasons)
     for start in range(0, len(addresses), chunk):
         part = addresses[start:start + chunk]
-        session.execute(insert_ignoring_duplicates(session, Suppression, [
+        session.execute(insert_ignoring_duplicates(session, Suppression), [
             {"email_hash": _hash(address), "reason": reasons[address][:64],
-             "created_at": utcnow()} for address in part]))
+             "created_at": utcnow()} for address in part])
         session.execute(update(Subscriber).where(Subscriber.email.in_(part))
                         .values(status=SUPPRESSED, confirm_secret=None))
     session.flush()

@@ -71,19 +71,19 @@ def accepted_deliveries(events: list[Event]) -> dict[int, str]:
     return accepted
 
 
-def _first_time(session: Session, events: list[Event], chunk: int = 500) -> list[Event]:
+def _first_time(session: Session, events: list[Event]) -> list[Event]:
     """The events not applied before, each once, recorded as applied now. The primary key
     decides, so two deliveries of one event racing each other apply it once."""
     by_id: dict[str, Event] = {}
     for event in events:
         by_id.setdefault(event.sg_event_id, event)
-    ids, recorded, now = list(by_id), set(), utcnow()
-    for start in range(0, len(ids), chunk):
-        rows = [{"event_id": event_id, "event": by_id[event_id].event, "received_at": now}
-                for event_id in ids[start:start + chunk]]
-        recorded.update(session.scalars(insert_ignoring_duplicates(session, ProviderEvent, rows)
-                                        .returning(ProviderEvent.event_id)))
-    return [by_id[event_id] for event_id in ids if event_id in recorded]
+    now = utcnow()
+    rows = [{"event_id": event_id, "event": event.event, "received_at": now}
+            for event_id, event in by_id.items()]
+    insert = insert_ignoring_duplicates(session, ProviderEvent).returning(
+        ProviderEvent.__table__.c.event_id)
+    recorded = set(session.connection().execute(insert, rows).scalars()) if rows else set()
+    return [event for event_id, event in by_id.items() if event_id in recorded]
 
 
 class _Addresses(dict):
