@@ -16,10 +16,9 @@ from newsletter.signup import CONFIRMATION, SignupRequest
 from newsletter.wiring import Services
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def stored(request, settings) -> Services:
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    return Services(settings.model_copy(update={"database_url": url}))
+@pytest.fixture
+def stored(stored_url, settings) -> Services:
+    return Services(settings.model_copy(update={"database_url": stored_url}))
 
 
 class Recording:

@@ -8,19 +8,16 @@ import email
 import email.policy
 import os
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from newsletter.config import load_settings
 from newsletter.models import Subscriber
 from newsletter.web import create_app
-from newsletter.web.server import server_config
 from newsletter.wiring import Services
+from tests.stubs.served_app import served
 from tests.stubs.smtp_server import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,17 +45,8 @@ def server(sqlite_url, tmp_path):
     services = Services(load_settings(database_url=sqlite_url, base_url=base,
                                       outbox_dir=str(tmp_path / "outbox"),
                                       secret_key="browser-secret"))
-    uvicorn_server = uvicorn.Server(server_config(  # as `newsletter serve` runs it
-        create_app(services), "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield base, services
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(services), port):
+        yield base, services
 
 
 @pytest.fixture

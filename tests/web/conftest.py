@@ -36,11 +36,10 @@ def reader(services, session):
     return subscriber
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def stored_site(request, settings) -> tuple[Site, Services]:
+@pytest.fixture
+def stored_site(stored_url, settings) -> tuple[Site, Services]:
     """The site and its services on SQLite, then on the local PostgreSQL."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    services = Services(settings.model_copy(update={"database_url": url}))
+    services = Services(settings.model_copy(update={"database_url": stored_url}))
     app = create_app(services)
     client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
     yield Site(client, Path(settings.outbox_dir)), services

@@ -3,38 +3,29 @@ connection that trickles its headers is closed, a huge request head refused, and
 X-Forwarded-For left to the app."""
 
 import socket
-import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from newsletter.models import Consent
 from newsletter.web import create_app
-from newsletter.web.server import MAX_HEAD_BYTES, server_config
+from newsletter.web.server import MAX_HEAD_BYTES
+from tests.stubs.served_app import served
 from tests.stubs.smtp_server import free_port
 from tests.web.pages import CSRF_FIELD
+from tests.workers.cluster import until
 
 SLOW_CONNECTIONS = 50
 
 
 @pytest.fixture
-def served(services):
+def port(services):
     """The app on 127.0.0.1 as `newsletter serve` runs it, with a 1-second header timeout."""
     port = free_port()
-    server = uvicorn.Server(server_config(create_app(services), "127.0.0.1", port,
-                                          header_timeout=1.0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(services), port, header_timeout=1.0):
+        yield port
 
 
 def connect(port: int) -> socket.socket:
@@ -53,8 +44,8 @@ def closed_by_the_server(connection: socket.socket) -> bool:
     return True
 
 
-def test_connections_that_trickle_their_headers_are_closed(served):
-    connections = [connect(served) for _ in range(SLOW_CONNECTIONS)]
+def test_connections_that_trickle_their_headers_are_closed(port):
+    connections = [connect(port) for _ in range(SLOW_CONNECTIONS)]
     for connection in connections:
         connection.sendall(b"GET / HTTP/1.1\r\nHost: digest.example.org\r\nX-Slow: ")
     time.sleep(0.5)
@@ -63,29 +54,29 @@ def test_connections_that_trickle_their_headers_are_closed(served):
     assert all(closed_by_the_server(connection) for connection in connections)
 
 
-def test_a_connection_that_sends_nothing_is_closed(served):
-    assert closed_by_the_server(connect(served))
+def test_a_connection_that_sends_nothing_is_closed(port):
+    assert closed_by_the_server(connect(port))
 
 
-def test_a_kept_alive_connection_that_trickles_its_next_request_is_closed(served):
-    connection = connect(served)
+def test_a_kept_alive_connection_that_trickles_its_next_request_is_closed(port):
+    connection = connect(port)
     connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: digest.example.org\r\n\r\n")
     assert connection.recv(4096).startswith(b"HTTP/1.1 200")
     connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: digest.example.org\r\n")
     assert closed_by_the_server(connection)
 
 
-def test_a_request_head_growing_past_the_limit_is_refused(served):
-    connection = connect(served)
+def test_a_request_head_growing_past_the_limit_is_refused(port):
+    connection = connect(port)
     connection.sendall(b"GET / HTTP/1.1\r\nHost: digest.example.org\r\nX-Big: "
                        + b"a" * (MAX_HEAD_BYTES + 1024))
     assert connection.recv(4096).startswith(b"HTTP/1.1 400")
 
 
-def test_the_server_leaves_x_forwarded_for_to_the_app(served, services):
+def test_the_server_leaves_x_forwarded_for_to_the_app(port, services):
     """uvicorn alone believes X-Forwarded-For from 127.0.0.1; without a trusted proxy the
     consent record keeps the address that connected."""
-    base = f"http://127.0.0.1:{served}"
+    base = f"http://127.0.0.1:{port}"
     landing = httpx.get(f"{base}/")
     token, nonce = CSRF_FIELD.search(landing.text).group(1), landing.cookies["__Host-csrf"]
     response = httpx.post(f"{base}/subscribe", data={"email": "ada@example.org",
@@ -93,11 +84,8 @@ def test_the_server_leaves_x_forwarded_for_to_the_app(served, services):
                           headers={"X-Forwarded-For": "203.0.113.9", "Cookie":
                                    f"__Host-csrf={nonce}", "Origin": services.settings.base_url})
     assert response.status_code == 200
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def consent_ips():
         with services.factory() as session:
-            ips = session.scalars(select(Consent.ip)).all()
-        if ips:
-            break
-        time.sleep(0.1)
-    assert ips == ["127.0.0.1"]
+            return session.scalars(select(Consent.ip)).all()
+    assert until(consent_ips, 20, "the sign-up to be recorded") == ["127.0.0.1"]

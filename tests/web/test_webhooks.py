@@ -110,12 +110,11 @@ def test_without_a_configured_key_the_endpoint_does_not_exist(settings, cast):
     assert response.status_code == 404
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def stored(request, settings):
+@pytest.fixture
+def stored(stored_url, settings):
     """(a client of the webhook, the services) on SQLite, then on the local PostgreSQL, with
     the three subscribers of `cast`."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    services = Services(settings.model_copy(update={"database_url": url,
+    services = Services(settings.model_copy(update={"database_url": stored_url,
                                                     "sendgrid_webhook_public_key": PUBLIC_KEY}))
     with services.factory() as session:
         for address in ("gone@example.org", "slow@example.org", "fine@example.org"):
