@@ -65,14 +65,15 @@ def goodbye(settings: Settings, subscriber: Subscriber) -> OutgoingMessage:
     )
 
 
-P, C, U = subscriptions.PENDING, subscriptions.CONFIRMED, subscriptions.UNSUBSCRIBED
-# each kind: its composer, and the statuses in which it still applies
+PENDING, CONFIRMED = subscriptions.PENDING, subscriptions.CONFIRMED
+UNSUBSCRIBED = subscriptions.UNSUBSCRIBED
+# each kind: its composer, and the statuses in which it still applies (never "suppressed")
 KINDS = {
-    CONFIRMATION: (confirmation, {P}),
-    REMINDER: (reminder, {C}),
-    WELCOME: (welcome, {C}),
-    PREFERENCES_UPDATED: (preferences_updated, {P, C, U}),
-    GOODBYE: (goodbye, {U}),
+    CONFIRMATION: (confirmation, {PENDING}),
+    REMINDER: (reminder, {CONFIRMED}),
+    WELCOME: (welcome, {CONFIRMED}),
+    PREFERENCES_UPDATED: (preferences_updated, {PENDING, CONFIRMED, UNSUBSCRIBED}),
+    GOODBYE: (goodbye, {UNSUBSCRIBED}),
 }
 
 

@@ -49,7 +49,7 @@ def create_app(services: Services | None = None) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Without Redis, start sending what is queued (an earlier process may have left some)."""
     sender: NoticeSender = app.state.notice_sender
-    if not sender.services.settings.redis_url:
+    if not app.state.services.settings.redis_url:
         sender.start()
     yield
     sender.stop()
