@@ -92,6 +92,12 @@ def postgres_url():
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def stored_url(request) -> str:
+    """A fresh, migrated database: on SQLite, then on the local PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
 @pytest.fixture
 def settings(sqlite_url, tmp_path):
     return load_settings(

@@ -8,19 +8,18 @@ import email
 import email.policy
 import os
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from newsletter.config import load_settings
 from newsletter.models import Subscriber
 from newsletter.web import create_app
 from newsletter.wiring import Services
+from tests.stubs.served_app import served
 from tests.stubs.smtp_server import free_port
+from tests.workers.cluster import until
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -47,17 +46,8 @@ def server(sqlite_url, tmp_path):
     services = Services(load_settings(database_url=sqlite_url, base_url=base,
                                       outbox_dir=str(tmp_path / "outbox"),
                                       secret_key="browser-secret"))
-    uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1",
-                                                   port=port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield base, services
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(services), port):
+        yield base, services
 
 
 @pytest.fixture
@@ -73,14 +63,19 @@ def browser_page():
 
 
 def link_in_outbox(outbox: Path, base: str, kind: str) -> str:
-    """The /`kind`/ link of the newest email in the outbox that has one."""
+    """The /`kind`/ link of the newest email in the outbox that has one, once there is one (the
+    app sends its emails just after its answers)."""
+    return until(lambda: _newest_link(outbox, base, kind), 20, f"a {kind} link in {outbox}")
+
+
+def _newest_link(outbox: Path, base: str, kind: str) -> str | None:
     for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         found = re.search(rf"{re.escape(base)}/{kind}/[A-Za-z0-9_.\-]+",
                           message.get_body(("plain",)).get_content())
         if found:
             return found.group(0)
-    raise AssertionError(f"no {kind} link in {outbox}")
+    return None
 
 
 def shot(page, name: str) -> None:

@@ -14,7 +14,7 @@ KEEP = {"topics": ["Robotics"], "frequency": "daily", "delivery_hour": "7", "tim
 
 
 def preferences_path(services, subscriber) -> str:
-    return path_of(links.preferences_url(services.settings, subscriber.id))
+    return path_of(links.preferences_url(services.settings, subscriber.id, subscriber.token_secret))
 
 
 def test_follows_and_mutes_are_saved_one_per_line_and_the_page_says_what_changed(
