@@ -32,14 +32,29 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(database_url())
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table and drops the old copy; with foreign keys on, SQLite
+            # cascades that drop to every row pointing at it (a rebuilt `subscribers` would take
+            # all consents and deliveries with it). Off while migrating, checked afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                _check_references(connection)
     engine.dispose()
+
+
+def _check_references(connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migrations left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -114,7 +114,8 @@ def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Editio
                                                  {reader.id: digest.paper_ids}).values()
             groups = DigestGroups(settings, edition.date, edition.id, shelf,  # no reuse
                                   partial(addresses, session))
-            batch = groups.batch(digest, [Member(delivery_id, reader.id, reader.email)]).result()
+            [(email, secret)] = addresses(session, [reader.id]).values()
+            batch = groups.batch(digest, [Member(delivery_id, reader.id, email, secret)]).result()
             ledger.start_sending(session, [delivery_id])
             session.commit()
             message_id = sendgrid.send(expand(batch, batch.recipients[0]))

@@ -146,8 +146,6 @@ def demo(folder: Path) -> None:
 @click.option("--confirmed", is_flag=True, help="Skip the confirmation email (operator import).")
 def subscribe(email: str, topics: str, confirmed: bool) -> None:
     """Add a subscriber; without --confirmed, a confirmation email is sent."""
-    from newsletter.notices import send_confirmation
-
     services = _services()
     upgrade(services.settings.database_url)
     with session_scope(services.factory) as session:
@@ -156,11 +154,28 @@ def subscribe(email: str, topics: str, confirmed: bool) -> None:
                                                  services.taxonomy, confirmed=confirmed)
         except subscriptions.SubscriptionError as error:
             raise click.ClickException(str(error)) from None
+        _queue_confirmations(session, [subscriber])
+    _send_queued(services)
+    if subscriber.status == subscriptions.PENDING:
+        click.echo(f"{subscriber.email}: pending; a confirmation email was sent.")
+    else:
+        click.echo(f"{subscriber.email}: {subscriber.status}.")
+
+
+def _queue_confirmations(session, subscribers) -> None:
+    from newsletter.notice_queue import queue_notice
+    from newsletter.signup import CONFIRMATION
+
+    for subscriber in subscribers:
         if subscriber.status == subscriptions.PENDING:
-            send_confirmation(services.settings, services.mailer, subscriber)
-            click.echo(f"{subscriber.email}: pending; a confirmation email was sent.")
-        else:
-            click.echo(f"{subscriber.email}: {subscriber.status}.")
+            queue_notice(session, CONFIRMATION, subscriber.id)
+
+
+def _send_queued(services: Services) -> None:
+    """Send the emails queued so far (this command's, and any a web process left)."""
+    from newsletter.notice_queue import drain
+
+    drain(services.factory, services.settings, services.mailer, services.taxonomy)
 
 
 @main.command()
@@ -213,13 +228,12 @@ def topics() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """The web app (subscribe, confirm, preferences, unsubscribe, archive, webhooks)."""
-    import uvicorn
-
     from newsletter.web import create_app
+    from newsletter.web.server import serve_app
 
     services = _services()
     upgrade(services.settings.database_url)
-    uvicorn.run(create_app(services), host=host, port=port)
+    serve_app(create_app(services), host, port)
 
 
 @main.command()
@@ -256,7 +270,6 @@ def preview(name: str, output_dir: Path, open_browser: bool) -> None:
 def import_subscribers(csv_file, confirmed: bool) -> None:
     """Import subscribers from a CSV (email, topics separated by ";", language, timezone).
     Invalid rows are reported by line number and skipped; suppressed addresses never re-added."""
-    from newsletter.notices import send_confirmation
     from newsletter.subscriber_import import import_rows, read_rows
 
     services = _services()
@@ -267,9 +280,8 @@ def import_subscribers(csv_file, confirmed: bool) -> None:
                                  confirmed=confirmed)
         except ValueError as error:
             raise click.ClickException(str(error)) from None
-    for subscriber in report.imported:
-        if subscriber.status == subscriptions.PENDING:
-            send_confirmation(services.settings, services.mailer, subscriber)
+        _queue_confirmations(session, report.imported)
+    _send_queued(services)
     click.echo("\n".join(report.lines()))
 
 

@@ -34,6 +34,7 @@ from newsletter.personal import (
     paper_feedback_url,
     reader_feedback_url,
 )
+from newsletter.tokens import SECRET_CHARS
 
 FOLLOWED = "Followed"  # the section of papers that match a reader's follows, whatever the topic
 
@@ -45,8 +46,8 @@ def base_context(settings: Settings, subscriber: Subscriber, reason: str) -> dic
         "base_url": settings.base_url,
         "recipient": subscriber.email,
         "postal_address": settings.postal_address,
-        "preferences_url": links.preferences_url(settings, subscriber.id),
-        "unsubscribe_url": links.unsubscribe_url(settings, subscriber.id),
+        "preferences_url": links.preferences_url(settings, subscriber.id, subscriber.token_secret),
+        "unsubscribe_url": links.unsubscribe_url(settings, subscriber.id, subscriber.token_secret),
         "reason": reason,
     }
 
@@ -109,10 +110,10 @@ def placeholder(settings: Settings, name: str) -> str:
     return f"{settings.base_url}/-{name}-"
 
 
-def feedback_url(settings: Settings, subscriber_id: int) -> str:
+def feedback_url(settings: Settings, subscriber_id: int, secret: str) -> str:
     """Where a reader's feedback links start (see `newsletter.personal.feedback`)."""
     return reader_feedback_url(settings.base_url,
-                               make_feedback_token(settings.secret_key, subscriber_id))
+                               make_feedback_token(settings.secret_key, subscriber_id, secret))
 
 
 def digest_message_id(settings: Settings, subscriber_id: int, delivery_id: int) -> str:
@@ -126,17 +127,19 @@ def _domain(from_email: str) -> str:
     return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
 
 
-def digest_recipient(settings: Settings, subscriber_id: int, email: str,
+def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email: str,
                      delivery_id: int) -> Recipient:
-    """One reader of a shared digest: their links, their List-Unsubscribe, their ledger row."""
-    unsubscribe = links.unsubscribe_url(settings, subscriber_id)
+    """One reader of a shared digest (`secret`: their token secret): their links, their
+    List-Unsubscribe, their ledger row."""
+    unsubscribe = links.unsubscribe_url(settings, subscriber_id, secret)
     return Recipient(
         email=email,
         message_id=digest_message_id(settings, subscriber_id, delivery_id),
         substitutions={
             placeholder(settings, "unsubscribe_url"): unsubscribe,
-            placeholder(settings, "preferences_url"): links.preferences_url(settings, subscriber_id),
-            placeholder(settings, "feedback_url"): feedback_url(settings, subscriber_id),
+            placeholder(settings, "preferences_url"): links.preferences_url(settings,
+                                                                            subscriber_id, secret),
+            placeholder(settings, "feedback_url"): feedback_url(settings, subscriber_id, secret),
             placeholder(settings, "recipient"): email,
         },
         headers={"List-Unsubscribe": f"<{unsubscribe}>"},
@@ -179,7 +182,7 @@ def _fit_limit(settings: Settings, paper_count: int) -> int:
     """Gmail's safe size less what filling in a reader's feedback links adds: the rendering is
     measured with the placeholder, two links a paper. +1 a link: the soft line break that
     quoted-printable adds every 75 characters."""
-    longest = feedback_url(settings, 2**31 - 1)  # the longest subscriber id
+    longest = feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS)  # the longest one
     growth = max(len(longest) - len(placeholder(settings, "feedback_url")), 0)
     return emails.GMAIL_SAFE_BYTES - 2 * paper_count * (growth + 1)
 

@@ -7,6 +7,7 @@ a SQLite file, no Redis (everything in-process), the outbox transport, the offli
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Literal
 
@@ -65,10 +66,14 @@ class Settings(BaseSettings):
     list_id: str = "ml-papers.digest.localhost"
     taxonomy_file: str | None = None
     max_papers_per_digest: int = 25
-    # abuse limits of the web app (in-process token buckets: per worker process)
+    # abuse limits of the web app: token buckets in Redis when it is set (shared by every web
+    # process), else in each process; "address" counts one mailbox, whatever its +tag
     signups_per_ip_per_hour: int = 20
     signups_per_address_per_hour: int = 5
     max_request_bytes: int = 16384
+    # comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For is
+    # believed; empty: the client is whoever connects
+    trusted_proxies: str = ""
 
     @field_validator("base_url")
     @classmethod
@@ -112,6 +117,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a positive number of seconds")
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in _items(value):
+            ipaddress.ip_network(item, strict=False)  # a ValueError names the bad one
+        return value
+
     @field_validator("llm_timeout", "llm_rpm", "llm_daily_budget_usd")
     @classmethod
     def _not_negative(cls, value: float | None) -> float | None:
@@ -140,11 +152,25 @@ class Settings(BaseSettings):
     @property
     def source_specs(self) -> list[str]:
         """The configured sources as `KIND=URL` strings."""
-        return [item.strip() for item in self.sources.split(",") if item.strip()]
+        return _items(self.sources)
 
     @property
     def fallback_models(self) -> list[str]:
-        return [item.strip() for item in self.llm_fallbacks.split(",") if item.strip()]
+        return _items(self.llm_fallbacks)
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return _networks(self.trusted_proxies)
+
+
+@lru_cache(maxsize=8)  # read on every request that counts against a limit
+def _networks(value: str) -> tuple:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in _items(value))
+
+
+def _items(value: str) -> list[str]:
+    """The items of a comma-separated setting."""
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def load_settings(**overrides) -> Settings:

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Engine, Insert, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +51,14 @@ def dialect_insert(session: Session, table: Table):
     that it can say ON CONFLICT DO NOTHING: an upsert both databases run atomically."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def insert_ignoring_duplicates(session: Session, model) -> Insert:
+    """An INSERT into `model`'s table that skips the rows whose primary key exists already (ON
+    CONFLICT DO NOTHING, which also settles two writers racing), on SQLite and PostgreSQL.
+    Execute it with a list of rows: SQLAlchemy batches them into few statements."""
+    # Core, not the ORM: no bookkeeping per row
+    return dialect_insert(session, model.__table__).on_conflict_do_nothing()
 
 
 def alembic_config(url: str):

@@ -97,10 +97,13 @@ def group_by_topic(papers: list, chosen_topics: list[str]) -> list[Section]:
     return list(sections.values())
 
 
-def addresses(session: Session, subscriber_ids: Sequence[int]) -> dict[int, str]:
-    """The email address of each of these subscribers, in one query; erased ones are left out."""
-    query = select(Subscriber.id, Subscriber.email).where(Subscriber.id.in_(subscriber_ids))
-    return dict(session.connection().execute(query).all())  # Core: lean, once a wave
+def addresses(session: Session, subscriber_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """The email address and token secret of each of these subscribers, in one query; erased
+    ones are left out."""
+    query = select(Subscriber.id, Subscriber.email, Subscriber.token_secret).where(
+        Subscriber.id.in_(subscriber_ids))
+    rows = session.connection().execute(query).all()  # Core: lean, once a wave
+    return {subscriber_id: (email, secret) for subscriber_id, email, secret in rows}
 
 
 def sent_among(session: Session, subscriber_ids: list[int], paper_ids: list[str],

@@ -29,8 +29,9 @@ from newsletter.shelf import Candidate, Shelf
 
 BATCH_SIZE = 1000  # SendGrid's most personalizations per request
 
-# Subscriber ids -> their addresses; ids no longer found (the subscriber was erased) are left out.
-Addresses = Callable[[Sequence[int]], Mapping[int, str]]
+# Subscriber ids -> their (address, token secret); ids no longer found (the subscriber was
+# erased) are left out.
+Addresses = Callable[[Sequence[int]], Mapping[int, tuple[str, str]]]
 # A batch's waiting readers: ledger row id, subscriber id, ledger row id, ...
 Waiting = array
 
@@ -66,6 +67,7 @@ class Member:
     delivery_id: int
     subscriber_id: int
     email: str
+    token_secret: str  # signed into their links
 
 
 class DigestGroups:
@@ -100,7 +102,7 @@ class DigestGroups:
         """The readers of each of these batches with their addresses, read now in one query;
         erased subscribers left out."""
         emails = self.addresses([sid for waiting in batches for sid in waiting[1::2]])
-        return [[Member(delivery_id, subscriber_id, emails[subscriber_id])
+        return [[Member(delivery_id, subscriber_id, *emails[subscriber_id])
                  for delivery_id, subscriber_id in zip(waiting[::2], waiting[1::2])
                  if subscriber_id in emails]
                 for waiting in batches]
@@ -109,7 +111,8 @@ class DigestGroups:
         """The digest's batch for these readers, each with their own links and ledger id; its
         rendering may still be under way."""
         recipients = [compose.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
-                                               email=m.email, delivery_id=m.delivery_id)
+                                               secret=m.token_secret, email=m.email,
+                                               delivery_id=m.delivery_id)
                       for m in members]
         return PendingBatch(self.renderings.get(digest, self._render), recipients)
 

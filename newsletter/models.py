@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from newsletter.tokens import new_secret
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -154,6 +156,10 @@ class SourceRun(Base):
 
 class Subscriber(Base):
     __tablename__ = "subscribers"
+    # AUTOINCREMENT on SQLite: an erased or purged subscriber's id is never handed to the next
+    # sign-up (PostgreSQL's sequences never reuse one). SQLite does not report it when a table is
+    # reflected: a batch migration that rebuilds this table must pass it again in `table_kwargs`.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -176,6 +182,12 @@ class Subscriber(Base):
     signup_mails_in_window: Mapped[int] = mapped_column(Integer, default=0)
     # follows (authors, organizations, keywords) and muted keywords: newsletter.personal.Interests
     interests: Mapped[dict] = mapped_column(JSON, default=dict)
+    # signed into every link made for this subscriber, so a link dies with the row it was made
+    # for (an erased, purged or re-created subscriber's links name nobody)
+    token_secret: Mapped[str] = mapped_column(String(32), default=new_secret)
+    # signed into the confirmation link while the subscriber is pending; cleared when it is used
+    # or the subscriber leaves "pending", so a confirmation link works once
+    confirm_secret: Mapped[str | None] = mapped_column(String(32))
 
 
 class Consent(Base):
@@ -194,6 +206,26 @@ class Consent(Base):
     form_version: Mapped[str] = mapped_column(String(32))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     confirmed_ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class QueuedNotice(Base):
+    """An email of the subscriber lifecycle, queued by the request that called for it and sent
+    outside it (`newsletter.notice_queue`). A "signup" row is a sign-up request not yet looked
+    at: `payload` holds the form's answer and it names no subscriber yet. Deleted with its
+    subscriber: nothing is sent to an erased address."""
+
+    __tablename__ = "queued_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subscriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # a sender holds the row until then (the claim of one that died lapses); None: free
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Suppression(Base):

@@ -24,7 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from newsletter.models import Paper, PaperSource, utcnow
-from newsletter.sources.records import PaperRecord
+from newsletter.sources.records import PaperRecord, without_bidi_controls
 
 NEW, MERGED, UPDATED, UNCHANGED = "new", "merged", "updated", "unchanged"
 REVISION = "revision"  # a paper first known from a revision: stored, never announced
@@ -110,8 +110,9 @@ def upsert_records(
     paper we did not have, stored not to be announced.
 
     `backdate` (a backfill) makes a new paper first seen when it was published: history, which
-    an edition of today does not announce.
+    an edition of today does not announce. Bidirectional controls in the text are dropped.
     """
+    records = [without_bidi_controls(record) for record in records]
     index = PaperIndex.load(session, records)
     results = []
     for record in records:

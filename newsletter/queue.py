@@ -7,7 +7,7 @@ from __future__ import annotations
 from newsletter.config import Settings
 
 PIPELINE_TASK = "workers.tasks.run_pipeline"
-CONFIRMATION_TASK = "workers.tasks.send_confirmation"
+NOTICES_TASK = "workers.tasks.send_notices"
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 

@@ -1,13 +1,16 @@
 """Double opt-in: a sign-up request becomes a pending subscriber, a consent record and one email.
 
-The caller answers every request with the same page, so nobody learns from it whether an address
-is subscribed; only the email differs (a confirmation link, or a reminder to a confirmed address).
-Sign-up emails are limited per address per day, durably (in the database), so that nobody can
-flood an inbox by submitting the form for it. Unconfirmed sign-ups expire and are purged.
+The web app answers every request with the same page after the same work (it checks the form
+and queues the request: `newsletter.notice_queue`), so nobody learns from it whether an address
+is subscribed; the request is recorded here outside the request, and only the email differs (a
+confirmation link, or a reminder to a confirmed address). Sign-up emails are limited per address
+per day, durably (in the database), so that nobody can flood an inbox by submitting the form for
+it. Unconfirmed sign-ups expire and are purged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -39,6 +42,22 @@ class SignupRequest:
     user_agent: str | None = None
     form_version: str = FORM_VERSION
 
+    def checked(self, taxonomy: Taxonomy) -> SignupRequest:
+        """The request with its address and choices normalized; raises SubscriptionError for a
+        bad address or choice. Pure: the same work whatever the address's state."""
+        return dataclasses.replace(
+            self, email=subscriptions.normalize_email(self.email),
+            topics=subscriptions.resolve_topics(self.topics, taxonomy),
+            frequency=check_frequency(self.frequency), language=check_language(self.language),
+            user_agent=(self.user_agent or "")[:512] or None)
+
+    def to_payload(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> SignupRequest:
+        return cls(**payload)
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -55,22 +74,20 @@ def request_signup(session: Session, request: SignupRequest, taxonomy: Taxonomy,
     (nothing of theirs changes). None when nothing may be sent: a suppressed address, or the
     address's daily limit reached. Raises SubscriptionError for a bad address or choice."""
     now = now or utcnow()
-    address = subscriptions.normalize_email(request.email)
-    topics = subscriptions.resolve_topics(request.topics, taxonomy)
-    frequency, language = check_frequency(request.frequency), check_language(request.language)
-    if subscriptions.is_suppressed(session, address):
+    request = request.checked(taxonomy)
+    if subscriptions.is_suppressed(session, request.email):
         return None
-    subscriber = _get_or_add(session, address)
+    subscriber = _get_or_add(session, request.email)
     if subscriber.status == subscriptions.SUPPRESSED or not take_signup_mail(subscriber, now):
         return None
     if subscriber.status == subscriptions.CONFIRMED:
         return Notice(REMINDER, subscriber)
-    subscriber.status, subscriber.topics = subscriptions.PENDING, topics
-    subscriber.frequency, subscriber.language = frequency, language
+    subscriptions.make_pending(subscriber)
+    subscriber.topics = request.topics
+    subscriber.frequency, subscriber.language = request.frequency, request.language
     session.flush()
     session.add(Consent(subscriber_id=subscriber.id, requested_at=now, ip=request.ip,
-                        user_agent=(request.user_agent or "")[:512] or None,
-                        form_version=request.form_version))
+                        user_agent=request.user_agent, form_version=request.form_version))
     session.flush()
     return Notice(CONFIRMATION, subscriber)
 

@@ -1,7 +1,9 @@
 """The subscriber lifecycle: subscribe, confirm, choose topics, unsubscribe.
 
 Statuses: pending (signed up, not confirmed), confirmed (gets digests), unsubscribed, suppressed
-(the provider reported a bounce or complaint; never mailed again).
+(the provider reported a bounce or complaint; never mailed again). Only a pending subscriber has
+a `confirm_secret`, the one their confirmation link signs: leaving "pending" (confirming,
+unsubscribing, suppression) clears it, so a confirmation link works once.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from newsletter.db import insert_ignoring_duplicates
 from newsletter.models import Subscriber, Suppression, utcnow
+from newsletter.tokens import new_secret
 from newsletter.topics import Taxonomy
 
 PENDING, CONFIRMED, UNSUBSCRIBED, SUPPRESSED = "pending", "confirmed", "unsubscribed", "suppressed"
@@ -29,6 +33,13 @@ def normalize_email(address: str) -> str:
     except EmailNotValidError as error:
         raise SubscriptionError(f"{address!r} is not a valid email address: {error}") from None
     return valid.normalized.lower()
+
+
+def mailbox_of(address: str) -> str:
+    """The mailbox a normalized address reaches, for the limits on emails to one inbox: without
+    its `+tag` (ada+1@… and ada+2@… are one inbox to flood)."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
 def resolve_topics(names: list[str], taxonomy: Taxonomy) -> list[str]:
@@ -63,10 +74,17 @@ def subscribe(session: Session, email: str, topics: list[str], taxonomy: Taxonom
     subscriber.topics = chosen
     if confirmed:
         confirm(subscriber)
-    elif subscriber.status == UNSUBSCRIBED:
-        subscriber.status = PENDING
+    elif subscriber.status in (PENDING, UNSUBSCRIBED):
+        make_pending(subscriber)
     session.flush()
     return subscriber
+
+
+def make_pending(subscriber: Subscriber) -> None:
+    """Wait for the subscriber's confirmation: the confirmation links sent from now until they
+    confirm sign the same new secret."""
+    subscriber.status = PENDING
+    subscriber.confirm_secret = subscriber.confirm_secret or new_secret()
 
 
 def confirm(subscriber: Subscriber) -> bool:
@@ -74,7 +92,7 @@ def confirm(subscriber: Subscriber) -> bool:
     if subscriber.status in (CONFIRMED, SUPPRESSED):
         return False
     subscriber.status, subscriber.confirmed_at = CONFIRMED, utcnow()
-    subscriber.unsubscribed_at = None
+    subscriber.unsubscribed_at = subscriber.confirm_secret = None
     return True
 
 
@@ -83,12 +101,17 @@ def unsubscribe(subscriber: Subscriber) -> bool:
     if subscriber.status in (UNSUBSCRIBED, SUPPRESSED):
         return False
     subscriber.status, subscriber.unsubscribed_at = UNSUBSCRIBED, utcnow()
+    subscriber.confirm_secret = None
     return True
 
 
 def email_hash(address: str) -> str:
     """The suppression key of an address: a hash of its normalized form."""
-    return hashlib.sha256(normalize_email(address).encode()).hexdigest()
+    return _hash(normalize_email(address))
+
+
+def _hash(normalized: str) -> str:
+    return hashlib.sha256(normalized.encode()).hexdigest()
 
 
 def is_suppressed(session: Session, address: str) -> bool:
@@ -98,10 +121,31 @@ def is_suppressed(session: Session, address: str) -> bool:
 def suppress(session: Session, address: str, reason: str) -> None:
     """Never mail `address` again, nor let an import or the form add it back (idempotent).
     The subscriber, if any, is marked suppressed at once."""
-    key = email_hash(address)
-    if session.get(Suppression, key) is None:
-        session.add(Suppression(email_hash=key, reason=reason))
-    subscriber = find_subscriber(session, address)
-    if subscriber is not None:
-        subscriber.status = SUPPRESSED
+    suppress_all(session, {normalize_email(address): reason})
+
+
+def suppress_all(session: Session, reasons: dict[str, str], chunk: int = 500) -> None:
+    """`suppress` for many normalized addresses at once ({address: reason}), a few statements
+    per `chunk` of them; an address suppressed already keeps its first reason."""
+    addresses = list(reasons)
+    for start in range(0, len(addresses), chunk):
+        part = addresses[start:start + chunk]
+        session.execute(insert_ignoring_duplicates(session, Suppression), [
+            {"email_hash": _hash(address), "reason": reasons[address][:64],
+             "created_at": utcnow()} for address in part])
+        session.execute(update(Subscriber).where(Subscriber.email.in_(part))
+                        .values(status=SUPPRESSED, confirm_secret=None))
     session.flush()
+
+
+def count_soft_bounces(session: Session, counts: dict[str, int]) -> None:
+    """Add each count to its normalized address's temporary failures: one statement per
+    distinct count."""
+    by_count: dict[int, list[str]] = {}
+    for address, count in counts.items():
+        by_count.setdefault(count, []).append(address)
+    for count, addresses in by_count.items():
+        for start in range(0, len(addresses), 500):
+            session.execute(
+                update(Subscriber).where(Subscriber.email.in_(addresses[start:start + 500]))
+                .values(soft_bounces=Subscriber.soft_bounces + count))

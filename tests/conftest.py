@@ -41,6 +41,14 @@ def _own_database(request) -> bool:
     return request.node.get_closest_marker("own_database") is not None
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """The web app sends the emails its requests queue from a thread of its own, which reads
+    the database while the test does: a test of the app gets a database of its own."""
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.own_database)
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """The schema built once per session by Alembic (so the migrations run every session);
@@ -94,6 +102,12 @@ def postgres_engine(postgres_template) -> Iterator[Engine]:
         engine = make_engine(url)
         yield engine
         engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def stored_url(request) -> str:
+    """A migrated database of this test's own: on SQLite, then on the local PostgreSQL."""
+    return request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")
 
 
 @pytest.fixture
@@ -159,7 +173,9 @@ def cli_env(cli_workdir, migrated_template) -> Path:
 
 @pytest.fixture
 def app(services):
-    return create_app(services)
+    app = create_app(services)
+    yield app
+    app.state.notice_sender.stop()  # its thread would outlive the test's database
 
 
 @pytest.fixture

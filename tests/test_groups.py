@@ -16,7 +16,7 @@ def reader(topics, language="en"):
 def groups_with(emails: dict[int, str], lookups: list, batch_size: int) -> DigestGroups:
     def addresses(subscriber_ids):
         lookups.append(list(subscriber_ids))
-        return {sid: emails[sid] for sid in subscriber_ids if sid in emails}
+        return {sid: (emails[sid], f"secret{sid}") for sid in subscriber_ids if sid in emails}
 
     return DigestGroups(None, dt.date(2026, 11, 23), 1, None, addresses, batch_size=batch_size)
 
@@ -32,8 +32,9 @@ def test_readers_of_one_digest_leave_together_with_the_addresses_read_then():
     digest, waiting = groups.add(robotics, 103, 3)
     assert digest == robotics and lookups == []
     emails[3] = "changed3@example.com"
-    assert groups.members([waiting]) == [[Member(101, 1, "reader1@example.com"), Member(102, 2, "reader2@example.com"),
-                       Member(103, 3, "changed3@example.com")]]
+    assert groups.members([waiting]) == [[Member(101, 1, "reader1@example.com", "secret1"),
+                                          Member(102, 2, "reader2@example.com", "secret2"),
+                                          Member(103, 3, "changed3@example.com", "secret3")]]
     assert lookups == [[1, 2, 3]]
 
 
@@ -46,8 +47,9 @@ def test_drain_hands_out_every_waiting_digest_and_leaves_out_erased_readers():
         groups.add(digest, delivery_id, subscriber_id)
     digests, waiting = zip(*groups.drain())
     assert dict(zip(digests, groups.members(waiting))) == {
-        english: [Member(11, 1, "a@example.com"), Member(14, 4, "d@example.com")],
-        german: [Member(12, 2, "b@example.com")]}
+        english: [Member(11, 1, "a@example.com", "secret1"),
+                  Member(14, 4, "d@example.com", "secret4")],
+        german: [Member(12, 2, "b@example.com", "secret2")]}
     assert list(groups.drain()) == []
 
 

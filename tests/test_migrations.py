@@ -108,3 +108,68 @@ def test_0009_moves_paper_lists_to_digest_papers_and_back(tmp_path):
         assert connection.execute(text("SELECT paper_ids FROM deliveries ORDER BY id")).all() == [
             (both,), (both,), ("[]",)]
     engine.dispose()
+
+
+def test_upgrading_an_old_sqlite_database_keeps_its_consents_and_deliveries(tmp_path):
+    """Migrations that rebuild `subscribers` on SQLite (0005, 0007, 0010) drop the old copy:
+    with foreign keys on, that drop took every consent and delivery pointing at it."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0004")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        insert_row(connection, "subscribers", id=1, email="r1@example.org")
+        insert_row(connection, "consents", id=1, subscriber_id=1, form_version="v1")
+        insert_row(connection, "editions", id=1)
+        insert_row(connection, "deliveries", id=1, subscriber_id=1, edition_id=1,
+                   paper_ids="[]")
+    upgrade(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM consents")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM deliveries")).scalar() == 1
+    engine.dispose()
+
+
+def test_0010_gives_every_subscriber_a_link_secret_and_never_reuses_an_id(tmp_path):
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0009")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for number in (1, 2, 3):
+            insert_row(connection, "subscribers", id=number, email=f"r{number}@example.org")
+        connection.execute(text("DELETE FROM subscribers WHERE id = 3"))
+    upgrade(url)
+    with engine.begin() as connection:
+        secrets = connection.execute(text("SELECT token_secret FROM subscribers")).scalars().all()
+        assert len(set(secrets)) == 2 and all(secrets)
+        assert "AUTOINCREMENT" in connection.execute(text(
+            "SELECT sql FROM sqlite_master WHERE name = 'subscribers'")).scalar()
+        connection.execute(text("DELETE FROM subscribers WHERE id = 2"))
+        insert_row(connection, "subscribers", id=None, email="new@example.org",
+                   token_secret="s")
+        # 2 was taken once; 3 was deleted before the upgrade, which SQLite could not know
+        assert connection.execute(text(
+            "SELECT id FROM subscribers WHERE email = 'new@example.org'")).scalar() == 3
+    command.downgrade(alembic_config(url), "0009")
+    upgrade(url)
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0010_gives_every_subscriber_a_link_secret_on_postgresql(postgres_url):
+    from alembic import command
+
+    command.downgrade(alembic_config(postgres_url), "0009")
+    engine = create_engine(postgres_url)
+    with engine.begin() as connection:
+        for number in (1, 2):
+            insert_row(connection, "subscribers", id=number, email=f"r{number}@example.org",
+                       created_at="2026-11-20 00:00:00", updated_at="2026-11-20 00:00:00")
+    upgrade(postgres_url)
+    with engine.connect() as connection:
+        secrets = connection.execute(text("SELECT token_secret FROM subscribers")).scalars().all()
+    engine.dispose()
+    assert len(set(secrets)) == 2 and all(secrets)

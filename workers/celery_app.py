@@ -42,13 +42,15 @@ def make_app(settings: Settings) -> Celery:
 def beat_schedule(settings: Settings) -> dict:
     """Ingest at `ingest_hours` (arXiv announces once a day, around midnight UTC; Hugging Face
     through the day); dispatch the digests due every `dispatch_interval` seconds; every lease
-    period, send again the delivery batches whose worker died."""
+    period, send again the delivery batches whose worker died; send the queued lifecycle emails
+    every minute (those whose enqueueing failed, and retries)."""
     return {
         "ingest": {"task": "workers.tasks.ingest_all",
                    "schedule": crontab(minute=0, hour=settings.ingest_hours)},
         "dispatch": {"task": "workers.tasks.dispatch",
                      "schedule": settings.dispatch_interval},
         "recover": {"task": "workers.tasks.recover", "schedule": settings.lease_seconds},
+        "notices": {"task": "workers.tasks.send_notices", "schedule": 60.0},
     }
 
 

@@ -27,12 +27,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from newsletter import day, leases, notices, runs, subscriptions
+from newsletter import day, leases, notice_queue, runs
 from newsletter.config import get_settings
 from newsletter.db import session_scope
 from newsletter.delivery_plan import DeliveryPlan, Share
 from newsletter.ingest import SourceReport
-from newsletter.models import Run, Subscriber, utcnow
+from newsletter.models import Run, utcnow
 from newsletter.renderings import WORKER_KEPT, Renderings
 from newsletter.sources import SourceSpec
 from newsletter.summaries import SummaryReport, summary_languages
@@ -306,12 +306,9 @@ def dispatch(self) -> int | None:
 
 
 @step
-def send_confirmation(self, subscriber_id: int) -> str | None:
-    """The double opt-in email, for the web app to enqueue by name after a sign-up. Nothing is
-    sent when the subscriber is gone or no longer pending (a redelivered task, or confirmed)."""
+def send_notices(self) -> dict:
+    """Send the queued lifecycle emails (confirmations, welcomes...: `newsletter.notice_queue`),
+    enqueued by name after each web request that queued one, and every minute by beat. Rows are
+    claimed, so tasks running at once never send one email twice."""
     s = services()
-    with database() as session:
-        subscriber = session.get(Subscriber, subscriber_id)
-        if subscriber is None or subscriber.status != subscriptions.PENDING:
-            return None
-        return notices.send_confirmation(s.settings, s.mailer, subscriber)
+    return dict(notice_queue.drain(s.factory, s.settings, s.mailer, s.taxonomy))

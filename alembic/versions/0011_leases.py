@@ -6,7 +6,7 @@ about a minute instead of after NEWSLETTER_VISIBILITY_TIMEOUT. Rows held when th
 runs have no holder and count as a dead process's: stop the workers and runs before upgrading.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -8,18 +8,21 @@ counted on the subscriber. Other events (processed, delivered, open, click) chan
 Every event that names a delivery (the `delivery_id` custom arg our digests carry) also proves
 that SendGrid accepted that digest: its ledger row is closed as sent if it still waited for an
 answer (`ledger.confirm_sent`), so the recovery after a crash does not send it again.
+
+A batch is applied in bulk, a few statements per few hundred events: SendGrid posts up to
+thousands at once and gives up on an answer after 3 seconds.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newsletter import ledger, subscriptions
+from newsletter.db import insert_ignoring_duplicates
 from newsletter.mail.sendgrid_events import Event
-from newsletter.models import ProviderEvent
+from newsletter.models import ProviderEvent, utcnow
 
 SUPPRESSING = frozenset({"bounce", "dropped", "spamreport", "unsubscribe", "group_unsubscribe"})
 SOFT, SUPPRESSED, IGNORED, DUPLICATE = "soft_bounce", "suppressed", "ignored", "duplicate"
@@ -34,15 +37,27 @@ def classify(event: Event) -> str:
 
 
 def apply_events(session: Session, events: list[Event]) -> Counter:
-    """Apply each event not applied before; count what happened (DUPLICATE for repeats).
-    The caller commits."""
-    outcomes: Counter = Counter()
-    for event in events:
-        outcomes[_apply(session, event) if _first_time(session, event) else DUPLICATE] += 1
-    confirmed = ledger.confirm_sent(session, accepted_deliveries(events))
-    if confirmed:
-        outcomes[CONFIRMED] = confirmed
-    return outcomes
+    """Apply each event not applied before; count what happened (DUPLICATE for repeats; an
+    address that is not one is IGNORED). The caller commits."""
+    fresh = _first_time(session, events)
+    outcomes = Counter({DUPLICATE: len(events) - len(fresh)})
+    suppressed: dict[str, str] = {}  # address: the first suppressing event's name
+    soft: Counter = Counter()
+    normalized = _Addresses()
+    for event in fresh:
+        kind = classify(event)
+        address = normalized[event.email] if kind != IGNORED else None
+        if address is None:
+            kind = IGNORED
+        elif kind == SUPPRESSED:
+            suppressed.setdefault(address, event.event)
+        else:
+            soft[address] += 1
+        outcomes[kind] += 1
+    subscriptions.suppress_all(session, suppressed)
+    subscriptions.count_soft_bounces(session, soft)
+    outcomes[CONFIRMED] = ledger.confirm_sent(session, accepted_deliveries(events))
+    return +outcomes  # without the zero counts
 
 
 def accepted_deliveries(events: list[Event]) -> dict[int, str]:
@@ -56,25 +71,28 @@ def accepted_deliveries(events: list[Event]) -> dict[int, str]:
     return accepted
 
 
-def _first_time(session: Session, event: Event) -> bool:
-    # The primary key decides, so two deliveries of one event racing each other apply it once.
-    try:
-        with session.begin_nested():
-            session.add(ProviderEvent(event_id=event.sg_event_id[:128], event=event.event[:32]))
-    except IntegrityError:
-        return False
-    return True
+def _first_time(session: Session, events: list[Event]) -> list[Event]:
+    """The events not applied before, each once, recorded as applied now. The primary key
+    decides, so two deliveries of one event racing each other apply it once."""
+    by_id: dict[str, Event] = {}
+    for event in events:
+        by_id.setdefault(event.sg_event_id, event)
+    now = utcnow()
+    rows = [{"event_id": event_id, "event": event.event, "received_at": now}
+            for event_id, event in by_id.items()]
+    insert = insert_ignoring_duplicates(session, ProviderEvent).returning(
+        ProviderEvent.__table__.c.event_id)
+    recorded = set(session.connection().execute(insert, rows).scalars()) if rows else set()
+    return [event for event_id, event in by_id.items() if event_id in recorded]
 
 
-def _apply(session: Session, event: Event) -> str:
-    kind = classify(event)
-    try:
-        if kind == SUPPRESSED:
-            subscriptions.suppress(session, event.email, event.event)
-        elif kind == SOFT:
-            subscriber = subscriptions.find_subscriber(session, event.email)
-            if subscriber is not None:
-                subscriber.soft_bounces = (subscriber.soft_bounces or 0) + 1
-    except subscriptions.SubscriptionError:  # not an address: nothing of ours to change
-        return IGNORED
-    return kind
+class _Addresses(dict):
+    """Each address of a batch normalized once; None for one that is not an address (nothing of
+    ours to change)."""
+
+    def __missing__(self, address: str) -> str | None:
+        try:
+            self[address] = subscriptions.normalize_email(address)
+        except subscriptions.SubscriptionError:
+            self[address] = None
+        return self[address]

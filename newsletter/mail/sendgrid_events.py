@@ -96,30 +96,78 @@ class Event:
     custom_args: dict[str, str] = field(default_factory=dict)
 
 
-def parse_events(payload: bytes) -> list[Event]:
-    """The events of one webhook body (a JSON array). Raises ValueError when it is not one."""
-    items = json.loads(payload)
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise ValueError("a SendGrid event webhook body is a JSON array of objects")
-    return [_event(item) for item in items]
+@dataclass(frozen=True)
+class EventBatch:
+    """The valid events of one webhook body, and how many of its items were not valid events."""
+
+    events: list[Event]
+    invalid: int = 0
 
 
-def _event(item: dict) -> Event:
+def parse_events(payload: bytes) -> EventBatch:
+    """The events of one webhook body (a JSON array). An item that is not a valid event (a field
+    missing or of the wrong type, a timestamp out of range, a delivery id that cannot be ours,
+    nesting too deep to read) is left out and counted; raises ValueError when the body is not
+    an array at all."""
+    items = [_event(item) for item in _items(payload)]
+    events = [item for item in items if item is not None]
+    return EventBatch(events, invalid=len(items) - len(events))
+
+
+def _items(payload: bytes) -> list:
     try:
-        return Event(
-            sg_event_id=str(item["sg_event_id"]),
-            event=str(item["event"]),
-            email=str(item["email"]),
-            timestamp=datetime.fromtimestamp(int(item["timestamp"]), tz=UTC),
-            sg_message_id=item.get("sg_message_id"),
-            reason=item.get("reason"),
-            type=item.get("type"),
-            bounce_classification=item.get("bounce_classification"),
-            categories=_categories(item.get("category")),
-            custom_args=_custom_args(item),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"a malformed SendGrid event: missing or bad {error}") from error
+        items = json.loads(payload)
+    except RecursionError:  # an item nested too deep: read the others one by one
+        items = [_loaded(text) for text in array_elements(payload.decode("utf-8", "replace"))]
+    except ValueError as error:
+        raise ValueError(f"a SendGrid event webhook body is JSON: {error}") from None
+    if not isinstance(items, list):
+        raise ValueError("a SendGrid event webhook body is a JSON array of objects")
+    return items
+
+
+def _loaded(text: str):
+    try:
+        return json.loads(text)
+    except (RecursionError, ValueError):
+        return None
+
+
+def _event(item) -> Event | None:
+    """The event an item describes, or None when it is not a valid one."""
+    if not isinstance(item, dict):
+        return None
+    texts = {name: item.get(name) for name in _OPTIONAL_TEXT}
+    timestamp, categories = _moment(item.get("timestamp")), _categories(item.get("category"))
+    custom_args = _custom_args(item)
+    delivery_id = custom_args.get("delivery_id")
+    if not (_text(item.get("sg_event_id"), 128) and _text(item.get("event"), 32)
+            and _text(item.get("email"), 320) and timestamp and categories is not None
+            and all(value is None or isinstance(value, str) for value in texts.values())
+            and (delivery_id is None or _is_our_id(delivery_id))):
+        return None
+    return Event(sg_event_id=item["sg_event_id"], event=item["event"], email=item["email"],
+                 timestamp=timestamp, categories=categories, custom_args=custom_args, **texts)
+
+
+_OPTIONAL_TEXT = ("sg_message_id", "reason", "type", "bounce_classification")
+_LATEST = 2**33  # seconds: the year 2242
+_MAX_ID = 2**31 - 1  # our ids are 32-bit integers
+
+
+def _text(value, longest: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= longest
+
+
+def _moment(value) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not 0 <= value <= _LATEST:  # NaN fails both
+        return None
+    return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+def _is_our_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) <= _MAX_ID
 
 
 def _custom_args(item: dict) -> dict[str, str]:
@@ -130,8 +178,43 @@ def _custom_args(item: dict) -> dict[str, str]:
     }
 
 
-def _categories(value) -> tuple[str, ...]:
-    # SendGrid sends a string for one category and an array for several.
+def _categories(value) -> tuple[str, ...] | None:
+    """SendGrid sends a string for one category and an array for several; None for anything
+    else."""
     if value is None:
         return ()
-    return (value,) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def array_elements(text: str) -> list[str]:
+    """The source text of each element of the JSON array `text`, found by matching brackets
+    outside strings (no parsing, so no nesting limit); [] when `text` is not an array."""
+    text = text.strip()
+    if not text.startswith("["):
+        return []
+    elements, depth, start, in_string, escaped = [], 0, 1, False, False
+    for position, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:  # the end of the array itself
+                elements.append(text[start:position])
+                break
+        elif char == "," and depth == 1:
+            elements.append(text[start:position])
+            start = position + 1
+    return [element for element in elements if element.strip()]

@@ -1,7 +1,8 @@
 """Signed "more like this" / "less like this" links under each paper in a digest.
 
 A link is {base}/feedback/<reader token>/<paper id>/more|less. The reader token signs only the
-subscriber id, under the purpose "feedback", so one token serves every paper of a digest: a
+subscriber (their id and token secret, as every link token of theirs), under the purpose
+"feedback", so one token serves every paper of a digest: a
 digest is rendered once for many readers and each reader's token is filled in by substitution,
 like the preferences link. The token cannot pass for a confirm, preferences or unsubscribe
 token. The paper id and the vote travel in the clear: a reader may rate any paper, which is
@@ -21,15 +22,15 @@ MORE, LESS = 1, -1  # "more like this", "less like this"
 VOTES = {"more": MORE, "less": LESS}  # as the vote is spelled in the link
 
 
-def make_feedback_token(secret_key: str, subscriber_id: int) -> str:
-    """The signed token of one reader's feedback links."""
-    return tokens.make_token(secret_key, FEEDBACK, subscriber_id)
+def make_feedback_token(secret_key: str, subscriber_id: int, secret: str) -> str:
+    """The signed token of one reader's feedback links (`secret`: their token secret)."""
+    return tokens.make_link_token(secret_key, FEEDBACK, subscriber_id, secret)
 
 
-def read_feedback_token(secret_key: str, token: str) -> int:
-    """The subscriber id a feedback token carries; raises tokens.InvalidToken when it was
-    tampered with or signed for another purpose or with another key."""
-    return tokens.read_token(secret_key, FEEDBACK, token)
+def read_feedback_token(secret_key: str, token: str) -> tokens.LinkToken:
+    """Whose feedback token this is; raises tokens.InvalidToken when it was tampered with or
+    signed for another purpose or with another key."""
+    return tokens.read_link_token(secret_key, FEEDBACK, token)
 
 
 def read_vote(word: str) -> int:

@@ -5,8 +5,15 @@ Parsers are pure (bytes in, records out); merging records into papers is `newsle
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+
+# Unicode's bidirectional controls (embeddings, overrides, isolates, marks): one in a title
+# reorders what follows it, in our pages and in mail clients, so that a title can pass off one
+# text (a link, a name) as another
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                       "\u2066\u2067\u2068\u2069"))
 
 
 @dataclass
@@ -38,3 +45,19 @@ class PaperRecord:
 
 class ParseError(ValueError):
     """The bytes are not a feed of the expected kind (HTML error page, truncated XML, JSON error)."""
+
+
+def without_bidi_controls(record: PaperRecord) -> PaperRecord:
+    """The record with every bidirectional control removed from its text, wherever it is."""
+    return dataclasses.replace(record, **{
+        f.name: _strip(getattr(record, f.name)) for f in dataclasses.fields(record)})
+
+
+def _strip(value):
+    if isinstance(value, str):
+        return value.translate(BIDI_CONTROLS)
+    if isinstance(value, list):
+        return [_strip(item) for item in value]
+    if isinstance(value, dict):
+        return {_strip(key): _strip(item) for key, item in value.items()}
+    return value

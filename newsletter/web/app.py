@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from newsletter.config import get_settings
 from newsletter.web import csrf
 from newsletter.web.middleware import BodySizeLimit, SecurityHeaders
+from newsletter.web.notice_sender import NoticeSender
 from newsletter.web.ratelimit import SignupLimits
 from newsletter.wiring import Services
 
@@ -24,11 +27,13 @@ def create_app(services: Services | None = None) -> FastAPI:
     """The app, wired to `services` (default: from the environment's settings)."""
     from newsletter.web import errors, feedback, routes, webhooks
 
-    app = FastAPI(title="Paper Digest", docs_url=None, redoc_url=None)
+    # no API docs, so no schema either: it would list every route to anyone
+    app = FastAPI(title="Paper Digest", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_lifespan)
     app.state.services = services = services or Services(get_settings())
     settings = services.settings
-    app.state.signup_limits = SignupLimits.hourly(settings.signups_per_ip_per_hour,
-                                                  settings.signups_per_address_per_hour)
+    app.state.signup_limits = SignupLimits.from_settings(settings)
+    app.state.notice_sender = NoticeSender(services)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
                        larger={"/webhooks/": WEBHOOK_MAX_BYTES})
     app.add_middleware(SecurityHeaders)
@@ -38,6 +43,16 @@ def create_app(services: Services | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(feedback.router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Without Redis, start sending what is queued (an earlier process may have left some)."""
+    sender: NoticeSender = app.state.notice_sender
+    if not app.state.services.settings.redis_url:
+        sender.start()
+    yield
+    sender.stop()
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:

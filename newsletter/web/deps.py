@@ -1,21 +1,21 @@
-"""What every route needs: the services, a transaction, the subscriber a signed link names."""
+"""What every route needs: the services, a transaction, the client, the subscriber a signed link
+names, and the sending of what a request queued."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
+import ipaddress
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+from starlette.responses import Response
 
-from newsletter import tokens
+from newsletter import links, tokens
 from newsletter.db import session_scope
-from newsletter.mail import MailError
 from newsletter.models import Subscriber
 from newsletter.wiring import Services
-
-log = logging.getLogger(__name__)
 
 
 class InvalidLink(Exception):
@@ -27,9 +27,28 @@ def services(request: Request) -> Services:
     return request.app.state.services
 
 
-def client_ip(request: Request) -> str | None:
-    """The client's address (behind a proxy, run uvicorn with --proxy-headers)."""
-    return request.client.host if request.client else None
+def client_ip(request: Request) -> str:
+    """The client's address: whoever connects, unless that is a proxy the operator trusts
+    (NEWSLETTER_TRUSTED_PROXIES), whose X-Forwarded-For then names the client: the last hop
+    before the trusted ones, since anything further left was written by the client itself."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = services(request).settings.trusted_proxy_networks
+    if not _is_trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [hop[:64] for hop in hops if hop]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer  # a client inside the trusted networks
+
+
+def _is_trusted(address: str, trusted: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 def user_agent(request: Request) -> str | None:
@@ -38,29 +57,22 @@ def user_agent(request: Request) -> str | None:
 
 @contextmanager
 def transaction(request: Request) -> Iterator[Session]:
-    """A session committed when the block ends, so emails are sent only about saved changes."""
+    """A session committed when the block ends, so emails are queued only with saved changes."""
     with session_scope(services(request).factory) as session:
         yield session
 
 
 def subscriber_from(request: Request, session: Session, purpose: str, token: str,
                     max_age: int | None = None) -> Subscriber:
-    """The subscriber a signed token names; raises InvalidLink."""
+    """The subscriber a signed link was made for; raises InvalidLink."""
     try:
-        subscriber_id = tokens.read_token(services(request).settings.secret_key, purpose, token,
-                                          max_age=max_age)
+        return links.subscriber_of(session, services(request).settings, purpose, token, max_age)
     except tokens.InvalidToken as error:
         raise InvalidLink(str(error)) from None
-    subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None:
-        raise InvalidLink("this link is not valid any more")
-    return subscriber
 
 
-def send_quietly(send: Callable[..., str], *args) -> None:
-    """Send a notice after the change is saved; a mail failure is logged, not shown, since the
-    change stands and the page must not differ with the state of the mail server."""
-    try:
-        send(*args)
-    except MailError:
-        log.exception("a notice could not be sent")
+def send_queued(request: Request, response: Response) -> Response:
+    """The response, which once sent has the emails this request queued sent (the answer never
+    waits on, nor depends on, the mail)."""
+    response.background = BackgroundTask(request.app.state.notice_sender.kick)
+    return response

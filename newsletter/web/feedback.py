@@ -45,7 +45,8 @@ def _feedback_page(request: Request, session, subscriber, paper: Paper, token: s
                 action=paper_feedback_url(reader, paper.id, vote),
                 undo=paper_feedback_url(reader, paper.id, -vote), rated=rated,
                 min_ratings=MIN_RATINGS,
-                preferences_url=preferences_url(deps.services(request).settings, subscriber.id))
+                preferences_url=preferences_url(deps.services(request).settings, subscriber.id,
+                                                subscriber.token_secret))
 
 
 @router.get(PATH, response_class=HTMLResponse)

@@ -5,15 +5,22 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# the pages allow nothing from elsewhere: no third-party scripts, fonts or frames; and no
-# Referer, since page URLs carry signed tokens
+# the pages allow nothing from elsewhere: no third-party scripts, fonts or frames (nor framing,
+# for browsers that predate frame-ancestors); a Referer only to this site, since page URLs
+# carry signed tokens ("no-referrer" would make browsers send `Origin: null` with our own
+# forms, which the CSRF check refuses)
 CONTENT_SECURITY_POLICY = (b"default-src 'none'; style-src 'self'; img-src 'self' data:; "
                            b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY),
-    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
 ]
+# pages reached through a signed link show a subscriber's data: never kept by a cache, shared or
+# the browser's own
+TOKEN_PATHS = ("/confirm/", "/preferences/", "/unsubscribe/", "/feedback/")
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class BodySizeLimit:
@@ -50,13 +57,25 @@ class BodySizeLimit:
 
 
 class SecurityHeaders:
+    """SECURITY_HEADERS on every response; and `Cache-Control: no-store` on those of TOKEN_PATHS,
+    whatever the route set."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        private = scope["path"].startswith(TOKEN_PATHS)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = [*message.get("headers", []), *SECURITY_HEADERS]
+                if private:
+                    headers = [h for h in headers if h[0].lower() != b"cache-control"]
+                    headers.append(NO_STORE)
+                message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+        await self.app(scope, receive, send_with_headers)

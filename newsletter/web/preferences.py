@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from newsletter import notices, preferences, privacy, tokens
+from newsletter import notice_queue, notices, preferences, privacy, tokens
 from newsletter.links import unsubscribe_url
 from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.models import Subscriber
@@ -34,7 +34,8 @@ def preferences_page(request: Request, subscriber: Subscriber, token: str, statu
                 default_max_papers=services.settings.max_papers_per_digest,
                 interests=Interests.from_dict(subscriber.interests),
                 interest_labels=preferences.INTEREST_LABELS,
-                unsubscribe_url=unsubscribe_url(services.settings, subscriber.id), **context)
+                unsubscribe_url=unsubscribe_url(services.settings, subscriber.id,
+                                                subscriber.token_secret), **context)
 
 
 @router.get("/preferences/{token}", response_class=HTMLResponse)
@@ -72,10 +73,11 @@ def save(token: str, request: Request,
             return preferences_page(request, subscriber, token, 400, error=str(error))
         changes = (preferences.apply_preferences(subscriber, chosen)
                    + preferences.apply_interests(subscriber, interests))
-    if changes:
-        deps.send_quietly(notices.send_preferences_updated, services.settings, services.mailer,
-                          subscriber, changes)
-    return preferences_page(request, subscriber, token, saved=True, changes=changes)
+        if changes:
+            notice_queue.queue_notice(session, notices.PREFERENCES_UPDATED, subscriber.id,
+                                      changes=changes)
+    return deps.send_queued(request, preferences_page(request, subscriber, token, saved=True,
+                                                      changes=changes))
 
 
 def _interests_from(subscriber: Subscriber, **lists: str | None) -> Interests:
@@ -92,8 +94,7 @@ def export(token: str, request: Request) -> Response:
         subscriber = deps.subscriber_from(request, session, tokens.PREFERENCES, token)
         data = privacy.export_data(session, subscriber)
     return Response(json.dumps(data, indent=2, ensure_ascii=False), media_type="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="my-data.json"',
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": 'attachment; filename="my-data.json"'})
 
 
 @router.post("/preferences/{token}/delete", response_class=HTMLResponse,

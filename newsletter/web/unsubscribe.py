@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from newsletter import notices, signup, subscriptions, tokens
+from newsletter import notice_queue, notices, signup, subscriptions, tokens
 from newsletter.web import deps
 from newsletter.web.app import page
 from newsletter.web.csrf import require_csrf
@@ -29,14 +29,13 @@ def unsubscribe_page(token: str, request: Request):
 def unsubscribe(token: str, request: Request):
     """RFC 8058 one-click (and the page's button): unsubscribes at once; idempotent; 200.
     The goodbye email goes only the first time."""
-    services = deps.services(request)
     with deps.transaction(request) as session:
         subscriber = deps.subscriber_from(request, session, tokens.UNSUBSCRIBE, token)
-        changed = subscriptions.unsubscribe(subscriber)
-    if changed:
-        deps.send_quietly(notices.send_goodbye, services.settings, services.mailer, subscriber)
-    return page(request, "unsubscribe.html", email=subscriber.email, done=True, token=token,
-                can_resubscribe=subscriber.status == subscriptions.UNSUBSCRIBED)
+        if subscriptions.unsubscribe(subscriber):
+            notice_queue.queue_notice(session, notices.GOODBYE, subscriber.id)
+    return deps.send_queued(request, page(
+        request, "unsubscribe.html", email=subscriber.email, done=True, token=token,
+        can_resubscribe=subscriber.status == subscriptions.UNSUBSCRIBED))
 
 
 @router.post("/unsubscribe/{token}/resubscribe", response_class=HTMLResponse,

@@ -2,8 +2,11 @@
 
 The signature is checked over the raw body before anything is parsed; a bad signature or a
 stale timestamp is refused with 403 and changes nothing, a body that is not SendGrid's events
-with 400. Without NEWSLETTER_SENDGRID_WEBHOOK_PUBLIC_KEY the endpoint does not exist (404), so
-an unconfigured site never accepts unsigned events.
+with 400. In a signed array, an item that is not a valid event is skipped and counted
+("invalid"), and the others are applied: a correctly signed body is never answered 5xx, which
+would make SendGrid post the whole batch again and again. Without
+NEWSLETTER_SENDGRID_WEBHOOK_PUBLIC_KEY the endpoint does not exist (404), so an unconfigured
+site never accepts unsigned events.
 """
 
 from __future__ import annotations
@@ -39,10 +42,11 @@ async def sendgrid_events(request: Request) -> dict:
     except InvalidSignature as error:
         raise HTTPException(403, str(error)) from None
     try:
-        events = parse_events(body)
+        batch = parse_events(body)
     except ValueError as error:
         raise HTTPException(400, str(error)) from None
-    return dict(await run_in_threadpool(_apply, services, events))
+    outcomes = await run_in_threadpool(_apply, services, batch.events)
+    return dict(outcomes, **({"invalid": batch.invalid} if batch.invalid else {}))
 
 
 def _apply(services: Services, events) -> dict:

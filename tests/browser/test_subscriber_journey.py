@@ -4,17 +4,16 @@ Screenshots are kept in test-artifacts/ (never a browser download: /usr/bin/chro
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from newsletter.config import load_settings
 from newsletter.web import create_app
 from newsletter.wiring import Services
+from tests.stubs.served_app import served
 from tests.stubs.smtp_server import free_port
+from tests.support.cluster import until
 from tests.support.local_services import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.support.outbox import emails_in, link_in
 from tests.support.site import subscriber_named
@@ -32,17 +31,8 @@ def server(database_url, tmp_path):
     services = Services(load_settings(database_url=database_url, base_url=base,
                                       outbox_dir=str(tmp_path / "outbox"),
                                       secret_key="browser-secret"))
-    uvicorn_server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1",
-                                                   port=port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield base, services
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(services), port):
+        yield base, services
 
 
 @pytest.fixture
@@ -58,11 +48,14 @@ def browser_page():
 
 
 def link_in_outbox(outbox: Path, base: str, kind: str) -> str:
-    """The /`kind`/ link of the newest email in the outbox that has one."""
-    for message in reversed(emails_in(outbox)):
-        if found := link_in(message, base, kind):
-            return found
-    raise AssertionError(f"no {kind} link in {outbox}")
+    """The /`kind`/ link of the newest email in the outbox that has one, once there is one (the
+    app sends its emails just after its answers)."""
+    return until(lambda: _newest_link(outbox, base, kind), 20, f"a {kind} link in {outbox}")
+
+
+def _newest_link(outbox: Path, base: str, kind: str) -> str | None:
+    return next(filter(None, (link_in(message, base, kind)
+                              for message in reversed(emails_in(outbox)))), None)
 
 
 def shot(page, name: str) -> None:

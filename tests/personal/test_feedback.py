@@ -9,19 +9,20 @@ from newsletter.personal import (
     read_vote,
     reader_feedback_url,
 )
-from newsletter.tokens import PREFERENCES, InvalidToken, make_token
+from newsletter.tokens import PREFERENCES, InvalidToken, make_link_token
 
 SECRET = "test-secret"
 BASE = "https://digest.example.org"
 
 
 def test_a_token_carries_the_reader():
-    assert read_feedback_token(SECRET, make_feedback_token(SECRET, 7)) == 7
+    found = read_feedback_token(SECRET, make_feedback_token(SECRET, 7, "s3cret"))
+    assert (found.subscriber_id, found.secret) == (7, "s3cret")
 
 
 def test_a_tampered_token_is_rejected():
-    payload, signature = make_feedback_token(SECRET, 7).rsplit(".", 1)
-    forged = make_feedback_token(SECRET, 8).rsplit(".", 1)[0]
+    payload, signature = make_feedback_token(SECRET, 7, "s").rsplit(".", 1)
+    forged = make_feedback_token(SECRET, 8, "s").rsplit(".", 1)[0]
     with pytest.raises(InvalidToken):
         read_feedback_token(SECRET, forged + "." + signature)
     with pytest.raises(InvalidToken):
@@ -30,12 +31,12 @@ def test_a_tampered_token_is_rejected():
 
 def test_a_token_signed_with_another_key_is_rejected():
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, make_feedback_token("other-secret", 7))
+        read_feedback_token(SECRET, make_feedback_token("other-secret", 7, "s"))
 
 
 def test_a_token_for_another_purpose_is_rejected():
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, make_token(SECRET, PREFERENCES, 7))
+        read_feedback_token(SECRET, make_link_token(SECRET, PREFERENCES, 7, "s"))
 
 
 def test_a_link_says_more_or_less_and_nothing_else():

@@ -18,7 +18,8 @@ BASE = "https://digest.example.org"
 
 
 class Site:
-    """A browser's view of the app: it keeps cookies, fills in the CSRF field, reads emails."""
+    """A browser's view of the app: it keeps cookies, fills in the CSRF field, says where its
+    forms come from (Origin, as browsers do), reads emails once the app has sent them."""
 
     def __init__(self, client: TestClient, outbox: Path):
         self.client, self.outbox = client, outbox
@@ -32,12 +33,22 @@ class Site:
     def submit(self, path: str, data: dict | None = None, form_page: str = "/"):
         """POST a form as a browser would, with the token of the page that shows it."""
         fields = {"csrf_token": self.csrf_token(form_page), **(data or {})}
-        return self.client.post(path, data=fields, follow_redirects=False)
+        return self.client.post(path, data=fields, headers={"Origin": BASE},
+                                follow_redirects=False)
 
     def subscribe(self, address: str, **fields):
-        return self.submit("/subscribe", {"email": address, **fields})
+        """Submit the form, and wait for the app to record the sign-up (it does so after the
+        answer)."""
+        answer = self.submit("/subscribe", {"email": address, **fields})
+        self.settle()
+        return answer
+
+    def settle(self) -> None:
+        """Wait until the app has sent the emails its requests queued."""
+        assert self.client.app.state.notice_sender.wait_idle(timeout=30)
 
     def emails(self, to: str | None = None) -> list:
+        self.settle()
         return [m for m in emails_in(self.outbox) if to is None or m["To"] == to]
 
     def link_in(self, message, kind: str) -> str:
@@ -59,7 +70,8 @@ def subscriber_named(services, address: str) -> Subscriber | None:
 
 def preferences_path(services, subscriber) -> str:
     """The path of the subscriber's preferences link."""
-    return path_of(links.preferences_url(services.settings, subscriber.id))
+    return path_of(links.preferences_url(services.settings, subscriber.id,
+                                         subscriber.token_secret))
 
 
 def path_of(url: str) -> str:

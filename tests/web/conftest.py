@@ -1,8 +1,16 @@
-"""A confirmed reader for the web tests (the app and the site are in tests/conftest.py)."""
+"""A confirmed reader for the web tests, and the site on each kind of database (the app and the
+site are in tests/conftest.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from fastapi.testclient import TestClient
+
+from newsletter.web import create_app
+from newsletter.wiring import Services
+from tests.support.site import Site
 
 
 @pytest.fixture
@@ -11,3 +19,13 @@ def reader(cast):
     subscriber = cast.reader()
     cast.commit()
     return subscriber
+
+
+@pytest.fixture
+def stored_site(stored_url, settings) -> tuple[Site, Services]:
+    """The site and its services on SQLite, then on the local PostgreSQL."""
+    services = Services(settings.model_copy(update={"database_url": stored_url}))
+    app = create_app(services)
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    yield Site(client, Path(settings.outbox_dir)), services
+    app.state.notice_sender.stop()

@@ -19,8 +19,8 @@ def papers(cast):
 
 
 def feedback_path(services, reader, paper_id, vote) -> str:
-    return path_of(paper_feedback_url(compose.feedback_url(services.settings, reader.id),
-                                      paper_id, vote))
+    reader_url = compose.feedback_url(services.settings, reader.id, reader.token_secret)
+    return path_of(paper_feedback_url(reader_url, paper_id, vote))
 
 
 def votes(services) -> list[tuple]:
@@ -38,7 +38,7 @@ def test_a_get_shows_the_paper_and_a_button_and_records_nothing(site, services, 
 def test_the_post_records_the_vote_and_offers_the_opposite(site, services, reader, papers):
     # Both links from one token: a token signed a second later differs, and the page offers
     # the undo under the token the reader came with.
-    links = compose.feedback_url(services.settings, reader.id)
+    links = compose.feedback_url(services.settings, reader.id, reader.token_secret)
     path = path_of(paper_feedback_url(links, "2611.00001", LESS))
     response = site.submit(path, form_page=path)
     assert response.status_code == 200 and "fewer papers like" in response.text
@@ -69,7 +69,7 @@ def test_a_tampered_token_is_refused_and_nothing_is_recorded(site, services, rea
 
 
 def test_a_preferences_token_is_not_a_feedback_token(site, services, reader, papers):
-    preferences_token = path_of(compose.links.preferences_url(services.settings, reader.id))
+    preferences_token = path_of(compose.links.preferences_url(services.settings, reader.id, reader.token_secret))
     path = f"/feedback/{preferences_token.rsplit('/', 1)[1]}/2611.00001/more"
     assert site.submit(path, form_page="/").status_code == 400
     assert votes(services) == []

@@ -52,7 +52,7 @@ def test_a_tampered_preferences_link_is_refused(site, services, reader):
 
 
 def test_an_unsubscribe_token_does_not_open_the_preferences(site, services, reader):
-    token = links.unsubscribe_url(services.settings, reader.id).rsplit("/", 1)[1]
+    token = links.unsubscribe_url(services.settings, reader.id, reader.token_secret).rsplit("/", 1)[1]
     assert site.get(f"/preferences/{token}").status_code == 400
 
 

@@ -7,7 +7,7 @@ from tests.support.site import path_of, stored
 
 
 def unsubscribe_path(services, subscriber) -> str:
-    return path_of(links.unsubscribe_url(services.settings, subscriber.id))
+    return path_of(links.unsubscribe_url(services.settings, subscriber.id, subscriber.token_secret))
 
 
 def test_a_get_shows_a_button_and_changes_nothing(site, services, reader):
@@ -54,7 +54,7 @@ def test_an_unsubscribed_reader_can_resubscribe_from_the_same_page(site, service
 def test_a_confirmation_link_confirms_only_by_post(site, services, session):
     pending = subscriptions.subscribe(session, "new@example.org", [], services.taxonomy)
     session.commit()
-    url = path_of(links.confirm_url(services.settings, pending.id))
+    url = path_of(links.confirm_url(services.settings, pending))
     assert site.get(url).status_code == 200
     assert stored(services, pending).status == subscriptions.PENDING
     assert site.submit(url, form_page=url).status_code == 200
@@ -64,6 +64,7 @@ def test_a_confirmation_link_confirms_only_by_post(site, services, session):
 def test_an_unsubscribe_token_cannot_confirm(site, services, session):
     pending = subscriptions.subscribe(session, "new@example.org", [], services.taxonomy)
     session.commit()
-    token = links.unsubscribe_url(services.settings, pending.id).rsplit("/", 1)[1]
+    url = links.unsubscribe_url(services.settings, pending.id, pending.token_secret)
+    token = url.rsplit("/", 1)[1]
     assert site.submit(f"/confirm/{token}").status_code == 400
     assert stored(services, pending).status == subscriptions.PENDING
