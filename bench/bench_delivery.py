@@ -29,18 +29,19 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from newsletter import ledger
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
-from newsletter.delivery import deliver_edition, due_readers
-from newsletter.digests import addresses, build_edition
-from newsletter.groups import Digest, DigestGroups, Member
+from newsletter.delivery import ledger
+from newsletter.delivery.batches import Digest, DigestGroups, Member
+from newsletter.delivery.picks import Picker
+from newsletter.delivery.readers import addresses, due_readers
+from newsletter.delivery.send import deliver_edition
+from newsletter.editions.build import build_edition
 from newsletter.mail.batch import expand
 from newsletter.mail.sendgrid import SendGridMailer
 from newsletter.models import Edition, Paper, PaperTopic, Subscriber, utcnow
-from newsletter.shelf import Shelf
-from newsletter.topics import load_taxonomy
-from newsletter.wiring import Services
+from newsletter.services import Services
+from newsletter.summarize.topics import load_taxonomy
 
 PAPERS = 120
 SEED_CHUNK = 20_000
@@ -106,7 +107,7 @@ def mailer(api_url: str) -> SendGridMailer:
 def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Edition,
                     last_id: int) -> int:
     """The per-subscriber path: pick, claim, render MJML for this reader, one request, record."""
-    shelf, sent = Shelf(session, settings, edition), 0
+    shelf, sent = Picker(session, settings, edition), 0
     for readers in due_readers(session, edition.id, None, last_id):
         for reader in readers:
             digest = Digest.of(reader, shelf.picks([reader])[reader.id])
@@ -170,7 +171,7 @@ def distinct_digests(folder: Path) -> int:
     settings = settings_for(folder)
     with session_scope(Services(settings).factory) as session:
         edition = session.scalar(select(Edition))
-        shelf, keys = Shelf(session, settings, edition), set()
+        shelf, keys = Picker(session, settings, edition), set()
         for readers in due_readers(session, edition.id, None, None, chunk=10_000):
             picks = shelf.picks(readers)
             keys.update(Digest.of(r, picks[r.id]) for r in readers if picks[r.id])

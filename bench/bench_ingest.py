@@ -23,7 +23,7 @@ import feedparser
 from bench_ingest_parse import best_time, make_daily_papers, make_listing
 
 from newsletter.db import make_engine, make_session_factory, session_scope, upgrade
-from newsletter.ingest import SourceReport, ingest_source
+from newsletter.ingest.source import SourceReport, ingest_source
 from newsletter.sources import SourceSpec
 
 

@@ -1,5 +1,5 @@
-"""What personal digests cost delivery: the time of one reader's `personal_digest` (what
-`newsletter.shelf` computes for every reader who follows, mutes or voted) against the shared
+"""What personal digests cost delivery: the time of one reader's `select_for_reader` (what
+`newsletter.delivery.picks` computes for every reader who follows, mutes or voted) against the shared
 cold-start pick (computed once per frequency, topics and limit).
 
 Run: PYTHONPATH=. python bench/bench_personal_picks.py [--pool N] [--ratings N] [--repeat N]
@@ -17,7 +17,7 @@ import json
 import time
 from pathlib import Path
 
-from newsletter.personal import Interests, PaperView, personal_digest
+from newsletter.personal import Interests, PaperView, select_for_reader
 
 LABELS = Path(__file__).parent.parent / "tests" / "fixtures" / "labelled_papers.jsonl"
 
@@ -33,7 +33,7 @@ def per_reader_ms(pool, ratings, interests, repeat: int) -> float:
     trending = {view.id: float(len(pool) - rank) for rank, view in enumerate(pool)}
     started = time.perf_counter()
     for _ in range(repeat):
-        personal_digest(pool, ["Computer Vision", "NLP"], ratings, trending, interests, 25)
+        select_for_reader(pool, ["Computer Vision", "NLP"], ratings, trending, interests, 25)
     return (time.perf_counter() - started) / repeat * 1000
 
 

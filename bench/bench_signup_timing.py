@@ -22,11 +22,11 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from newsletter import subscriptions
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
+from newsletter.services import Services
+from newsletter.subscribers import subscriptions
 from newsletter.web import create_app
-from newsletter.wiring import Services
 
 BASE = "https://digest.example.org"
 STATES = ["new", "pending", "confirmed", "unsubscribed", "suppressed"]

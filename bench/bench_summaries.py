@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from newsletter.db import make_engine, make_session_factory, session_scope, upgrade
-from newsletter.llm import LLMSummarizer, SummaryRequest
-from newsletter.summaries import summarize_requests
-from newsletter.topics import load_taxonomy
+from newsletter.summarize.llm import LLMSummarizer, SummaryRequest
+from newsletter.summarize.summaries import summarize_requests
+from newsletter.summarize.topics import load_taxonomy
 from tests.stubs.openai_api import Answer, OpenAIStub
 
 

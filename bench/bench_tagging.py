@@ -1,4 +1,4 @@
-"""Precision, recall and F1 of `newsletter.topics.tag` against hand-labelled papers.
+"""Precision, recall and F1 of `newsletter.summarize.topics.tag` against hand-labelled papers.
 
 Run: PYTHONPATH=. python bench/bench_tagging.py [--labels FILE] [--taxonomy FILE]
 
@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from newsletter.topics import load_taxonomy, tag
+from newsletter.summarize.topics import load_taxonomy, tag
 
 DEFAULT_LABELS = Path(__file__).parent.parent / "tests" / "fixtures" / "labelled_papers.jsonl"
 

@@ -27,8 +27,8 @@ from sqlalchemy import create_engine, text
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
 from newsletter.models import Subscriber
+from newsletter.services import Services
 from newsletter.web import create_app
-from newsletter.wiring import Services
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 PUBLIC_KEY = base64.b64encode(KEY.public_key().public_bytes(

@@ -28,15 +28,15 @@ from celery import Celery
 from sqlalchemy import create_engine, insert, select, text
 
 from bench.bench_delivery import _subscriber, mailer, serve_stub
-from newsletter import runs
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
-from newsletter.delivery import deliver_edition
-from newsletter.digests import build_edition
+from newsletter.delivery.send import deliver_edition
+from newsletter.editions.build import build_edition
 from newsletter.models import Edition, Paper, PaperTopic, Subscriber
 from newsletter.queue import PIPELINE_TASK, celery_config, send_task
-from newsletter.topics import load_taxonomy
-from newsletter.wiring import Services
+from newsletter.runs import records
+from newsletter.services import Services
+from newsletter.summarize.topics import load_taxonomy
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/6"
@@ -112,10 +112,10 @@ def through_workers(services: Services, count: int, env: dict) -> tuple[int, flo
     workers = start_workers(count, env)
     try:
         with session_scope(services.factory) as session:
-            run_id = runs.open_run(session, "dispatch", dt.date.today(), now=None).id
+            run_id = records.open_run(session, "dispatch", dt.date.today(), now=None).id
         started = time.perf_counter()
         send_task(services.settings, PIPELINE_TASK, run_id)
-        run = runs.follow(services.factory, run_id, lambda line: None, poll=0.2)
+        run = records.follow(services.factory, run_id, lambda line: None, poll=0.2)
         return run.report["deliveries"].get("sent", 0), time.perf_counter() - started
     finally:
         for worker in workers:

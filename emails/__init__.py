@@ -34,7 +34,7 @@ Every email:
 "goodbye": resubscribe_url: str.
 """
 
-from emails.fitting import GMAIL_SAFE_BYTES, fit_digest, html_size
+from emails.size_limit import GMAIL_SAFE_BYTES, fit_digest, html_size
 from emails.rendering import TEMPLATE_NAMES, RenderedEmail, render
 
 __all__ = [

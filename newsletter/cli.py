@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from newsletter import subscriptions
 from newsletter.config import SettingsError, load_settings
 from newsletter.db import session_scope, upgrade
+from newsletter.services import Services
 from newsletter.sources import SourceSpec, sample_sources
-from newsletter.wiring import Services
+from newsletter.subscribers import subscriptions
 
 # The status of a `newsletter run` that did not start because another is in progress: EX_TEMPFAIL
 # of sysexits.h, "try again later" (a cron wrapper can tell it from a failure, 1).
@@ -84,17 +84,17 @@ def run(sources: tuple[str, ...], date: dt.datetime | None, all_due: bool) -> No
 
 def _run_on_workers(services: Services, specs: list[SourceSpec], date: dt.date,
                     now: dt.datetime | None) -> None:
-    from newsletter import runs
-    from newsletter.run_report import RunReport, describe
+    from newsletter.runs import records
+    from newsletter.runs.report import RunReport, describe
 
-    run_id = runs.start_pipeline(services.factory, services.settings, specs, date, now)
+    run_id = records.start_pipeline(services.factory, services.settings, specs, date, now)
     click.echo(f"Run #{run_id} enqueued for the workers; following it (Ctrl-C stops following, "
                "not the run).")
-    run = runs.follow(services.factory, run_id, click.echo)
+    run = records.follow(services.factory, run_id, click.echo)
     click.echo(describe(run))
     report = RunReport.from_dict(run.report)
     click.echo("\n".join(report.lines()))
-    if run.state != runs.FINISHED or report.failures:
+    if run.state != records.FINISHED or report.failures:
         sys.exit(1)
 
 
@@ -163,8 +163,8 @@ def subscribe(email: str, topics: str, confirmed: bool) -> None:
 
 
 def _queue_confirmations(session, subscribers) -> None:
-    from newsletter.notice_queue import queue_notice
-    from newsletter.signup import CONFIRMATION
+    from newsletter.subscribers.notice_queue import queue_notice
+    from newsletter.subscribers.signup import CONFIRMATION
 
     for subscriber in subscribers:
         if subscriber.status == subscriptions.PENDING:
@@ -173,7 +173,7 @@ def _queue_confirmations(session, subscribers) -> None:
 
 def _send_queued(services: Services) -> None:
     """Send the emails queued so far (this command's, and any a web process left)."""
-    from newsletter.notice_queue import drain
+    from newsletter.subscribers.notice_queue import drain
 
     drain(services.factory, services.settings, services.mailer, services.taxonomy)
 
@@ -185,7 +185,7 @@ def summarize(input_file, output_file) -> None:
     """JSON Lines in ({"id", "title", "abstract"}), JSON Lines of summaries out. A line that
     cannot be read (not JSON, no "id" or "title") is reported on stderr by number and skipped;
     the command then exits with status 1, after writing every other line's summary."""
-    from newsletter.summarize_cli import summarize_lines
+    from newsletter.summarize.jsonl import summarize_lines
 
     services = _services()
     upgrade(services.settings.database_url)
@@ -270,7 +270,7 @@ def preview(name: str, output_dir: Path, open_browser: bool) -> None:
 def import_subscribers(csv_file, confirmed: bool) -> None:
     """Import subscribers from a CSV (email, topics separated by ";", language, timezone).
     Invalid rows are reported by line number and skipped; suppressed addresses never re-added."""
-    from newsletter.subscriber_import import import_rows, read_rows
+    from newsletter.subscribers.csv_import import import_rows, read_rows
 
     services = _services()
     upgrade(services.settings.database_url)
@@ -288,7 +288,7 @@ def import_subscribers(csv_file, confirmed: bool) -> None:
 @main.command("purge-unconfirmed")
 def purge_unconfirmed() -> None:
     """Delete sign-ups left unconfirmed for 7 days (the daily run does it too)."""
-    from newsletter.signup import purge_unconfirmed as purge
+    from newsletter.subscribers.signup import purge_unconfirmed as purge
 
     services = _services()
     upgrade(services.settings.database_url)
@@ -301,7 +301,7 @@ def purge_unconfirmed() -> None:
 def list_sources() -> None:
     """Each source (the configured ones, then the others the database knows): its last success,
     last error and the counts of its last run."""
-    from newsletter.ingest import source_health
+    from newsletter.ingest.source import source_health
 
     services = _services()
     specs = _parse_specs(services.settings.source_specs)
@@ -329,8 +329,8 @@ def backfill(first: dt.datetime, last: dt.datetime, categories: tuple[str, ...],
     every 3 s). They fill the archive; today's edition does not announce them as news."""
     import re
 
-    from newsletter.backfill import backfill as backfill_range
-    from newsletter.ingest import describe
+    from newsletter.ingest.arxiv_export import backfill as backfill_range
+    from newsletter.ingest.source import describe
 
     if last < first:
         raise click.BadParameter("is before --from", param_hint="--to")
@@ -349,10 +349,10 @@ def backfill(first: dt.datetime, last: dt.datetime, categories: tuple[str, ...],
 @click.option("--limit", default=20, show_default=True, type=int, help="How many, newest first.")
 def list_runs(limit: int) -> None:
     """The latest runs of the daily job (in-process or by workers) and what each did."""
-    from newsletter import runs
-    from newsletter.run_report import describe
+    from newsletter.runs import records
+    from newsletter.runs.report import describe
 
     services = _services()
     with session_scope(services.factory) as session:
-        lines = [describe(run) for run in runs.recent(session, limit)]
+        lines = [describe(run) for run in records.recent(session, limit)]
     click.echo("\n".join(lines) if lines else "No runs yet.")

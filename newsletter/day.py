@@ -15,24 +15,25 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from newsletter import ledger, runs
-from newsletter.backfill import enrich as enrich_from_arxiv
-from newsletter.backfill import lacking_metadata
 from newsletter.config import Settings
 from newsletter.db import session_scope
-from newsletter.delivery import deliver_edition
-from newsletter.delivery_plan import DeliveryPlan, Share, plan_delivery
-from newsletter.digests import build_edition
-from newsletter.ingest import SourceReport, ingest_all, ingest_source
+from newsletter.delivery import ledger
+from newsletter.delivery.plan import DeliveryPlan, Share, plan_delivery
+from newsletter.delivery.rendering import RenderCache
+from newsletter.delivery.send import deliver_edition
+from newsletter.editions.build import build_edition
+from newsletter.ingest.arxiv_export import enrich as enrich_from_arxiv
+from newsletter.ingest.arxiv_export import lacking_metadata
+from newsletter.ingest.source import SourceReport, ingest_all, ingest_source
 from newsletter.models import Edition, Run, utcnow
-from newsletter.renderings import Renderings
-from newsletter.run_report import RunReport
-from newsletter.signup import purge_unconfirmed
+from newsletter.runs import records
+from newsletter.runs.report import RunReport
+from newsletter.services import Services
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import fetch
 from newsletter.sources.read import Fetcher
-from newsletter.summaries import SummaryReport, summarize_and_tag, summary_languages
-from newsletter.wiring import Services
+from newsletter.subscribers.signup import purge_unconfirmed
+from newsletter.summarize.summaries import SummaryReport, summarize_and_tag, summary_languages
 
 STEPS = ("housekeeping", "ingest", "enrich", "edition", "summarize", "plan", "deliver", "report")
 
@@ -114,7 +115,7 @@ def plan(session: Session, day: Day, share_size: int | None) -> DeliveryPlan:
 
 
 def deliver(session: Session, services: Services, share: Share, now: dt.datetime | None, *,
-            holder: str | None = None, renderings: Renderings | None = None) -> Counter:
+            holder: str | None = None, renderings: RenderCache | None = None) -> Counter:
     """Deliver one share of the plan to the readers due at `now` (deliver_edition over the
     share's range of ids)."""
     return deliver_edition(session, services.settings, services.mailer,
@@ -130,7 +131,7 @@ def store_report(session: Session, run_id: int | None, report: RunReport) -> Run
         session.add(Run(started_at=report.started_at or utcnow(), finished_at=utcnow(),
                         report=report.as_dict()))
     else:
-        runs.save_report(session, run_id, report)
+        records.save_report(session, run_id, report)
     return report
 
 

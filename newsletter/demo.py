@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from newsletter import subscriptions
 from newsletter.config import Settings, load_settings
-from newsletter.topics import Taxonomy
+from newsletter.subscribers import subscriptions
+from newsletter.summarize.topics import Taxonomy
 
 SAMPLE_SUBSCRIBERS = [
     ("ada@example.org", ["Large Language Models", "NLP"]),

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from newsletter.tokens import new_secret
+from newsletter.subscribers.tokens import new_secret
 
 
 def utcnow() -> dt.datetime:
@@ -210,7 +210,7 @@ class Consent(Base):
 
 class QueuedNotice(Base):
     """An email of the subscriber lifecycle, queued by the request that called for it and sent
-    outside it (`newsletter.notice_queue`). A "signup" row is a sign-up request not yet looked
+    outside it (`newsletter.subscribers.notice_queue`). A "signup" row is a sign-up request not yet looked
     at: `payload` holds the form's answer and it names no subscriber yet. Deleted with its
     subscriber: nothing is sent to an erased address."""
 
@@ -352,7 +352,7 @@ class Lease(Base):
 class Run(Base):
     """One run of the daily job and its report. A run done by Celery workers is "running" until
     its last step; every task of it moves `heartbeat_at`, so a run whose tasks were lost (a
-    Redis restart) is found and resumed (`newsletter.runs`)."""
+    Redis restart) is found and resumed (`newsletter.runs.records`)."""
 
     __tablename__ = "runs"
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from newsletter.config import load_settings  # noqa: E402
 from newsletter.db import make_engine, session_scope, upgrade  # noqa: E402
+from newsletter.services import Services  # noqa: E402
 from newsletter.web import create_app  # noqa: E402
-from newsletter.wiring import Services  # noqa: E402
 from tests.stubs.feeds import StandIn  # noqa: E402
 from tests.stubs.openai_api import OpenAIStub  # noqa: E402
 from tests.stubs.sendgrid_api import SendGridStub  # noqa: E402

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import subscriptions
 from newsletter.day import Day, run_daily
 from newsletter.models import Delivery, Paper
 from newsletter.sources import SourceSpec, sample_sources
+from newsletter.subscribers import subscriptions
 from tests.support.outbox import parts, read_outbox
 
 TODAY = dt.date(2026, 11, 23)

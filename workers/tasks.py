@@ -3,10 +3,10 @@
 deliveries are claimed in the ledger before any email goes out). A run, recorded in `runs` with
 the same RunReport as an in-process one, is a chain of chords:
 
-    run_pipeline: housekeeping -> ingest, one task per source                      -> after_ingest
-    after_ingest: enrich, edition -> summarize, one task per summary share          -> after_summaries
-    deliver_run: plan -> deliver_batch, one task per share of readers, the last to end
-                 storing the report and closing the run (runs.batch_done)
+    run_pipeline: housekeeping -> ingest, one task per source           -> after_ingest
+    after_ingest: enrich, edition -> summarize, one task per share      -> after_summaries
+    deliver_run:  plan -> deliver_batch, one task per share of readers; the last to end
+                  stores the report and closes the run (runs.records.batch_done)
 
 Beat starts `ingest_all` (a run without delivery) a few times a day, `dispatch` (delivery
 only, to whoever is due) every 15 minutes, and `recover` every NEWSLETTER_LEASE_SECONDS:
@@ -27,16 +27,18 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from newsletter import day, leases, notice_queue, runs
+from newsletter import day, leases
 from newsletter.config import get_settings
 from newsletter.db import session_scope
-from newsletter.delivery_plan import DeliveryPlan, Share
-from newsletter.ingest import SourceReport
+from newsletter.delivery.plan import DeliveryPlan, Share
+from newsletter.delivery.rendering import WORKER_KEPT, RenderCache
+from newsletter.ingest.source import SourceReport
 from newsletter.models import Run, utcnow
-from newsletter.renderings import WORKER_KEPT, Renderings
+from newsletter.runs import records
+from newsletter.services import Services
 from newsletter.sources import SourceSpec
-from newsletter.summaries import SummaryReport, summary_languages
-from newsletter.wiring import Services
+from newsletter.subscribers import notice_queue
+from newsletter.summarize.summaries import SummaryReport, summary_languages
 from workers import locks
 from workers.celery_app import app
 
@@ -50,7 +52,7 @@ step = app.task(bind=True, autoretry_for=TRANSIENT, retry_backoff=2, retry_backo
 _services: Services | None = None
 # The digests this process rendered for the latest run's tasks: the next task of the run sends
 # many of them again, to other readers.
-_renderings = Renderings(WORKER_KEPT)
+_renderings = RenderCache(WORKER_KEPT)
 
 
 def services() -> Services:
@@ -98,14 +100,14 @@ def run_pipeline(self, run_id: int) -> None:
         log.info("another run holds the lock; waiting", extra={"run_id": run_id})
         raise self.retry(countdown=max(1, settings.visibility_timeout // 10), max_retries=50)
     with database() as session:
-        typed = runs.report_of(session, run_id)
+        typed = records.report_of(session, run_id)
         typed.record_housekeeping(day.housekeeping(session))
-        runs.save_report(session, run_id, typed)
+        records.save_report(session, run_id, typed)
     if report["kind"] == "dispatch":
         deliver_run(run_id)
         return
     with database() as session:
-        runs.update_report(session, run_id, stage="ingesting")
+        records.update_report(session, run_id, stage="ingesting")
     fan_out([ingest.s(kind, url, report["date"], run_id) for kind, url in report["specs"]],
             after_ingest.s(run_id))
 
@@ -117,7 +119,7 @@ def ingest(self, kind: str, url: str, date: str, run_id: int | None = None) -> d
         report = day.ingest(session, SourceSpec(kind, url), day.Day(dt.date.fromisoformat(date)),
                             services().settings)
         if run_id is not None:
-            runs.touch(session, run_id)
+            records.touch(session, run_id)
     log.info("ingested %s", url, extra={"run_id": run_id, "new": report.new,
                                         "error": report.error})
     return {**report.as_dict(), "paper_ids": report.paper_ids}
@@ -129,7 +131,7 @@ def after_ingest(self, results: list[dict], run_id: int) -> None:
     what is new, in at most NEWSLETTER_LLM_CONCURRENCY shares."""
     settings = services().settings
     with database() as session:
-        report = runs.report_of(session, run_id)
+        report = records.report_of(session, run_id)
         report.record_sources([SourceReport.from_dict(result) for result in results])
         report.record_enrichment(day.enrich(session, settings, report.ingested_ids))
         built = None
@@ -137,8 +139,8 @@ def after_ingest(self, results: list[dict], run_id: int) -> None:
             built = day.edition(session, _day_of(session.get(Run, run_id).report))
             report.record_edition(len(built.papers))
         todo, languages = day.to_summarize(report.ingested_ids, built), summary_languages(session)
-        runs.save_report(session, run_id, report)
-        runs.update_report(session, run_id, stage="summarizing")
+        records.save_report(session, run_id, report)
+        records.update_report(session, run_id, stage="summarizing")
     fan_out([summarize.s(share, languages, run_id)
              for share in day.summary_shares(todo, settings.llm_concurrency)],
             after_summaries.s(run_id))
@@ -151,7 +153,7 @@ def summarize(self, paper_ids: list[str], languages: list[str], run_id: int | No
     with database() as session:
         report = day.summarize(session, services(), paper_ids, languages)
         if run_id is not None:
-            runs.touch(session, run_id)
+            records.touch(session, run_id)
     return report.as_dict()
 
 
@@ -159,13 +161,13 @@ def summarize(self, paper_ids: list[str], languages: list[str], run_id: int | No
 def after_summaries(self, results: list[dict], run_id: int) -> None:
     """Record the summaries; deliver (pipeline runs) or end the run (ingest runs)."""
     with database() as session:
-        report = runs.report_of(session, run_id)
+        report = records.report_of(session, run_id)
         report.record_summaries(SummaryReport.total(map(SummaryReport.from_dict, results)))
         if report.kind == "pipeline":
-            runs.save_report(session, run_id, report)
+            records.save_report(session, run_id, report)
         else:
             day.store_report(session, run_id, report)
-            runs.close(session, run_id, stage="done")
+            records.close(session, run_id, stage="done")
         owner = session.get(Run, run_id).report["owner"]
     if report.kind == "pipeline":
         deliver_run(run_id)
@@ -176,16 +178,16 @@ def after_summaries(self, results: list[dict], run_id: int) -> None:
 def deliver_run(run_id: int, plan: DeliveryPlan | None = None) -> None:
     """Plan the run's deliveries (unless given) and send them out, one task per share of
     NEWSLETTER_DELIVERY_BATCH_SIZE readers. The run ends when every share has reported
-    (runs.batch_done), not when a chord fires: a share whose worker died is run again by
+    (records.batch_done), not when a chord fires: a share whose worker died is run again by
     `recover` under the same index."""
     settings = services().settings
     with database() as session:
         stored = session.get(Run, run_id).report
         plan = plan or day.plan(session, _day_of(stored), settings.delivery_batch_size)
-        report = runs.report_of(session, run_id)
+        report = records.report_of(session, run_id)
         report.record_plan(plan)
-        runs.save_report(session, run_id, report)
-        runs.update_report(session, run_id, stage="delivering", done={}, plan=[
+        records.save_report(session, run_id, report)
+        records.update_report(session, run_id, stage="delivering", done={}, plan=[
             [share.edition_id, share.first_id, share.last_id] for share in plan.shares])
     log.info("delivering", extra={"run_id": run_id, "edition_ids": plan.edition_ids,
                                   "planned": plan.planned, "shares": len(plan.shares)})
@@ -200,12 +202,12 @@ def deliver_run(run_id: int, plan: DeliveryPlan | None = None) -> None:
 def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str | None,
                   run_id: int | None = None, index: int | None = None) -> dict:
     """Deliver the edition to the due subscribers with ids in [first_id, last_id], holding the
-    batch's lease (runs.batch_lease) while it runs, and report the outcomes to the run. Rows a
+    batch's lease (records.batch_lease) while it runs, and report the outcomes to the run. Rows a
     dead worker left in the range are taken over (ledger.reclaim); a copy of this batch that
     another live task is running makes this one do nothing."""
     s = services()
     ids = {"run_id": run_id, "edition_id": edition_id, "first_id": first_id, "last_id": last_id}
-    names = [runs.batch_lease(run_id, index)] if index is not None else []
+    names = [records.batch_lease(run_id, index)] if index is not None else []
     try:
         with leases.Heartbeat(s.engine, s.settings.lease_seconds, names=names,
                               note=f"delivery task {self.request.id}") as holder:
@@ -215,7 +217,7 @@ def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str |
                 outcomes = day.deliver(session, s, Share(edition_id, first_id, last_id),
                                        _moment(now), holder=holder.owner, renderings=renderings)
                 if run_id is not None:
-                    runs.touch(session, run_id)
+                    records.touch(session, run_id)
     except leases.LeaseHeld as held:
         # Another task runs this batch, or ran it and died less than a lease ago: look again
         # once its lease has run out (a live one will have reported by then, or still renews).
@@ -230,7 +232,7 @@ def deliver_batch(self, edition_id: int, first_id: int, last_id: int, now: str |
 
 def _batch_done(run_id: int, index: int, batch: tuple[int, int, int], outcomes) -> None:
     with database() as session:
-        last = runs.batch_done(session, run_id, index, batch, outcomes)
+        last = records.batch_done(session, run_id, index, batch, outcomes)
     if last:
         _finish(run_id)
 
@@ -240,10 +242,10 @@ def _finish(run_id: int) -> None:
     with database() as session:
         stored = session.get(Run, run_id).report
         totals = sum((Counter(done) for done in stored.get("done", {}).values()), Counter())
-        report = runs.report_of(session, run_id)
+        report = records.report_of(session, run_id)
         report.record_deliveries(totals)
         day.store_report(session, run_id, report)
-        runs.close(session, run_id, stage="done")
+        records.close(session, run_id, stage="done")
     locks.release(services().settings, _lock_of(stored), stored["owner"])
     log.info("run finished", extra={"run_id": run_id, "deliveries": dict(report.deliveries)})
 
@@ -255,7 +257,7 @@ def recover(self) -> int:
     NEWSLETTER_VISIBILITY_TIMEOUT (an hour); this way their readers wait about a minute.
     Return how many batches were sent again."""
     with database() as session:
-        lost = runs.lost_batches(session, leases.forget_expired(session))
+        lost = records.lost_batches(session, leases.forget_expired(session))
     for run_id, index, (edition_id, first, last), now in lost:
         log.warning("a delivery task died; its batch goes again",
                     extra={"run_id": run_id, "index": index, "first_id": first, "last_id": last})
@@ -269,7 +271,7 @@ def ingest_all(self) -> int | None:
     settings = services().settings
     specs = [SourceSpec.parse(value) for value in settings.source_specs]
     with database() as session:
-        run_id = runs.open_run(session, "ingest", utcnow().date(),
+        run_id = records.open_run(session, "ingest", utcnow().date(),
                                specs=[[spec.kind, spec.url] for spec in specs]).id
     run_pipeline.delay(run_id)
     return run_id
@@ -281,23 +283,23 @@ def dispatch(self) -> int | None:
     now, as a run of their own, unless another run is delivering (it holds the lock)."""
     settings = services().settings
     with database() as session:
-        stale = runs.claim_stale(session, dt.timedelta(seconds=settings.visibility_timeout))
+        stale = records.claim_stale(session, dt.timedelta(seconds=settings.visibility_timeout))
     for run_id in stale:
         log.warning("resuming a run whose tasks were lost", extra={"run_id": run_id})
         run_pipeline.delay(run_id)
     now = utcnow()
-    owner = runs.new_owner()
+    owner = records.new_owner()
     if not locks.take(settings, locks.DELIVER, owner):
         return None
     with database() as session:
         cleaned = day.housekeeping(session)  # every dispatch: the sign-ups past their link go
         plan = day.plan(session, day.Day(now.date(), now), settings.delivery_batch_size)
-        run_id = (runs.open_run(session, "dispatch", now.date(), owner=owner,
+        run_id = (records.open_run(session, "dispatch", now.date(), owner=owner,
                                 now=now.isoformat()).id if plan.shares else None)
         if run_id is not None:
-            report = runs.report_of(session, run_id)
+            report = records.report_of(session, run_id)
             report.record_housekeeping(cleaned)
-            runs.save_report(session, run_id, report)
+            records.save_report(session, run_id, report)
     if run_id is None:
         locks.release(settings, locks.DELIVER, owner)
         return None
@@ -307,7 +309,7 @@ def dispatch(self) -> int | None:
 
 @step
 def send_notices(self) -> dict:
-    """Send the queued lifecycle emails (confirmations, welcomes...: `newsletter.notice_queue`),
+    """Send the queued lifecycle emails (confirmations, welcomes...: `newsletter.subscribers.notice_queue`),
     enqueued by name after each web request that queued one, and every minute by beat. Rows are
     claimed, so tasks running at once never send one email twice."""
     s = services()

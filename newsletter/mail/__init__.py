@@ -1,6 +1,6 @@
 """Sending email: one Mailer protocol, one module per transport.
 
-Transports are chosen from Settings by `newsletter.mail.factory.build_mailer`, nowhere else.
+Transports are chosen from Settings by `newsletter.mail.transports.build_mailer`, nowhere else.
 """
 
 from __future__ import annotations

@@ -81,19 +81,9 @@ def _non_empty(**fields) -> dict:
 
 def message_payload(message: OutgoingMessage, categories: Sequence[str] = ()) -> dict:
     """The request body for one message; `message.tags` become custom args."""
-    payload = {"personalizations": [{"to": [address(message.to)]}]}
-    payload |= _shared_fields(
-        message.from_email,
-        message.subject,
-        message.text,
-        message.html,
-        reply_to(message.reply_to, message.headers),
-    )
-    return payload | _non_empty(
-        headers=custom_headers(message.headers) | _message_id_header(message.message_id),
-        custom_args=dict(message.tags),
-        categories=list(categories),
-    )
+    headers = custom_headers(message.headers) | _message_id_header(message.message_id)
+    return {"personalizations": [{"to": [address(message.to)]}]} | _shell(
+        message, headers, dict(message.tags), categories)
 
 
 def personalization(recipient: Recipient) -> dict:
@@ -107,18 +97,16 @@ def personalization(recipient: Recipient) -> dict:
 
 def batch_shell(batch: PersonalizedBatch) -> dict:
     """Everything in a batch request but its personalizations."""
-    shell = _shared_fields(
-        batch.from_email,
-        batch.subject,
-        batch.text,
-        batch.html,
-        reply_to(batch.reply_to, batch.headers),
-    )
-    return shell | _non_empty(
-        headers=custom_headers(batch.headers),
-        custom_args=dict(batch.custom_args),
-        categories=list(batch.categories),
-    )
+    return _shell(batch, custom_headers(batch.headers), dict(batch.custom_args), batch.categories)
+
+
+def _shell(item: OutgoingMessage | PersonalizedBatch, headers: dict, custom_args: dict,
+           categories: Sequence[str]) -> dict:
+    """What a one-message request and a batch request both carry: sender, subject, bodies,
+    reply-to, and these headers, custom args and categories."""
+    return _shared_fields(item.from_email, item.subject, item.text, item.html,
+                          reply_to(item.reply_to, item.headers)) | _non_empty(
+        headers=headers, custom_args=custom_args, categories=list(categories))
 
 
 def _json_size(value) -> int:

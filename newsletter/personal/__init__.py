@@ -1,25 +1,23 @@
 """Personalization: follows and mutes, feedback links, the per-subscriber ranking and the reason
 line under each paper. All pure but `store`, which reads and writes interests and ratings;
-delivery (`newsletter.shelf`) turns stored papers into PaperViews (`view_of`) and calls
-`personal_digest`.
+delivery (`newsletter.delivery.picks`) turns stored papers into PaperViews (`view_of`) and calls
+`select_for_reader`.
 """
 
-from newsletter.personal.digest import PersonalDigest, personal_digest
 from newsletter.personal.feedback import (
     LESS,
     MORE,
     make_feedback_token,
     paper_feedback_url,
-    read_feedback_token,
-    read_vote,
     reader_feedback_url,
 )
 from newsletter.personal.interests import Interests, followed_reason, is_muted
 from newsletter.personal.model import MIN_RATINGS, Ranked, rerank
+from newsletter.personal.selection import Selection, select_for_reader
 from newsletter.personal.view import PaperView, view_of
 
 __all__ = [
-    "LESS", "MIN_RATINGS", "MORE", "Interests", "PaperView", "PersonalDigest", "Ranked",
-    "followed_reason", "is_muted", "make_feedback_token", "paper_feedback_url", "personal_digest",
-    "read_feedback_token", "read_vote", "reader_feedback_url", "rerank", "view_of",
+    "LESS", "MIN_RATINGS", "MORE", "Interests", "PaperView", "Selection", "Ranked",
+    "followed_reason", "is_muted", "make_feedback_token", "paper_feedback_url", "select_for_reader",
+    "reader_feedback_url", "rerank", "view_of",
 ]

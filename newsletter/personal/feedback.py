@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from newsletter import tokens
+from newsletter.subscribers import tokens
 
 FEEDBACK = "feedback"
 MORE, LESS = 1, -1  # "more like this", "less like this"

@@ -1,6 +1,6 @@
 """What one source says about one paper: the value every parser returns.
 
-Parsers are pure (bytes in, records out); merging records into papers is `newsletter.papers`'s job.
+Parsers are pure (bytes in, records out); merging records into papers is `newsletter.ingest.papers`'s job.
 """
 
 from __future__ import annotations

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from newsletter.config import get_settings
-from newsletter.web import csrf
+from newsletter.services import Services
+from newsletter.web import errors, routes
 from newsletter.web.middleware import BodySizeLimit, SecurityHeaders
 from newsletter.web.notice_sender import NoticeSender
-from newsletter.web.ratelimit import SignupLimits
-from newsletter.wiring import Services
+from newsletter.web.pages import HERE
+from newsletter.web.signup_limits import SignupLimits
 
-HERE = Path(__file__).parent
-TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 WEBHOOK_MAX_BYTES = 4 * 1024 * 1024  # providers post events in batches
 
 
 def create_app(services: Services | None = None) -> FastAPI:
     """The app, wired to `services` (default: from the environment's settings)."""
-    from newsletter.web import errors, feedback, routes, webhooks
-
     # no API docs, so no schema either: it would list every route to anyone
     app = FastAPI(title="Paper Digest", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=_lifespan)
@@ -40,8 +34,6 @@ def create_app(services: Services | None = None) -> FastAPI:
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes.router)
-    app.include_router(webhooks.router)
-    app.include_router(feedback.router)
     return app
 
 
@@ -53,13 +45,3 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sender.start()
     yield
     sender.stop()
-
-
-def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    """Render one of the app's pages with the site name and the forms' CSRF token."""
-    services: Services = request.app.state.services
-    context = {"site_name": services.settings.site_name, "csrf_token": csrf.form_token(request),
-               **context}
-    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
-    csrf.remember(request, response)
-    return response

@@ -9,13 +9,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from newsletter import archive
-from newsletter.compose import anchor, paper_context
 from newsletter.config import Settings
+from newsletter.delivery.digest_email import anchor, paper_context
+from newsletter.editions import archive
 from newsletter.models import Paper
-from newsletter.summaries import cached_summary, paper_hash
+from newsletter.summarize.summaries import cached_summary, paper_hash
 from newsletter.web import deps
-from newsletter.web.app import page
+from newsletter.web.pages import page
 
 router = APIRouter()
 

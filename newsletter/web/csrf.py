@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from fastapi import Form, Request
 from starlette.responses import Response
 
-from newsletter import tokens
+from newsletter.subscribers import tokens
 
 FIELD = "csrf_token"
 SECURE_COOKIE, PLAIN_COOKIE = "__Host-csrf", "csrf"  # over HTTPS; over plain HTTP (development)

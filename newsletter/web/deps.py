@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from newsletter import links, tokens
 from newsletter.db import session_scope
 from newsletter.models import Subscriber
-from newsletter.wiring import Services
+from newsletter.services import Services
+from newsletter.subscribers import links, tokens
 
 
 class InvalidLink(Exception):

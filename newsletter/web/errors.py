@@ -8,9 +8,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from newsletter.web.app import page
 from newsletter.web.csrf import CsrfError
 from newsletter.web.deps import InvalidLink
+from newsletter.web.pages import page
 
 log = logging.getLogger(__name__)
 

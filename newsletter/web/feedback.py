@@ -10,15 +10,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from newsletter.links import preferences_url
 from newsletter.models import Paper, PaperRating
 from newsletter.personal import MIN_RATINGS, paper_feedback_url, reader_feedback_url
 from newsletter.personal.feedback import FEEDBACK, read_vote
 from newsletter.personal.store import record_vote
-from newsletter.tokens import InvalidToken
+from newsletter.subscribers.links import preferences_url
+from newsletter.subscribers.tokens import InvalidToken
 from newsletter.web import deps
-from newsletter.web.app import page
 from newsletter.web.csrf import require_csrf
+from newsletter.web.pages import page
 
 router = APIRouter()
 PATH = "/feedback/{token}/{paper_id:path}/{vote}"

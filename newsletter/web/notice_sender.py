@@ -1,4 +1,4 @@
-"""Sending the lifecycle emails that requests queue (`newsletter.notice_queue`), after the answer.
+"""Sending the lifecycle emails that requests queue (`newsletter.subscribers.notice_queue`), after the answer.
 
 Without Redis, a thread of the web process drains the queue: woken by each request that queued
 an email (once its answer is sent), and every POLL_SECONDS for rows that another process left
@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from newsletter import notice_queue, queue
-from newsletter.wiring import Services
+from newsletter import queue
+from newsletter.services import Services
+from newsletter.subscribers import notice_queue
 
 log = logging.getLogger(__name__)
 

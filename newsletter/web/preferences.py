@@ -10,15 +10,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from newsletter import notice_queue, notices, preferences, privacy, tokens
-from newsletter.links import unsubscribe_url
-from newsletter.llm.prompt import LANGUAGE_NAMES
 from newsletter.models import Subscriber
 from newsletter.personal import Interests
-from newsletter.subscriptions import SubscriptionError
+from newsletter.subscribers import notice_queue, notices, preferences, privacy, tokens
+from newsletter.subscribers.links import unsubscribe_url
+from newsletter.subscribers.subscriptions import SubscriptionError
+from newsletter.summarize.prompt import LANGUAGE_NAMES
 from newsletter.web import deps
-from newsletter.web.app import page
 from newsletter.web.csrf import require_csrf
+from newsletter.web.pages import page
 
 router = APIRouter()
 

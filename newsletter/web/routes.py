@@ -1,15 +1,15 @@
-"""The routes, one module per part of the site. A GET never changes state (link scanners open
-every link in an email)."""
+"""Every route of the site, one module per part, in one router. A GET never changes state
+(link scanners open every link in an email)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from newsletter.web import archive, preferences, subscribe, unsubscribe
+from newsletter.web import archive, feedback, preferences, subscribe, unsubscribe, webhooks
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive):
+for part in (subscribe, unsubscribe, preferences, archive, feedback, webhooks):
     router.include_router(part.router)
 
 

@@ -12,16 +12,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
-from newsletter import archive, notice_queue, notices, signup, tokens
-from newsletter.links import preferences_url
-from newsletter.llm.prompt import LANGUAGE_NAMES
-from newsletter.preferences import FREQUENCIES
-from newsletter.subscriptions import SubscriptionError, mailbox_of
+from newsletter.editions import archive
+from newsletter.subscribers import notice_queue, notices, signup, tokens
+from newsletter.subscribers.links import preferences_url
+from newsletter.subscribers.preferences import FREQUENCIES
+from newsletter.subscribers.subscriptions import SubscriptionError, mailbox_of
+from newsletter.summarize.prompt import LANGUAGE_NAMES
 from newsletter.web import deps
-from newsletter.web.app import page
 from newsletter.web.archive import paper_cards
 from newsletter.web.csrf import require_csrf
 from newsletter.web.errors import error_page
+from newsletter.web.pages import page
 
 router = APIRouter()
 SAMPLE_SIZE = 3

@@ -9,10 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from newsletter import notice_queue, notices, signup, subscriptions, tokens
+from newsletter.subscribers import notice_queue, notices, signup, subscriptions, tokens
 from newsletter.web import deps
-from newsletter.web.app import page
 from newsletter.web.csrf import require_csrf
+from newsletter.web.pages import page
 
 router = APIRouter()
 

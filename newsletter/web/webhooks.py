@@ -15,15 +15,15 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from newsletter.db import session_scope
-from newsletter.mail.feedback import apply_events
-from newsletter.mail.sendgrid_events import (
+from newsletter.delivery.provider_events import apply_events
+from newsletter.mail.sendgrid_webhook import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     InvalidSignature,
     parse_events,
     verify_signature,
 )
-from newsletter.wiring import Services
+from newsletter.services import Services
 
 router = APIRouter()
 

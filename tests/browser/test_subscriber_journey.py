@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsletter.config import load_settings
+from newsletter.services import Services
 from newsletter.web import create_app
-from newsletter.wiring import Services
 from tests.stubs.served_app import served
 from tests.stubs.smtp_server import free_port
 from tests.support.cluster import until

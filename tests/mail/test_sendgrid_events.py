@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from newsletter.mail.sendgrid_events import (
+from newsletter.mail.sendgrid_webhook import (
     InvalidSignature,
     array_elements,
     parse_events,

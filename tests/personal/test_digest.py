@@ -1,4 +1,4 @@
-from newsletter.personal import Interests, personal_digest
+from newsletter.personal import Interests, select_for_reader
 from tests.support.cast import Cast
 
 CANDIDATES = [
@@ -14,23 +14,23 @@ INTERESTS = Interests(authors=("Y. LeCun",), muted_keywords=("crypto",))
 
 
 def test_followed_papers_come_from_any_topic_and_muted_ones_never_appear():
-    digest = personal_digest(CANDIDATES, ["Computer Vision"], [], TRENDING, INTERESTS, limit=10)
+    digest = select_for_reader(CANDIDATES, ["Computer Vision"], [], TRENDING, INTERESTS, limit=10)
     assert [(r.paper.id, r.reason) for r in digest.followed] == [("rl", "You follow Y. LeCun")]
     assert [r.paper.id for r in digest.ranked] == ["nlp", "cv"]
 
 
 def test_the_ranked_section_is_cut_to_the_limit_and_names_the_chosen_topic():
-    digest = personal_digest(CANDIDATES, ["Computer Vision"], [], TRENDING, Interests(), limit=1)
+    digest = select_for_reader(CANDIDATES, ["Computer Vision"], [], TRENDING, Interests(), limit=1)
     assert [(r.paper.id, r.reason) for r in digest.ranked] == [("nlp", "Topic: Computer Vision")]
 
 
 def test_no_chosen_topics_means_all_topics():
-    digest = personal_digest(CANDIDATES, [], [], TRENDING, INTERESTS, limit=10)
+    digest = select_for_reader(CANDIDATES, [], [], TRENDING, INTERESTS, limit=10)
     assert [r.paper.id for r in digest.ranked] == ["theory", "nlp", "cv"]
 
 
 def test_a_broad_follow_cannot_flood_the_followed_section():
     everything = Interests(keywords=("paper",))
-    digest = personal_digest(CANDIDATES, [], [], TRENDING, everything, limit=2)
+    digest = select_for_reader(CANDIDATES, [], [], TRENDING, everything, limit=2)
     assert [r.paper.id for r in digest.followed] == ["theory", "rl"]
     assert [r.paper.id for r in digest.ranked] == ["rl-muted", "nlp"]

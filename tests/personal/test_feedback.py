@@ -1,6 +1,6 @@
 import pytest
 
-from newsletter.personal import (
+from newsletter.personal.feedback import (
     LESS,
     MORE,
     make_feedback_token,
@@ -9,7 +9,7 @@ from newsletter.personal import (
     read_vote,
     reader_feedback_url,
 )
-from newsletter.tokens import PREFERENCES, InvalidToken, make_link_token
+from newsletter.subscribers.tokens import PREFERENCES, InvalidToken, make_link_token
 
 SECRET = "test-secret"
 BASE = "https://digest.example.org"

@@ -3,9 +3,23 @@ stand-in of an outside service is built on."""
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
+
+
+def send_json(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str],
+              body) -> None:
+    """Answer a request with `status`, `headers` and `body` as JSON (an empty body for none)."""
+    data = json.dumps(body).encode() if body is not None else b""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 class LoopbackServer:

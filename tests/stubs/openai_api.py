@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
-from tests.stubs.loopback import LoopbackServer
+from tests.stubs.loopback import LoopbackServer, send_json
 
 PATH = "/v1/chat/completions"
 
@@ -167,15 +167,8 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
                 status, headers, body = 404, {}, {"error": {"message": "not found"}}
             else:
                 status, headers, body = stub.answer(raw)
-            data = json.dumps(body).encode()
             try:
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, headers, body)
             except OSError:
                 pass  # the client gave up (a timeout): nobody is listening any more
 

@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
-from tests.stubs.loopback import LoopbackServer
+from tests.stubs.loopback import LoopbackServer, send_json
 from tests.stubs.sendgrid_rules import mail_send_errors
 
 MAX_BODY_BYTES = 30 * 1024 * 1024
@@ -148,14 +148,7 @@ def _handler_for(stub: SendGridStub) -> type[BaseHTTPRequestHandler]:
         def do_POST(self):
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, headers, body = stub.answer(self.path, dict(self.headers), raw)
-            data = json.dumps(body).encode() if body else b""
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, headers, body or None)
 
         def log_message(self, format, *args):
             pass  # keep test output clean

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter import papers, subscriptions
 from newsletter.config import OFFLINE_MODEL
-from newsletter.digests import build_edition
-from newsletter.llm.prompt import PROMPT_VERSION, SummaryRequest
+from newsletter.editions.build import build_edition
+from newsletter.ingest import papers
 from newsletter.models import Edition, Paper, PaperTopic, Subscriber, Summary
 from newsletter.personal import PaperView
 from newsletter.sources.records import PaperRecord
-from newsletter.summaries import paper_hash
+from newsletter.subscribers import subscriptions
+from newsletter.summarize.prompt import PROMPT_VERSION, SummaryRequest
+from newsletter.summarize.summaries import paper_hash
 
 TODAY = dt.date(2026, 11, 23)  # a Monday: weekly digests are due
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import redis
 from sqlalchemy import func, select
 
-from newsletter import runs
 from newsletter.db import session_scope
 from newsletter.models import Delivery, Run
+from newsletter.runs import records
 from newsletter.sources import sample_sources
 from tests.support.local_services import REDIS_PORT
 from tests.support.outbox import count_by_recipient
@@ -107,7 +107,7 @@ def ensure_redis() -> None:
 
 
 def start_run(services) -> int:
-    return runs.start_pipeline(services.factory, services.settings, sample_sources(),
+    return records.start_pipeline(services.factory, services.settings, sample_sources(),
                                dt.date.today(), now=None)
 
 
@@ -115,7 +115,7 @@ def wait_for_the_end(services, run_id: int, timeout: float = 120) -> Run:
     def ended():
         with session_scope(services.factory) as session:
             run = session.get(Run, run_id)
-            return run if run.state != runs.RUNNING else None
+            return run if run.state != records.RUNNING else None
     return until(ended, timeout, f"run #{run_id} to end")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from newsletter.wiring import Services
+from newsletter.services import Services
 from tests.support.local_services import POSTGRES_ADMIN_URL, service_missing
 
 

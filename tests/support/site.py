@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from newsletter import links
 from newsletter.models import Subscriber
+from newsletter.subscribers import links
 from tests.support.outbox import emails_in, link_in
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from newsletter.services import Services
 from newsletter.web import create_app
-from newsletter.wiring import Services
 from tests.support.site import Site
 
 

@@ -5,10 +5,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from newsletter import links
+from newsletter.services import Services
+from newsletter.subscribers import links
 from newsletter.web import create_app
 from newsletter.web.csrf import origin_of
-from newsletter.wiring import Services
 from tests.support.site import BASE, CSRF_FIELD, path_of, stored
 
 

@@ -7,8 +7,8 @@ import time
 import pytest
 from sqlalchemy import update
 
-from newsletter import links, signup, subscriptions, tokens
 from newsletter.models import Subscriber
+from newsletter.subscribers import links, signup, subscriptions, tokens
 from tests.support.site import BASE, path_of
 
 INVALID = "not valid any more"

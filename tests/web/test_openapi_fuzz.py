@@ -20,13 +20,13 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from newsletter import links, notice_queue, subscriptions, tokens
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
 from newsletter.models import Paper
 from newsletter.personal.feedback import FEEDBACK, make_feedback_token
+from newsletter.services import Services
+from newsletter.subscribers import links, notice_queue, subscriptions, tokens
 from newsletter.web import create_app
-from newsletter.wiring import Services
 
 BASE = "https://digest.example.org"
 PAPER = "2611.00001"

@@ -2,8 +2,8 @@
 
 import json
 
-from newsletter import links, subscriptions
 from newsletter.models import Suppression
+from newsletter.subscribers import links, subscriptions
 from tests.support.site import preferences_path, stored
 
 CHOICES = {"topics": ["NLP", "Robotics"], "frequency": "weekly", "delivery_hour": "18",

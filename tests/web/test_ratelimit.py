@@ -1,6 +1,6 @@
 """The token bucket: a burst up to its capacity, then one request per refill interval."""
 
-from newsletter.web.ratelimit import RateLimiter
+from newsletter.web.signup_limits import RateLimiter
 from tests.support.clock import FakeClock
 
 

@@ -3,10 +3,10 @@ no API schema to read when there are no docs."""
 
 import pytest
 
-from newsletter import links, subscriptions
-from newsletter.compose import feedback_url
+from newsletter.delivery.digest_email import feedback_url
 from newsletter.models import Paper
 from newsletter.personal import MORE, paper_feedback_url
+from newsletter.subscribers import links, subscriptions
 from tests.support.site import path_of
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from newsletter.config import SettingsError, load_settings
 from newsletter.models import Consent
-from newsletter.subscriptions import mailbox_of
+from newsletter.services import Services
+from newsletter.subscribers.subscriptions import mailbox_of
 from newsletter.web import create_app
-from newsletter.web.ratelimit import RedisRateLimiter
-from newsletter.wiring import Services
+from newsletter.web.signup_limits import RedisRateLimiter
 from tests.support.local_services import empty_redis, redis_test_url
 from tests.support.site import Site
 

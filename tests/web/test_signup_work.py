@@ -7,7 +7,7 @@ import threading
 import pytest
 import sqlalchemy
 
-from newsletter import subscriptions
+from newsletter.subscribers import subscriptions
 from tests.support.site import BASE
 
 STATES = ["new", "pending", "confirmed", "unsubscribed", "suppressed"]

@@ -4,8 +4,8 @@ import html
 
 from sqlalchemy import select
 
-from newsletter import subscriptions, tokens
 from newsletter.models import Consent
+from newsletter.subscribers import subscriptions, tokens
 from tests.support.site import stored, subscriber_named
 
 

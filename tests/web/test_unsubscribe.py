@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from newsletter import links, subscriptions
+from newsletter.subscribers import links, subscriptions
 from tests.support.site import path_of, stored
 
 

@@ -10,10 +10,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 
-from newsletter import subscriptions
 from newsletter.models import ProviderEvent, Subscriber
+from newsletter.services import Services
+from newsletter.subscribers import subscriptions
 from newsletter.web import create_app
-from newsletter.wiring import Services
 from tests.support.databases import services_with
 
 pytestmark = pytest.mark.own_database  # the app's sender thread reads the database too

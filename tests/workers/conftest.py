@@ -10,7 +10,7 @@ import pytest
 
 from newsletter.config import load_settings
 from newsletter.db import session_scope
-from newsletter.wiring import Services
+from newsletter.services import Services
 from tests.support.cast import Cast
 from tests.support.cluster import ROOT, Cluster
 from tests.support.local_services import empty_redis, redis_test_url

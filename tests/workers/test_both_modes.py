@@ -11,10 +11,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from newsletter import day, runs
+from newsletter import day
 from newsletter.db import session_scope
 from newsletter.models import Delivery, Subscriber
-from newsletter.run_report import RunReport
+from newsletter.runs import records
+from newsletter.runs.report import RunReport
 from newsletter.sources import SourceSpec
 from tests.stubs.feeds import Answer
 from tests.support.cast import Cast
@@ -57,7 +58,7 @@ def test_both_modes_run_the_same_steps_and_write_the_same_report(
 
     in_process = day.run_daily(local, SOURCES, day.Day(TODAY, NOON))
     cluster.start(NEWSLETTER_ARXIV_API_URL=api)
-    run_id = runs.start_pipeline(workers.factory, workers.settings, SOURCES, TODAY, NOON)
+    run_id = records.start_pipeline(workers.factory, workers.settings, SOURCES, TODAY, NOON)
     by_workers = RunReport.from_dict(wait_for_the_end(workers, run_id).report)
 
     assert in_process.steps == by_workers.steps == list(day.STEPS)

@@ -5,9 +5,9 @@ exactly once in the outbox; the run ends and reports the emails it took over."""
 
 import pytest
 
-from newsletter import runs
 from newsletter.config import load_settings
-from newsletter.wiring import Services
+from newsletter.runs import records
+from newsletter.services import Services
 from tests.support.cluster import (
     SLOW,
     emails_in,
@@ -36,7 +36,7 @@ def test_a_killed_workers_readers_are_mailed_within_two_minutes_with_the_default
     cluster.start(name="heir", **production, **SLOW)
     until(lambda: set(count_by_recipient(outbox)) == set(readers), 150, "every reader's email")
     run = wait_for_the_end(services, run_id, timeout=60)
-    assert run.state == runs.FINISHED
+    assert run.state == records.FINISHED
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
     assert ledger_statuses(services) == {"sent": 10}

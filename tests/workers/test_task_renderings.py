@@ -1,8 +1,8 @@
 """A worker process renders each digest once for all the delivery tasks of one run."""
 
-from newsletter import delivery
+from newsletter.delivery import send
+from newsletter.delivery.rendering import WORKER_KEPT, RenderCache
 from newsletter.models import Delivery
-from newsletter.renderings import WORKER_KEPT, Renderings
 from workers import tasks
 
 
@@ -12,10 +12,10 @@ def test_tasks_of_one_run_share_renderings_and_another_run_renders_again(
     edition = cast.edition()
     readers = cast.readers(3, ["NLP"])
     monkeypatch.setattr(tasks, "_services", services)  # the worker's Services, on this database
-    monkeypatch.setattr(tasks, "_renderings", Renderings(WORKER_KEPT))  # a fresh process's
+    monkeypatch.setattr(tasks, "_renderings", RenderCache(WORKER_KEPT))  # a fresh process's
     renders = []
-    real = delivery.DigestGroups._render
-    monkeypatch.setattr(delivery.DigestGroups, "_render",
+    real = send.DigestGroups._render
+    monkeypatch.setattr(send.DigestGroups, "_render",
                         lambda groups, digest: renders.append(digest) or real(groups, digest))
 
     def deliver(reader, run_id):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from newsletter import runs
 from newsletter.cli import main
+from newsletter.runs import records
 from newsletter.sources import sample_sources
 from tests.support.cluster import (
     SLOW,
@@ -28,7 +28,7 @@ def test_the_pipeline_runs_through_workers_from_sample_feeds_to_eml_files(
     readers = add_readers(4)
     cluster.start()
     run = wait_for_the_end(cluster_services, start_run(cluster_services))
-    assert run.state == runs.FINISHED
+    assert run.state == records.FINISHED
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert len(run.report["sources"]) == len(sample_sources())
     assert run.report["summaries"]["made"] > 0
@@ -41,7 +41,7 @@ def test_two_workers_in_parallel_send_every_email_exactly_once(
     cluster.start(name="w1", NEWSLETTER_DELIVERY_BATCH_SIZE="2")
     cluster.start(name="w2", NEWSLETTER_DELIVERY_BATCH_SIZE="2")
     run = wait_for_the_end(cluster_services, start_run(cluster_services))
-    assert run.state == runs.FINISHED
+    assert run.state == records.FINISHED
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert ledger_statuses(cluster_services) == {"sent": 30}
 
@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_delivery_leaves_every_subscriber_exactly_one_digest
     cluster.kill(doomed)  # in the pause after a message was written, before the answer
     cluster.start(name="heir", **batch)
     run = wait_for_the_end(cluster_services, run_id)
-    assert run.state == runs.FINISHED
+    assert run.state == records.FINISHED
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     # one task held all ten rows in "sending" when it died: its heir took every one over
     assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
@@ -72,7 +72,7 @@ def test_a_redis_restart_in_the_middle_of_a_run_does_not_stop_it(
     cluster.start("beat", name="beat")  # resumes runs whose tasks were lost
     restart_redis()
     run = wait_for_the_end(cluster_services, run_id)
-    assert run.state == runs.FINISHED
+    assert run.state == records.FINISHED
     assert until(lambda: count_by_recipient(outbox) == {reader: 1 for reader in readers}, 60,
                  "every reader's digest")
 

@@ -1,0 +1,200 @@
+"""Turn domain objects into emails: the template context, the rendered parts, the list headers.
+
+`emails` renders; this module decides what goes in (links, signals, summaries, the reason line
+under each paper and its feedback links) and the headers every message carries
+(List-Unsubscribe with one-click POST, List-Id).
+
+A digest is rendered once for every reader who gets the same content: its personal parts (the
+unsubscribe, preferences and feedback links, the address) are placeholders, URL-shaped so that
+the templates' URL checks hold, that each `Recipient` fills in; List-Unsubscribe is a
+per-recipient header. Transports substitute them (SendGrid natively, the others in
+`mail.batch.expand`). A paper's feedback links are the reader's feedback URL (one placeholder)
+followed by the paper id and the vote, so they need no substitution of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from email.utils import parseaddr
+from functools import lru_cache
+
+import emails
+from newsletter.config import OFFLINE_MODEL, Settings
+from newsletter.editions.sections import group_by_topic
+from newsletter.editions.trending import signals_of
+from newsletter.mail.batch import PersonalizedBatch, Recipient
+from newsletter.models import Paper, Summary
+from newsletter.personal import (
+    LESS,
+    MORE,
+    make_feedback_token,
+    paper_feedback_url,
+    reader_feedback_url,
+)
+from newsletter.subscribers import links
+from newsletter.subscribers.tokens import SECRET_CHARS
+
+FOLLOWED = "Followed"  # the section of papers that match a reader's follows, whatever the topic
+
+
+def list_headers(settings: Settings) -> dict[str, str]:
+    """The RFC 2369 / RFC 8058 headers every reader shares; mailbox providers show an
+    unsubscribe button from these and each reader's List-Unsubscribe (`digest_recipient`)."""
+    return {
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"{settings.site_name} <{settings.list_id}>",
+    }
+
+
+def paper_context(paper: Paper, summary: Summary | None, feedback_url: str | None = None) -> dict:
+    """One paper as the digest template shows it. With `feedback_url` (a reader's, or the
+    placeholder for it) it carries "more like this" / "less like this" links; the reason line
+    is added per reader (`digest_sections`)."""
+    fields = summary.fields if summary else {}
+    signals = signals_of(paper)
+    extra = _source_signals(paper)
+    return {
+        "title": paper.title,
+        "url": paper.links.get("abstract") or paper.links.get("html") or _first_link(paper),
+        "pdf_url": paper.links.get("pdf"),
+        "code_url": paper.links.get("code") or extra.get("github_repo"),
+        "hf_url": paper.links.get("hf") or extra.get("hf_url"),
+        "project_url": paper.links.get("project") or extra.get("project_page"),
+        "authors": list(paper.authors),
+        "organization": extra.get("organization"),
+        "upvotes": signals.upvotes or None,
+        "github_stars": signals.github_stars or None,
+        "tldr": fields.get("tldr") or paper.title,
+        "highlights": list(fields.get("highlights") or []),
+        "topics": paper.topic_names,
+        # shown as "extractive summary": honest about summaries no language model wrote
+        "degraded": summary is None or summary.degraded or summary.model == OFFLINE_MODEL,
+        "reason": None,
+        "more_url": paper_feedback_url(feedback_url, paper.id, MORE) if feedback_url else None,
+        "less_url": paper_feedback_url(feedback_url, paper.id, LESS) if feedback_url else None,
+    }
+
+
+def _source_signals(paper: Paper) -> dict:
+    merged: dict = {}
+    for source in paper.sources:
+        merged.update({k: v for k, v in source.signals.items() if v not in (None, "")})
+    return merged
+
+
+def _first_link(paper: Paper) -> str:
+    return next(iter(paper.links.values()), f"https://arxiv.org/abs/{paper.id}")
+
+
+def anchor(topic: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-") or "topic"
+
+
+def placeholder(settings: Settings, name: str) -> str:
+    """The stand-in for a personal value in a shared rendering, shaped as a URL of the site."""
+    return f"{settings.base_url}/-{name}-"
+
+
+def feedback_url(settings: Settings, subscriber_id: int, secret: str) -> str:
+    """Where a reader's feedback links start (see `newsletter.personal.feedback`)."""
+    return reader_feedback_url(settings.base_url,
+                               make_feedback_token(settings.secret_key, subscriber_id, secret))
+
+
+def digest_message_id(settings: Settings, subscriber_id: int, delivery_id: int) -> str:
+    """The Message-ID of the digest a ledger row sends: the same on every attempt, so a digest
+    sent again after a crash replaces the outbox file, and mailboxes drop the copy."""
+    return f"<digest.{delivery_id}.{subscriber_id}@{_domain(settings.from_email)}>"
+
+
+@lru_cache(maxsize=8)  # parsing the address costs more than the rest of a reader's recipient
+def _domain(from_email: str) -> str:
+    return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
+
+
+def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email: str,
+                     delivery_id: int) -> Recipient:
+    """One reader of a shared digest (`secret`: their token secret): their links, their
+    List-Unsubscribe, their ledger row."""
+    unsubscribe = links.unsubscribe_url(settings, subscriber_id, secret)
+    return Recipient(
+        email=email,
+        message_id=digest_message_id(settings, subscriber_id, delivery_id),
+        substitutions={
+            placeholder(settings, "unsubscribe_url"): unsubscribe,
+            placeholder(settings, "preferences_url"): links.preferences_url(settings,
+                                                                            subscriber_id, secret),
+            placeholder(settings, "feedback_url"): feedback_url(settings, subscriber_id, secret),
+            placeholder(settings, "recipient"): email,
+        },
+        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+        custom_args={"delivery_id": str(delivery_id)},
+    )
+
+
+def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequence[str],
+                 sections: list[dict], recipients: list[Recipient],
+                 edition_id: int) -> PersonalizedBatch:
+    """The digest these readers share (same papers, topics, language and frequency), rendered
+    once and fitted under Gmail's clipping size; `sections` hold `paper_context` dicts."""
+    context = {
+        "site_name": settings.site_name,
+        "base_url": settings.base_url,
+        "recipient": placeholder(settings, "recipient"),
+        "postal_address": settings.postal_address,
+        "preferences_url": placeholder(settings, "preferences_url"),
+        "unsubscribe_url": placeholder(settings, "unsubscribe_url"),
+        "reason": _digest_reason(topics, frequency),
+        "date": date,
+        "edition_url": links.edition_url(settings, date),
+        "paper_count": sum(len(s["papers"]) for s in sections),
+        "topic_count": len(sections),
+        "sections": sections,
+        "overflow": [],
+        "overflow_note": None,
+    }
+    rendered = emails.fit_digest(context, limit_bytes=_fit_limit(settings,
+                                                                 context["paper_count"]))
+    return PersonalizedBatch(
+        from_email=settings.from_email, subject=rendered.subject, text=rendered.text,
+        html=rendered.html, recipients=recipients, reply_to=settings.reply_to,
+        headers=list_headers(settings), categories=["digest", f"edition-{edition_id}"],
+        custom_args={"edition_id": str(edition_id)},
+    )
+
+
+def _fit_limit(settings: Settings, paper_count: int) -> int:
+    """Gmail's safe size less what filling in a reader's feedback links adds: the rendering is
+    measured with the placeholder, two links a paper. +1 a link: the soft line break that
+    quoted-printable adds every 75 characters."""
+    longest = feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS)  # the longest one
+    growth = max(len(longest) - len(placeholder(settings, "feedback_url")), 0)
+    return emails.GMAIL_SAFE_BYTES - 2 * paper_count * (growth + 1)
+
+
+def section_context(topic: str, papers: list[dict]) -> dict:
+    return {"topic": topic, "anchor": anchor(topic), "papers": papers}
+
+
+def digest_sections(picks: Sequence, contexts: dict[str, dict],
+                    topics: Sequence[str]) -> list[dict]:
+    """The sections of one digest: its followed picks under FOLLOWED, then the others under
+    their first chosen topic (`group_by_topic`); each paper's context gets its pick's
+    reason line. `picks` have `id`, `topic_names`, `reason` and `followed`; `contexts` are
+    `paper_context` dicts by paper id."""
+    def shown(pick) -> dict:
+        return {**contexts[pick.id], "reason": pick.reason or None}
+
+    followed = [pick for pick in picks if pick.followed]
+    sections = [section_context(FOLLOWED, [shown(p) for p in followed])] if followed else []
+    others = [pick for pick in picks if not pick.followed]
+    return sections + [section_context(s.topic, [shown(p) for p in s.papers])
+                       for s in group_by_topic(others, list(topics))]
+
+
+def _digest_reason(topics: Sequence[str], frequency: str) -> str:
+    # Sorted: readers who chose the same topics in another order share one rendering.
+    chosen = ", ".join(sorted(topics)) if topics else "all topics"
+    return f"You subscribed to the {frequency} digest of new machine-learning papers in {chosen}."

@@ -1,0 +1,143 @@
+"""The papers one delivery run draws from, read once: ranked per frequency, picked per reader,
+and turned into template contexts per language.
+
+Each reader's papers are their personal digest (`newsletter.personal.select_for_reader`): followed
+papers from any topic in a "Followed" section, muted ones never, the rest of their topics ranked
+by their votes once they have voted enough, else in trending order. Readers with the same
+frequency, topics and limit who follow, mute and rated nothing and were sent none of the
+candidates get the same picks, computed once (and share one rendering); the others are picked
+one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsletter.config import Settings
+from newsletter.delivery import digest_email
+from newsletter.delivery.ledger import sent_among
+from newsletter.delivery.schedule import window_start
+from newsletter.editions import build
+from newsletter.models import Edition, Paper, Summary
+from newsletter.personal import Interests, PaperView, select_for_reader, store, view_of
+from newsletter.personal.selection import Selection
+from newsletter.summarize.prompt import PROMPT_VERSION
+from newsletter.summarize.summaries import paper_hash
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A paper as picking and rendering need it: plain values, so nothing reloads after a
+    commit. `reason` is the line shown under it; `followed` puts it in the "Followed" section.
+    Two readers' digests are the same only when their candidates are equal, reasons included."""
+
+    id: str
+    topic_names: tuple[str, ...]
+    reason: str = ""
+    followed: bool = False
+    # computed once: shared picks hold the same candidates, hashed with every reader's digest
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = (self.id, self.topic_names, self.reason, self.followed)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+def summaries_of(session: Session, papers: list[Paper], model: str,
+                  language: str) -> dict[str, Summary]:
+    """Each paper's summary (by paper id) in `language`, in English where that language has none."""
+    hashes = {paper_hash(paper): paper.id for paper in papers}
+    query = select(Summary).where(Summary.content_hash.in_(hashes),
+                                  Summary.requested_model == model,
+                                  Summary.prompt_version == PROMPT_VERSION,
+                                  Summary.language.in_({language, "en"}))
+    best: dict[str, Summary] = {}
+    for summary in session.scalars(query):
+        paper_id = hashes[summary.content_hash]
+        if summary.language == language or paper_id not in best:
+            best[paper_id] = summary
+    return best
+
+
+def picks_of(digest: Selection) -> list[Pick]:
+    """The picks of a personal digest, followed papers first, each with its reason."""
+    return ([Pick(r.paper.id, r.paper.topics, r.reason, True) for r in digest.followed]
+            + [Pick(r.paper.id, r.paper.topics, r.reason) for r in digest.ranked])
+
+
+class Picker:
+    def __init__(self, session: Session, settings: Settings, edition: Edition):
+        self.session, self.settings, self.edition = session, settings, edition
+        self._papers: dict[str, Paper] = {}
+        self._views: dict[str, list[PaperView]] = {}
+        self._trending: dict[str, dict[str, float]] = {}
+        self._shared_picks: dict[tuple, list[Pick]] = {}
+        self._contexts: dict[tuple[str, str], dict] = {}
+
+    def views(self, frequency: str) -> list[PaperView]:
+        """The candidates of a digest of this frequency, best first."""
+        if frequency not in self._views:
+            papers = build.pool(self.session, self.edition, frequency)
+            self._papers.update((paper.id, paper) for paper in papers)
+            self._views[frequency] = [view_of(paper) for paper in papers]
+            # the pool's order is the trending order: a rank keeps it exactly, ties and all
+            self._trending[frequency] = {p.id: float(len(papers) - rank)
+                                         for rank, p in enumerate(papers)}
+        return self._views[frequency]
+
+    def picks(self, readers: list) -> dict[int, list[Pick]]:
+        """Each reader's papers (by subscriber id), never one sent to them before; three queries
+        whatever the number of readers (sent papers, interests, ratings)."""
+        ids, frequencies = [reader.id for reader in readers], {r.frequency for r in readers}
+        pool_ids = {view.id for frequency in frequencies for view in self.views(frequency)}
+        since = min((window_start(f, self.edition.date) for f in frequencies),
+                    default=self.edition.date)
+        sent = sent_among(self.session, ids, list(pool_ids), since)
+        interests = store.interests_among(self.session, ids)
+        ratings = store.ratings_among(self.session, ids)
+        return {reader.id: self._pick(reader, sent.get(reader.id, set()),
+                                      interests.get(reader.id), ratings.get(reader.id, []))
+                for reader in readers}
+
+    def _pick(self, reader, already_sent: set[str], interests: Interests | None,
+              ratings: list) -> list[Pick]:
+        limit = reader.max_papers or self.settings.max_papers_per_digest
+        if already_sent or interests or ratings:
+            return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
+        key = (reader.frequency, frozenset(reader.topics or ()), limit)
+        if key not in self._shared_picks:
+            self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
+        return self._shared_picks[key]
+
+    def _choose(self, reader, limit: int, already_sent: set[str], interests: Interests,
+                ratings: list) -> list[Pick]:
+        unsent = [view for view in self.views(reader.frequency) if view.id not in already_sent]
+        digest = select_for_reader(unsent, reader.topics or (), ratings,
+                                 self._trending[reader.frequency], interests, limit)
+        return picks_of(digest)
+
+    def contexts(self, language: str, paper_ids: Sequence[str]) -> list[dict]:
+        """The template context of each paper, its summary in `language` (else English), with
+        feedback links for the reader the rendering goes to (a placeholder, filled per reader)."""
+        missing = [self._papers[pid] for pid in paper_ids if (language, pid) not in self._contexts]
+        if missing:
+            summaries = summaries_of(self.session, missing, self.settings.llm_model, language)
+            feedback = digest_email.placeholder(self.settings, "feedback_url")
+            for paper in missing:
+                self._contexts[language, paper.id] = digest_email.paper_context(
+                    paper, summaries.get(paper.id), feedback)
+        return [self._contexts[language, pid] for pid in paper_ids]
+
+    def sections(self, language: str, papers: Sequence[Pick],
+                 topics: Sequence[str]) -> list[dict]:
+        """The digest's sections for these picks: "Followed" first, then one per topic."""
+        contexts = dict(zip([p.id for p in papers], self.contexts(language,
+                                                                  [p.id for p in papers])))
+        return digest_email.digest_sections(papers, contexts, topics)

@@ -1,0 +1,45 @@
+"""One subscriber's personal digest from the day's unsent papers: the one call delivery makes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from newsletter.personal.interests import Interests, followed_reason, is_muted
+from newsletter.personal.model import Ranked, Rating, rerank
+from newsletter.personal.view import PaperView
+
+
+@dataclass(frozen=True)
+class Selection:
+    """`followed`: papers matching a follow, from any topic, most trending first, at most
+    `limit` (the "Followed" section); `ranked`: the rest within the chosen topics, personally
+    ranked, at most `limit`."""
+
+    followed: list[Ranked]
+    ranked: list[Ranked]
+
+
+def select_for_reader(candidates: Sequence[PaperView], chosen_topics: Sequence[str],
+                    ratings: Sequence[Rating], trending_scores: Mapping[str, float],
+                    interests: Interests, limit: int) -> Selection:
+    """Muted papers are dropped first (muting wins over following); followed papers go to their
+    own section whatever their topic (a broad keyword follow cannot flood the email: the
+    section is cut to `limit` too); the others in `chosen_topics` (none chosen = all) are
+    re-ranked by `rerank` and cut to `limit`. Each paper appears once."""
+    shown = [paper for paper in candidates if not is_muted(paper, interests)]
+    followed = []
+    for paper in sorted(shown, key=lambda p: (-trending_scores.get(p.id, 0.0), p.id)):
+        reason = followed_reason(paper, interests)
+        if reason:
+            followed.append(Ranked(paper, trending_scores.get(paper.id, 0.0), reason))
+    followed = followed[:limit]
+    taken = {entry.paper.id for entry in followed}
+    chosen = set(chosen_topics)
+    in_topics = [p for p in shown
+                 if p.id not in taken and (not chosen or chosen.intersection(p.topics))]
+    topic_of = {p.id: next((t for t in p.topics if not chosen or t in chosen), None)
+                for p in in_topics}
+    ranked = rerank(in_topics, ratings, trending_scores, interests,
+                    {pid: t for pid, t in topic_of.items() if t})
+    return Selection(followed, ranked[:limit])

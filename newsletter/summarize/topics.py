@@ -1,0 +1,251 @@
+"""The topic taxonomy and the tagging of papers with topics.
+
+The taxonomy is a TOML file (`newsletter/data/taxonomy.toml` by default; an operator may point
+`load_taxonomy` at a file of their own in the same format, which replaces the default). Each
+`[[topic]]` has a `name`, a `slug`, a one-line `description`, `categories` (arXiv category ->
+weight) and `keywords` (phrase -> weight). An optional `[scoring]` table sets the parameters below.
+
+The tagging model is an additive evidence score per topic, deterministic and explainable:
+
+- keyword evidence: every keyword phrase is matched on word boundaries, case-insensitively, with a
+  hyphen and a space treated alike and an optional plural "s"/"es". A phrase found in the title
+  adds `weight * title_weight`; found in the abstract it adds `weight`, plus half its weight for
+  each repeat, up to two repeats (so one phrase cannot carry a topic by repetition alone);
+- category evidence: the paper's primary arXiv category (the first one) adds its full weight, every
+  cross-listed category `cross_list_factor` times it. A key matches a category exactly ("cs.CV")
+  or as a whole archive ("q-bio" matches "q-bio.BM");
+- a topic is kept when its score reaches `threshold` (so a lone weak hit does not tag) and at least
+  `relative_cutoff` times the best topic's score (so a paper is not tagged with every topic it
+  brushes against);
+- a topic may name broader-or-overlapping topics it `defers_to` (NLP defers to Large Language
+  Models and Speech & Audio): it is dropped when one of those is kept with a higher score, because
+  a cs.CL paper about an LLM is an LLM paper for a reader, not also a generic NLP one.
+Topics come best first, ties broken by name, at most `max_topics`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+_SCORING_DEFAULTS = {
+    "threshold": 3.0,
+    "title_weight": 2.0,
+    "cross_list_factor": 0.5,
+    "relative_cutoff": 0.3,
+}
+_MAX_REPEATS = 2
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: its display name, URL slug, description and the evidence that implies it."""
+
+    name: str
+    slug: str
+    description: str
+    categories: Mapping[str, float] = field(default_factory=dict)
+    keywords: Mapping[str, float] = field(default_factory=dict)
+    defers_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The parameters of the tagging model (see the module docstring)."""
+
+    threshold: float = _SCORING_DEFAULTS["threshold"]
+    title_weight: float = _SCORING_DEFAULTS["title_weight"]
+    cross_list_factor: float = _SCORING_DEFAULTS["cross_list_factor"]
+    relative_cutoff: float = _SCORING_DEFAULTS["relative_cutoff"]
+
+
+class Taxonomy:
+    """An ordered set of topics with look-ups by name (case-insensitive) and by slug."""
+
+    def __init__(self, topics: list[Topic], scoring: Scoring | None = None) -> None:
+        self.topics: tuple[Topic, ...] = tuple(topics)
+        self.scoring = scoring or Scoring()
+        self._by_name = {t.name.casefold(): t for t in self.topics}
+        self._by_slug = {t.slug: t for t in self.topics}
+        # Compiled once per taxonomy: tagging runs for every paper of every day.
+        self._patterns = {
+            t.name: [(_phrase_pattern(p), w) for p, w in t.keywords.items()] for t in self.topics
+        }
+
+    def names(self) -> list[str]:
+        """The topic names in taxonomy order."""
+        return [t.name for t in self.topics]
+
+    def by_name(self, name: str) -> Topic | None:
+        """The topic with this name, ignoring case; None when there is none."""
+        return self._by_name.get(name.strip().casefold())
+
+    def by_slug(self, slug: str) -> Topic | None:
+        """The topic with this slug; None when there is none."""
+        return self._by_slug.get(slug)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A regex for a keyword phrase: whole words, any case, hyphen ~ space, optional plural."""
+    words = re.split(r"[\s\-]+", phrase.strip())
+    body = r"[\s\-]+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", re.IGNORECASE)
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load a taxonomy file; None gives the bundled default (loaded once and cached).
+
+    Raises TaxonomyError (a ValueError) naming the file and the problem when the file is not
+    valid TOML or does not describe a taxonomy (missing or mistyped fields, duplicate names or
+    slugs, unknown `defers_to` names, no topics).
+    """
+    if path is None:
+        return _default_taxonomy()
+    return _load(Path(path))
+
+
+@functools.cache
+def _default_taxonomy() -> Taxonomy:
+    return _load(DEFAULT_TAXONOMY_PATH)
+
+
+def _load(path: Path) -> Taxonomy:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot read taxonomy: {exc}") from exc
+    try:
+        return _parse(data)
+    except TaxonomyError as exc:
+        raise TaxonomyError(f"{path}: {exc}") from exc
+
+
+def _parse(data: dict) -> Taxonomy:
+    entries = data.get("topic")
+    if not isinstance(entries, list) or not entries:
+        raise TaxonomyError("no [[topic]] entries")
+    topics = [_parse_topic(i, entry) for i, entry in enumerate(entries, start=1)]
+    for attr in ("name", "slug"):
+        values = [getattr(t, attr).casefold() for t in topics]
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        if duplicates:
+            raise TaxonomyError(f"duplicate topic {attr}: {', '.join(duplicates)}")
+    known = {t.name for t in topics}
+    for topic in topics:
+        unknown = [name for name in topic.defers_to if name not in known]
+        if unknown:
+            raise TaxonomyError(f"topic {topic.name!r} defers to unknown topic(s): {unknown}")
+    return Taxonomy(topics, _parse_scoring(data.get("scoring", {})))
+
+
+def _parse_topic(index: int, entry: object) -> Topic:
+    if not isinstance(entry, dict):
+        raise TaxonomyError(f"topic #{index} is not a table")
+    where = f"topic #{index} ({entry.get('name', 'unnamed')})"
+    for key in ("name", "slug", "description"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise TaxonomyError(f"{where}: '{key}' must be a non-empty string")
+    return Topic(
+        name=entry["name"].strip(),
+        slug=entry["slug"].strip(),
+        description=entry["description"].strip(),
+        categories=_weights(entry.get("categories", {}), f"{where}: 'categories'"),
+        keywords=_weights(entry.get("keywords", {}), f"{where}: 'keywords'"),
+        defers_to=_names(entry.get("defers_to", []), f"{where}: 'defers_to'"),
+    )
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TaxonomyError(f"{where} must be a list of topic names")
+    return tuple(value)
+
+
+def _weights(table: object, where: str) -> dict[str, float]:
+    """A table of string -> positive number, as a dict of floats."""
+    if not isinstance(table, dict):
+        raise TaxonomyError(f"{where} must be a table of name = weight")
+    for key, weight in table.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            raise TaxonomyError(f"{where}: weight of {key!r} must be a positive number")
+    return {key: float(weight) for key, weight in table.items()}
+
+
+def _parse_scoring(table: object) -> Scoring:
+    if not isinstance(table, dict):
+        raise TaxonomyError("[scoring] must be a table")
+    unknown = sorted(set(table) - set(_SCORING_DEFAULTS))
+    if unknown:
+        raise TaxonomyError(f"[scoring]: unknown key(s) {', '.join(unknown)}")
+    values = _weights(table, "[scoring]")
+    return Scoring(**values)
+
+
+def tag(
+    title: str,
+    abstract: str,
+    categories: list[str],
+    taxonomy: Taxonomy | None = None,
+    max_topics: int = 3,
+) -> list[str]:
+    """The names of the topics of a paper, best first: none, or 1 to `max_topics` of them."""
+    scores = score_topics(title, abstract, categories, taxonomy)
+    if not scores:
+        return []
+    taxonomy = taxonomy or load_taxonomy()
+    scoring = taxonomy.scoring
+    floor = max(scoring.threshold, scoring.relative_cutoff * max(scores.values()))
+    kept = {name: score for name, score in scores.items() if score >= floor}
+    kept = {
+        name: score
+        for name, score in kept.items()
+        if not any(kept.get(other, 0.0) > score for other in taxonomy.by_name(name).defers_to)
+    }
+    return [name for name in sorted(kept, key=lambda n: (-kept[n], n))][:max_topics]
+
+
+def score_topics(
+    title: str, abstract: str, categories: list[str], taxonomy: Taxonomy | None = None
+) -> dict[str, float]:
+    """The evidence score of every topic with any evidence (for tagging and for explaining it)."""
+    taxonomy = taxonomy or load_taxonomy()
+    scoring = taxonomy.scoring
+    scores = {}
+    for topic in taxonomy.topics:
+        score = _category_score(topic, categories, scoring)
+        for pattern, weight in taxonomy._patterns[topic.name]:
+            score += _keyword_score(pattern, weight, title, abstract, scoring)
+        if score > 0:
+            scores[topic.name] = score
+    return scores
+
+
+def _keyword_score(
+    pattern: re.Pattern[str], weight: float, title: str, abstract: str, scoring: Scoring
+) -> float:
+    score = weight * scoring.title_weight if pattern.search(title) else 0.0
+    hits = len(pattern.findall(abstract))
+    if hits:
+        score += weight * (1 + 0.5 * min(hits - 1, _MAX_REPEATS))
+    return score
+
+
+def _category_score(topic: Topic, categories: list[str], scoring: Scoring) -> float:
+    score = 0.0
+    for position, category in enumerate(categories):
+        factor = 1.0 if position == 0 else scoring.cross_list_factor
+        score += factor * sum(
+            weight
+            for key, weight in topic.categories.items()
+            if category == key or category.startswith(key + ".")
+        )
+    return score

@@ -1,0 +1,130 @@
+"""Rate limits: one token bucket per key (a client IP address, a mailbox).
+
+A bucket holds up to `capacity` requests and refills at `capacity` per `period` seconds, so a
+burst is allowed and a steady flood is not. With NEWSLETTER_REDIS_URL the buckets live in Redis
+(`RedisRateLimiter`), shared by every web process; without it, in this process's memory. The
+durable per-address limit on sign-up emails is in `newsletter.subscribers.signup`, in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import redis
+
+from newsletter.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter:
+    """Token buckets by key; thread-safe (sync routes run in a thread pool)."""
+
+    def __init__(self, capacity: int, period: float, *, clock=time.monotonic,
+                 max_keys: int = 100_000) -> None:
+        self.capacity, self.rate = capacity, capacity / period
+        self._clock, self._max_keys = clock, max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last update)
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        """Take one token from `key`'s bucket; False (nothing taken) when it is empty."""
+        with self._lock:
+            now = self._clock()
+            tokens = self._tokens(key, now)
+            allowed = tokens >= 1
+            self._buckets[key] = (tokens - 1 if allowed else tokens, now)
+            if len(self._buckets) > self._max_keys:
+                self._forget_full(now)
+            return allowed
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until `key` may make a request again."""
+        with self._lock:
+            missing = 1 - self._tokens(key, self._clock())
+        return max(0, math.ceil(missing / self.rate))
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, last = self._buckets.get(key, (self.capacity, now))
+        return min(self.capacity, tokens + (now - last) * self.rate)
+
+    def _forget_full(self, now: float) -> None:
+        # a full bucket is the same as none: dropping them bounds the memory a flood can take
+        full = [key for key in self._buckets if self._tokens(key, now) >= self.capacity]
+        for key in full:
+            del self._buckets[key]
+
+
+# The bucket at KEYS[1] (capacity ARGV[1], refilled at ARGV[2] a second) on Redis's clock, so that
+# every web process agrees: with ARGV[3] = 1, takes a token if there is one; returns {1 if one
+# was taken, the tokens left}; with ARGV[3] = 0 only reads.
+_BUCKET = """
+local capacity, rate, take = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+tokens = math.min(capacity, tokens + math.max(0, now - (tonumber(state[2]) or now)) * rate)
+if not take then return {0, tostring(tokens)} end
+local taken = 0
+if tokens >= 1 then tokens = tokens - 1; taken = 1 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
+return {taken, tostring(tokens)}
+"""
+
+
+class RedisRateLimiter:
+    """Token buckets in Redis, one limit for every process. Keys are stored hashed (no address
+    in Redis). When Redis cannot be reached, this process's own buckets stand in."""
+
+    def __init__(self, client: redis.Redis, name: str, capacity: int, period: float) -> None:
+        self.capacity, self.rate, self.name = capacity, capacity / period, name
+        self._bucket = client.register_script(_BUCKET)
+        self._fallback = RateLimiter(capacity, period)
+
+    def allow(self, key: str) -> bool:
+        """Take one token from `key`'s bucket; False (nothing taken) when it is empty."""
+        try:
+            return bool(self._call(key, take=True)[0])
+        except redis.RedisError as error:
+            log.warning("rate limit %s: Redis unreachable (%s), limiting in-process",
+                        self.name, error)
+            return self._fallback.allow(key)
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until `key` may make a request again."""
+        try:
+            tokens = float(self._call(key, take=False)[1])
+        except redis.RedisError:
+            return self._fallback.retry_after(key)
+        return max(0, math.ceil((1 - tokens) / self.rate))
+
+    def _call(self, key: str, take: bool) -> list:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return self._bucket(keys=[f"newsletter:ratelimit:{self.name}:{digest}"],
+                            args=[self.capacity, self.rate, int(take)])
+
+
+@dataclass
+class SignupLimits:
+    """The limits of the subscribe form: per client IP and per mailbox."""
+
+    per_ip: RateLimiter | RedisRateLimiter
+    per_mailbox: RateLimiter | RedisRateLimiter
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignupLimits:
+        """Hourly limits from the settings, in Redis when it is set."""
+        per_ip, per_mailbox = settings.signups_per_ip_per_hour, settings.signups_per_address_per_hour
+        if not settings.redis_url:
+            return cls(RateLimiter(per_ip, 3600.0), RateLimiter(per_mailbox, 3600.0))
+        client = redis.Redis.from_url(settings.redis_url, socket_timeout=1,
+                                      socket_connect_timeout=1)
+        return cls(RedisRateLimiter(client, "signup-ip", per_ip, 3600.0),
+                   RedisRateLimiter(client, "signup-mailbox", per_mailbox, 3600.0))

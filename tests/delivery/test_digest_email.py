@@ -1,0 +1,34 @@
+"""The sections of a personal digest as compose builds them from a reader's picks."""
+
+from newsletter.delivery import digest_email
+from newsletter.delivery.picks import Pick
+from newsletter.subscribers.tokens import SECRET_CHARS
+
+CONTEXTS = {pid: {"title": pid, "reason": None} for pid in ("a", "b", "c")}
+
+
+def test_followed_picks_come_first_in_their_own_section_with_their_reasons():
+    picks = [Pick("b", ("Theory",), "You follow Ada", followed=True),
+             Pick("a", ("NLP", "Robotics"), "Topic: Robotics"),
+             Pick("c", ("Robotics",), "Similar to 'A'")]
+    sections = digest_email.digest_sections(picks, CONTEXTS, ["Robotics"])
+    assert [(s["topic"], [(p["title"], p["reason"]) for p in s["papers"]]) for s in sections] == [
+        ("Followed", [("b", "You follow Ada")]),
+        ("Robotics", [("a", "Topic: Robotics"), ("c", "Similar to 'A'")])]
+
+
+def test_a_digest_with_nothing_followed_has_no_followed_section():
+    sections = digest_email.digest_sections([Pick("a", ("NLP",), "Topic: NLP")], CONTEXTS, [])
+    assert [s["topic"] for s in sections] == ["NLP"]
+
+
+def test_the_shared_contexts_are_not_changed_by_one_readers_reasons():
+    digest_email.digest_sections([Pick("a", ("NLP",), "You follow Ada", True)], CONTEXTS, [])
+    assert CONTEXTS["a"]["reason"] is None
+
+
+def test_the_fit_limit_leaves_room_for_every_readers_feedback_links(settings):
+    growth = (len(digest_email.feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS))
+              - len(digest_email.placeholder(settings, "feedback_url")))
+    assert growth > 0
+    assert digest_email._fit_limit(settings, 10) <= digest_email.emails.GMAIL_SAFE_BYTES - 20 * growth

@@ -1,0 +1,55 @@
+"""When a digest is due: the subscriber's hour on their own clock, across zones and DST."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from newsletter.delivery.schedule import due_at, is_due, window_start
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def reader(zone="UTC", hour=7, frequency="daily"):
+    return SimpleNamespace(timezone=zone, delivery_hour=hour, frequency=frequency)
+
+
+def test_a_daily_digest_is_due_at_the_readers_hour_in_their_zone():
+    assert due_at(reader("Europe/Paris", 7), MONDAY) == dt.datetime(2026, 11, 23, 6)
+    assert due_at(reader("America/New_York", 7), MONDAY) == dt.datetime(2026, 11, 23, 12)
+
+
+def test_summer_time_moves_the_utc_instant_not_the_local_hour():
+    assert due_at(reader("America/New_York", 7), dt.date(2026, 7, 6)) == dt.datetime(2026, 7, 6, 11)
+
+
+def test_a_zone_east_of_utc_is_due_the_utc_day_before():
+    assert due_at(reader("Asia/Tokyo", 7), MONDAY) == dt.datetime(2026, 11, 22, 22)
+    assert due_at(reader("Pacific/Kiritimati", 0), MONDAY) == dt.datetime(2026, 11, 22, 10)
+
+
+def test_an_hour_skipped_by_spring_forward_comes_an_hour_later_on_the_wall_clock():
+    # 2026-03-29 02:00 does not exist in Paris: clocks jump from 02:00 CET to 03:00 CEST.
+    assert due_at(reader("Europe/Paris", 2), dt.date(2026, 3, 29)) == dt.datetime(2026, 3, 29, 1)
+
+
+def test_an_hour_repeated_by_fall_back_is_its_first_occurrence():
+    # 2026-11-01 01:00 happens twice in New York: first at EDT (UTC-4).
+    assert due_at(reader("America/New_York", 1), dt.date(2026, 11, 1)) == dt.datetime(2026, 11, 1, 5)
+
+
+def test_a_weekly_digest_is_due_only_on_mondays_and_draws_on_the_week():
+    assert due_at(reader(frequency="weekly"), MONDAY) == dt.datetime(2026, 11, 23, 7)
+    assert due_at(reader(frequency="weekly"), MONDAY + dt.timedelta(days=1)) is None
+    assert window_start("weekly", MONDAY) == dt.date(2026, 11, 17)
+    assert window_start("daily", MONDAY) == MONDAY
+
+
+def test_an_unknown_zone_is_read_as_utc():
+    assert due_at(reader("Mars/Olympus_Mons", 9), MONDAY) == dt.datetime(2026, 11, 23, 9)
+
+
+def test_is_due_compares_with_now_unless_the_hour_is_ignored():
+    paris = reader("Europe/Paris", 7)
+    assert not is_due(paris, MONDAY, dt.datetime(2026, 11, 23, 5, 59))
+    assert is_due(paris, MONDAY, dt.datetime(2026, 11, 23, 6, 0))
+    assert is_due(paris, MONDAY, None)
+    assert not is_due(reader(frequency="weekly"), MONDAY + dt.timedelta(days=2), None)
