@@ -136,7 +136,8 @@ def main() -> None:
     options = {"database_url": url, "redis_url": REDIS_URL, "mail_backend": "sendgrid",
                "sendgrid_api_key": "SG.bench", "sendgrid_api_url": api_url,
                "base_url": "https://digest.example.org", "secret_key": "bench-secret",
-               "from_email": "Paper Digest <digest@example.org>"}
+               "from_email": "Paper Digest <digest@example.org>",
+               "arxiv_api_url": ""}  # the worker chain enriches from arXiv: never here
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True",
            **{f"NEWSLETTER_{key.upper()}": value for key, value in options.items()}}
     services = Services(load_settings(**options))
