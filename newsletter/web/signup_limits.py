@@ -11,53 +11,24 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import threading
 import time
 from dataclasses import dataclass
 
 import redis
 
 from newsletter.config import Settings
+from newsletter.outside_calls import Buckets
 
 log = logging.getLogger(__name__)
 
 
-class RateLimiter:
-    """Token buckets by key; thread-safe (sync routes run in a thread pool)."""
+class RateLimiter(Buckets):
+    """In this process's memory: `capacity` requests per `period` seconds by key, a burst of
+    `capacity` allowed (outside_calls.Buckets: allow, retry_after); thread-safe."""
 
     def __init__(self, capacity: int, period: float, *, clock=time.monotonic,
                  max_keys: int = 100_000) -> None:
-        self.capacity, self.rate = capacity, capacity / period
-        self._clock, self._max_keys = clock, max_keys
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last update)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        """Take one token from `key`'s bucket; False (nothing taken) when it is empty."""
-        with self._lock:
-            now = self._clock()
-            tokens = self._tokens(key, now)
-            allowed = tokens >= 1
-            self._buckets[key] = (tokens - 1 if allowed else tokens, now)
-            if len(self._buckets) > self._max_keys:
-                self._forget_full(now)
-            return allowed
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until `key` may make a request again."""
-        with self._lock:
-            missing = 1 - self._tokens(key, self._clock())
-        return max(0, math.ceil(missing / self.rate))
-
-    def _tokens(self, key: str, now: float) -> float:
-        tokens, last = self._buckets.get(key, (self.capacity, now))
-        return min(self.capacity, tokens + (now - last) * self.rate)
-
-    def _forget_full(self, now: float) -> None:
-        # a full bucket is the same as none: dropping them bounds the memory a flood can take
-        full = [key for key in self._buckets if self._tokens(key, now) >= self.capacity]
-        for key in full:
-            del self._buckets[key]
+        super().__init__(capacity / period, burst=capacity, clock=clock, max_keys=max_keys)
 
 
 # The bucket at KEYS[1] (capacity ARGV[1], refilled at ARGV[2] a second) on Redis's clock, so that
