@@ -27,6 +27,13 @@ def _services() -> Services:
         raise click.ClickException(f"bad setting: {error}") from None
 
 
+def _migrated_services() -> Services:
+    """The services, the database first brought to the newest schema."""
+    services = _services()
+    upgrade(services.settings.database_url)
+    return services
+
+
 def _parse_specs(values: tuple[str, ...] | list[str]) -> list[SourceSpec]:
     try:
         return [SourceSpec.parse(value) for value in values]
@@ -146,8 +153,7 @@ def demo(folder: Path) -> None:
 @click.option("--confirmed", is_flag=True, help="Skip the confirmation email (operator import).")
 def subscribe(email: str, topics: str, confirmed: bool) -> None:
     """Add a subscriber; without --confirmed, a confirmation email is sent."""
-    services = _services()
-    upgrade(services.settings.database_url)
+    services = _migrated_services()
     with session_scope(services.factory) as session:
         try:
             subscriber = subscriptions.subscribe(session, email, topics.split(","),
@@ -187,8 +193,7 @@ def summarize(input_file, output_file) -> None:
     the command then exits with status 1, after writing every other line's summary."""
     from newsletter.summarize.jsonl import summarize_lines
 
-    services = _services()
-    upgrade(services.settings.database_url)
+    services = _migrated_services()
     failed = 0
     with session_scope(services.factory) as session:
         for line_number, result in summarize_lines(session, input_file, services):
@@ -211,8 +216,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Alembic upgrade to head."""
-    services = _services()
-    upgrade(services.settings.database_url)
+    _migrated_services()
     click.echo("The database schema is up to date.")
 
 
@@ -231,8 +235,7 @@ def serve(host: str, port: int) -> None:
     from newsletter.web import create_app
     from newsletter.web.server import serve_app
 
-    services = _services()
-    upgrade(services.settings.database_url)
+    services = _migrated_services()
     serve_app(create_app(services), host, port)
 
 
@@ -272,8 +275,7 @@ def import_subscribers(csv_file, confirmed: bool) -> None:
     Invalid rows are reported by line number and skipped; suppressed addresses never re-added."""
     from newsletter.subscribers.csv_import import import_rows, read_rows
 
-    services = _services()
-    upgrade(services.settings.database_url)
+    services = _migrated_services()
     with session_scope(services.factory) as session:
         try:
             report = import_rows(session, read_rows(csv_file), services.taxonomy,
@@ -290,8 +292,7 @@ def purge_unconfirmed() -> None:
     """Delete sign-ups left unconfirmed for 7 days (the daily run does it too)."""
     from newsletter.subscribers.signup import purge_unconfirmed as purge
 
-    services = _services()
-    upgrade(services.settings.database_url)
+    services = _migrated_services()
     with session_scope(services.factory) as session:
         count = purge(session)
     click.echo(f"{count} unconfirmed sign-ups purged.")
@@ -335,8 +336,7 @@ def backfill(first: dt.datetime, last: dt.datetime, categories: tuple[str, ...],
     if last < first:
         raise click.BadParameter("is before --from", param_hint="--to")
     names = [name for value in categories for name in re.split(r"[+,\s]+", value) if name]
-    services = _services()
-    upgrade(services.settings.database_url)
+    services = _migrated_services()
     with session_scope(services.factory) as session:
         report = backfill_range(session, names, first.date(), last.date(), base_url=api_url)
     click.echo(f"backfill {' '.join(names)} {first:%Y-%m-%d}..{last:%Y-%m-%d}: "

@@ -9,12 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsletter.delivery import ledger, schedule
 from newsletter.delivery.readers import undelivered
-from newsletter.editions.build import build_edition
+from newsletter.editions.build import build_edition, edition_on
 from newsletter.models import Edition, Subscriber
 
 if TYPE_CHECKING:
@@ -42,8 +41,7 @@ def editions_to_deliver(session: Session, day: Day) -> list[Edition]:
     """The day's edition (built if need be) and, when the hour counts (`day.now`), the day
     before's: readers west of UTC whose hour came after that day ended in UTC get it now."""
     editions = [build_edition(session, day.date)]
-    previous = session.scalar(select(Edition).where(
-        Edition.date == day.date - dt.timedelta(days=1)))
+    previous = edition_on(session, day.date - dt.timedelta(days=1))
     if previous is not None and day.now is not None:
         editions.append(previous)
     return editions

@@ -21,10 +21,6 @@ def edition_list(session: Session, limit: int = 365) -> list[tuple[dt.date, int]
     return [(date, count) for date, count in session.execute(query)]
 
 
-def edition_on(session: Session, date: dt.date) -> Edition | None:
-    return session.scalar(select(Edition).where(Edition.date == date))
-
-
 def latest_edition(session: Session) -> Edition | None:
     return session.scalar(select(Edition).order_by(Edition.date.desc()).limit(1))
 

@@ -22,12 +22,17 @@ from newsletter.models import (
 LOOKBACK = dt.timedelta(days=3)  # older unannounced papers are not news any more
 
 
+def edition_on(session: Session, date: dt.date) -> Edition | None:
+    """The edition of `date`, if one was built."""
+    return session.scalar(select(Edition).where(Edition.date == date))
+
+
 def build_edition(session: Session, date: dt.date, now: dt.datetime | None = None) -> Edition:
     """The edition of `date`, made from the papers seen recently (by `now`, the wall clock) that
     no edition has carried and that were announced as new (an arXiv revision of an older paper
     is never news), ranked by their trending score as of the date itself (`ranked_at`).
     Idempotent: an existing edition for the date is returned unchanged."""
-    edition = session.scalar(select(Edition).where(Edition.date == date))
+    edition = edition_on(session, date)
     if edition is not None:
         return edition
     now = now or utcnow()

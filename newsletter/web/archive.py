@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from newsletter.config import Settings
 from newsletter.delivery.digest_email import anchor, paper_context
 from newsletter.editions import archive
+from newsletter.editions.build import edition_on
 from newsletter.models import Paper
 from newsletter.summarize.summaries import cached_summary, paper_hash
 from newsletter.web import deps
@@ -39,7 +40,7 @@ def edition(day: dt.date, request: Request):
     """One edition: its papers grouped by topic, best first."""
     services = deps.services(request)
     with deps.transaction(request) as session:
-        found = archive.edition_on(session, day)
+        found = edition_on(session, day)
         if found is None:
             raise HTTPException(404, "No edition was published on that day.")
         sections = [
