@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-from newsletter.sources.feedxml import clean, load_feed, tex_to_text, utc_datetime
-from newsletter.sources.ids import abs_url, id_in_link, is_arxiv_id, pdf_url, split_version
+from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
+                                        load_feed, tex_to_text)
+from newsletter.sources.ids import arxiv_links, id_in_link, is_arxiv_id, split_version
 from newsletter.sources.records import PaperRecord, ParseError
 
 _PREFIX = re.compile(
@@ -57,12 +58,11 @@ def _record(entry: dict) -> PaperRecord:
         abstract=clean(description[prefix.end() :] if prefix else description),
         arxiv_id=arxiv_id,
         version=version,
-        authors=[
-            name for a in entry.get("authors", []) for name in split_authors(a.get("name", ""))
-        ],
-        categories=[tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
-        links={"abstract": abs_url(arxiv_id), "pdf": pdf_url(arxiv_id)},
-        published=utc_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
+        # one author element may name several people: "A, B and C"
+        authors=[name for line in entry_authors(entry) for name in split_authors(line)],
+        categories=entry_tags(entry),
+        links=arxiv_links(arxiv_id),
+        published=entry_published(entry),
         doi=clean(entry.get("arxiv_doi")) or None,
         journal_ref=clean(entry.get("arxiv_journal_reference")) or None,
         announce_type=announce_type.strip().lower() if announce_type else None,

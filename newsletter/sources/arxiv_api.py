@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from newsletter.sources.feedxml import clean, load_feed, tex_to_text, utc_datetime
-from newsletter.sources.ids import abs_url, id_in_link, pdf_url
+from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
+                                        load_feed, tex_to_text)
+from newsletter.sources.ids import arxiv_links, id_in_link
 from newsletter.sources.records import PaperRecord, ParseError
 
 API_URL = "https://export.arxiv.org/api/query"
@@ -94,11 +95,11 @@ def _record(entry: dict) -> PaperRecord:
         abstract=clean(entry.get("summary")),
         arxiv_id=arxiv_id,
         version=version,
-        authors=[tex_to_text(a["name"]) for a in entry.get("authors", []) if a.get("name")],
+        authors=[tex_to_text(name) for name in entry_authors(entry)],
         categories=_categories(entry),
         # Canonical versionless https links rather than the entry's versioned http ones.
-        links={"abstract": abs_url(arxiv_id), "pdf": pdf_url(arxiv_id)},
-        published=utc_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
+        links=arxiv_links(arxiv_id),
+        published=entry_published(entry),
         doi=clean(entry.get("arxiv_doi")) or None,
         journal_ref=clean(entry.get("arxiv_journal_ref")) or None,
     )
@@ -107,5 +108,5 @@ def _record(entry: dict) -> PaperRecord:
 def _categories(entry: dict) -> list[str]:
     """The primary category first, then the others in the entry's order, without repeats."""
     primary = (entry.get("arxiv_primary_category") or {}).get("term")
-    terms = [primary] + [tag.get("term") for tag in entry.get("tags", [])]
+    terms = [primary] + entry_tags(entry)
     return list(dict.fromkeys(term for term in terms if term))

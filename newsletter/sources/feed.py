@@ -11,8 +11,9 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from newsletter.sources.feedxml import clean, html_to_text, load_feed, utc_datetime
-from newsletter.sources.ids import abs_url, id_in_link, ids_in_text, pdf_url
+from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
+                                        html_to_text, load_feed)
+from newsletter.sources.ids import arxiv_links, id_in_link, ids_in_text
 from newsletter.sources.records import PaperRecord
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
@@ -43,7 +44,7 @@ def _record(entry: dict) -> PaperRecord | None:
     external_id = arxiv_id or clean(entry.get("id")) or link
     if not external_id:
         return None
-    links = {"abstract": abs_url(arxiv_id), "pdf": pdf_url(arxiv_id)} if arxiv_id else {}
+    links = arxiv_links(arxiv_id) if arxiv_id else {}
     if link:
         links["html"] = link
     return PaperRecord(
@@ -52,10 +53,10 @@ def _record(entry: dict) -> PaperRecord | None:
         abstract=html_to_text(summary_html),
         arxiv_id=arxiv_id,
         version=version,
-        authors=[clean(a["name"]) for a in entry.get("authors", []) if a.get("name")],
-        categories=[tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
+        authors=[clean(name) for name in entry_authors(entry)],
+        categories=entry_tags(entry),
         links=links,
-        published=utc_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published=entry_published(entry),
     )
 
 

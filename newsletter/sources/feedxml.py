@@ -1,4 +1,5 @@
-"""Shared by the feed parsers: bytes to a checked feedparser result, and text clean-up."""
+"""Shared by the feed parsers: bytes to a checked feedparser result, the fields every kind of
+entry spells alike, and text clean-up."""
 
 from __future__ import annotations
 
@@ -45,6 +46,22 @@ def load_feed(data: bytes) -> feedparser.FeedParserDict:
     return parsed
 
 
+def entry_authors(entry: dict) -> list[str]:
+    """The names an entry's author elements give, in order, the nameless left out; as written
+    (each kind of source tidies them its own way)."""
+    return [author["name"] for author in entry.get("authors", []) if author.get("name")]
+
+
+def entry_tags(entry: dict) -> list[str]:
+    """The terms of an entry's categories (RSS <category>, Atom <category term>), in order."""
+    return [tag["term"] for tag in entry.get("tags", []) if tag.get("term")]
+
+
+def entry_published(entry: dict) -> dt.datetime | None:
+    """When an entry was published (else last updated), an aware UTC datetime, or None."""
+    return _utc_datetime(entry.get("published_parsed") or entry.get("updated_parsed"))
+
+
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (arXiv wraps titles and abstracts) and trim."""
     return _SPACES.sub(" ", text or "").strip()
@@ -75,7 +92,7 @@ def html_to_text(html: str | None) -> str:
     return clean("".join(extractor.parts))
 
 
-def utc_datetime(parsed: time.struct_time | None) -> dt.datetime | None:
+def _utc_datetime(parsed: time.struct_time | None) -> dt.datetime | None:
     """An aware UTC datetime from feedparser's `*_parsed` value (already in UTC), or None."""
     if parsed is None:
         return None

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from newsletter.sources.feedxml import clean
-from newsletter.sources.ids import abs_url, is_arxiv_id, pdf_url, split_version
+from newsletter.sources.ids import arxiv_links, is_arxiv_id, split_version
 from newsletter.sources.records import PaperRecord, ParseError
 
 API_URL = "https://huggingface.co/api/daily_papers"
@@ -92,7 +92,7 @@ def _record(index: int, item: object) -> PaperRecord:
 def _links(paper: dict, paper_id: str) -> dict[str, str]:
     links = {"hf": PAPER_PAGE.format(id=paper_id)}
     if is_arxiv_id(paper_id):
-        links.update(abstract=abs_url(paper_id), pdf=pdf_url(paper_id))
+        links.update(arxiv_links(paper_id))
     if paper.get("githubRepo"):
         links["code"] = paper["githubRepo"]
     if paper.get("projectPage"):

@@ -46,14 +46,10 @@ def ids_in_text(text: str) -> list[tuple[str, int | None]]:
     return list(found.items())
 
 
-def abs_url(arxiv_id: str) -> str:
-    """The versionless abstract page of a paper."""
-    return f"https://arxiv.org/abs/{arxiv_id}"
-
-
-def pdf_url(arxiv_id: str) -> str:
-    """The versionless (latest) PDF of a paper."""
-    return f"https://arxiv.org/pdf/{arxiv_id}"
+def arxiv_links(arxiv_id: str) -> dict[str, str]:
+    """A paper's versionless links: its abstract page and its (latest) PDF."""
+    return {"abstract": f"https://arxiv.org/abs/{arxiv_id}",
+            "pdf": f"https://arxiv.org/pdf/{arxiv_id}"}
 
 
 def _pair(match: re.Match[str]) -> tuple[str, int | None]:

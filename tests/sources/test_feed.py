@@ -1,8 +1,7 @@
 import pytest
 
 from newsletter.sources import arxiv, feed
-from newsletter.sources.records import ParseError
-from tests.support.recorded import recorded, sample
+from tests.support.recorded import sample
 
 
 def _rss(*items: str) -> bytes:
@@ -95,8 +94,3 @@ def test_item_without_guid_is_identified_by_its_normalized_link():
 
 def test_item_without_guid_or_link_is_skipped():
     assert feed.parse(_rss("<title>Nowhere</title><description>No link.</description>")) == []
-
-
-def test_html_error_page_is_rejected():
-    with pytest.raises(ParseError, match="HTML page"):
-        feed.parse(recorded("html_error_page.html"))
