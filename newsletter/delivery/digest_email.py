@@ -26,13 +26,7 @@ from newsletter.editions.sections import group_by_topic
 from newsletter.editions.trending import signals_of
 from newsletter.mail.batch import PersonalizedBatch, Recipient
 from newsletter.models import Paper, Summary
-from newsletter.personal import (
-    LESS,
-    MORE,
-    make_feedback_token,
-    paper_feedback_url,
-    reader_feedback_url,
-)
+from newsletter.personal import LESS, MORE, paper_feedback_url
 from newsletter.subscribers import links
 from newsletter.subscribers.tokens import SECRET_CHARS
 
@@ -97,12 +91,6 @@ def placeholder(settings: Settings, name: str) -> str:
     return f"{settings.base_url}/-{name}-"
 
 
-def feedback_url(settings: Settings, subscriber_id: int, secret: str) -> str:
-    """Where a reader's feedback links start (see `newsletter.personal.feedback`)."""
-    return reader_feedback_url(settings.base_url,
-                               make_feedback_token(settings.secret_key, subscriber_id, secret))
-
-
 def digest_message_id(settings: Settings, subscriber_id: int, delivery_id: int) -> str:
     """The Message-ID of the digest a ledger row sends: the same on every attempt, so a digest
     sent again after a crash replaces the outbox file, and mailboxes drop the copy."""
@@ -126,7 +114,8 @@ def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email:
             placeholder(settings, "unsubscribe_url"): unsubscribe,
             placeholder(settings, "preferences_url"): links.preferences_url(settings,
                                                                             subscriber_id, secret),
-            placeholder(settings, "feedback_url"): feedback_url(settings, subscriber_id, secret),
+            placeholder(settings, "feedback_url"): links.feedback_url(settings, subscriber_id,
+                                                                      secret),
             placeholder(settings, "recipient"): email,
         },
         headers={"List-Unsubscribe": f"<{unsubscribe}>"},
@@ -169,7 +158,7 @@ def _fit_limit(settings: Settings, paper_count: int) -> int:
     """Gmail's safe size less what filling in a reader's feedback links adds: the rendering is
     measured with the placeholder, two links a paper. +1 a link: the soft line break that
     quoted-printable adds every 75 characters."""
-    longest = feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS)  # the longest one
+    longest = links.feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS)  # the longest one
     growth = max(len(longest) - len(placeholder(settings, "feedback_url")), 0)
     return emails.GMAIL_SAFE_BYTES - 2 * paper_count * (growth + 1)
 

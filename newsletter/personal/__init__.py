@@ -4,13 +4,7 @@ delivery (`newsletter.delivery.picks`) turns stored papers into PaperViews (`vie
 `select_for_reader`.
 """
 
-from newsletter.personal.feedback import (
-    LESS,
-    MORE,
-    make_feedback_token,
-    paper_feedback_url,
-    reader_feedback_url,
-)
+from newsletter.personal.feedback import LESS, MORE, paper_feedback_url, reader_feedback_url
 from newsletter.personal.interests import Interests, followed_reason, is_muted
 from newsletter.personal.model import MIN_RATINGS, Ranked, rerank
 from newsletter.personal.selection import Selection, select_for_reader
@@ -18,6 +12,6 @@ from newsletter.personal.view import PaperView, view_of
 
 __all__ = [
     "LESS", "MIN_RATINGS", "MORE", "Interests", "PaperView", "Selection", "Ranked",
-    "followed_reason", "is_muted", "make_feedback_token", "paper_feedback_url", "select_for_reader",
+    "followed_reason", "is_muted", "paper_feedback_url", "select_for_reader",
     "reader_feedback_url", "rerank", "view_of",
 ]

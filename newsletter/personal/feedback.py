@@ -22,11 +22,6 @@ MORE, LESS = 1, -1  # "more like this", "less like this"
 VOTES = {"more": MORE, "less": LESS}  # as the vote is spelled in the link
 
 
-def make_feedback_token(secret_key: str, subscriber_id: int, secret: str) -> str:
-    """The signed token of one reader's feedback links (`secret`: their token secret)."""
-    return tokens.make_link_token(secret_key, FEEDBACK, subscriber_id, secret)
-
-
 def read_feedback_token(secret_key: str, token: str) -> tokens.LinkToken:
     """Whose feedback token this is; raises tokens.InvalidToken when it was tampered with or
     signed for another purpose or with another key."""

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.models import Subscriber
+from newsletter.personal.feedback import FEEDBACK
 from newsletter.subscribers import tokens
 
 NOT_VALID_ANY_MORE = "this link is not valid any more"
@@ -25,20 +26,30 @@ USED = "this link is not valid any more: a confirmation link works only once"
 
 def confirm_url(settings: Settings, subscriber: Subscriber) -> str:
     """The confirmation link of a pending subscriber (it works once)."""
-    token = tokens.make_link_token(settings.secret_key, tokens.CONFIRM, subscriber.id,
-                                   subscriber.confirm_secret)
-    return f"{settings.base_url}/confirm/{token}"
+    return _signed_url(settings, "confirm", tokens.CONFIRM, subscriber.id,
+                       subscriber.confirm_secret)
 
 
 def preferences_url(settings: Settings, subscriber_id: int, secret: str) -> str:
-    token = tokens.make_link_token(settings.secret_key, tokens.PREFERENCES, subscriber_id, secret)
-    return f"{settings.base_url}/preferences/{token}"
+    return _signed_url(settings, "preferences", tokens.PREFERENCES, subscriber_id, secret)
 
 
 def unsubscribe_url(settings: Settings, subscriber_id: int, secret: str) -> str:
     """The List-Unsubscribe URL: a GET shows a button, a one-click POST unsubscribes."""
-    token = tokens.make_link_token(settings.secret_key, tokens.UNSUBSCRIBE, subscriber_id, secret)
-    return f"{settings.base_url}/unsubscribe/{token}"
+    return _signed_url(settings, "unsubscribe", tokens.UNSUBSCRIBE, subscriber_id, secret)
+
+
+def feedback_url(settings: Settings, subscriber_id: int, secret: str) -> str:
+    """Where a reader's feedback links start; a paper's link appends its id and the vote
+    (`newsletter.personal.feedback`)."""
+    return _signed_url(settings, "feedback", FEEDBACK, subscriber_id, secret)
+
+
+def _signed_url(settings: Settings, route: str, purpose: str, subscriber_id: int,
+                secret: str) -> str:
+    """{base URL}/{route}/{a link token of `purpose` for this subscriber and their secret}."""
+    token = tokens.make_link_token(settings.secret_key, purpose, subscriber_id, secret)
+    return f"{settings.base_url}/{route}/{token}"
 
 
 def edition_url(settings: Settings, date: dt.date) -> str:

@@ -25,6 +25,8 @@ from newsletter.subscribers.tokens import CONFIRM_MAX_AGE_SECONDS
 from newsletter.summarize.topics import Taxonomy
 
 FORM_VERSION = "subscribe-form-v1"  # bump when the form's wording of the consent changes
+RESUBSCRIBE_LINK = "resubscribe-link"  # the consent given by following one of our links
+USER_AGENT_CHARS = 512  # what a consent record keeps of the browser's User-Agent
 SIGNUP_MAILS_PER_DAY = 3
 MAIL_WINDOW = dt.timedelta(days=1)
 # as long as the confirmation link lives: a pending row with a live link is never purged
@@ -49,7 +51,7 @@ class SignupRequest:
             self, email=subscriptions.normalize_email(self.email),
             topics=subscriptions.resolve_topics(self.topics, taxonomy),
             frequency=check_frequency(self.frequency), language=check_language(self.language),
-            user_agent=(self.user_agent or "")[:512] or None)
+            user_agent=_kept_user_agent(self.user_agent))
 
     def to_payload(self) -> dict:
         return dataclasses.asdict(self)
@@ -86,8 +88,7 @@ def request_signup(session: Session, request: SignupRequest, taxonomy: Taxonomy,
     subscriber.topics = request.topics
     subscriber.frequency, subscriber.language = request.frequency, request.language
     session.flush()
-    session.add(Consent(subscriber_id=subscriber.id, requested_at=now, ip=request.ip,
-                        user_agent=request.user_agent, form_version=request.form_version))
+    session.add(_consent(subscriber, now, request.ip, request.user_agent, request.form_version))
     session.flush()
     return Notice(CONFIRMATION, subscriber)
 
@@ -133,11 +134,23 @@ def resubscribe(session: Session, subscriber: Subscriber, ip: str | None,
     with a consent record of its own. False for a suppressed subscriber or a confirmed one."""
     if subscriber.status in (subscriptions.CONFIRMED, subscriptions.SUPPRESSED):
         return False
-    now = now or utcnow()
-    session.add(Consent(subscriber_id=subscriber.id, requested_at=now, ip=ip,
-                        user_agent=(user_agent or "")[:512] or None,
-                        form_version="resubscribe-link", confirmed_at=now, confirmed_ip=ip))
+    session.add(_consent(subscriber, now or utcnow(), ip, user_agent, RESUBSCRIBE_LINK,
+                         confirmed=True))
     return subscriptions.confirm(subscriber)
+
+
+def _consent(subscriber: Subscriber, requested_at: dt.datetime, ip: str | None,
+             user_agent: str | None, form_version: str, confirmed: bool = False) -> Consent:
+    """The record of a consent given at `requested_at` from `ip`, on the form (or link) of
+    `form_version`; `confirmed`: confirmed at once, from the same address."""
+    return Consent(subscriber_id=subscriber.id, requested_at=requested_at, ip=ip,
+                   user_agent=_kept_user_agent(user_agent), form_version=form_version,
+                   confirmed_at=requested_at if confirmed else None,
+                   confirmed_ip=ip if confirmed else None)
+
+
+def _kept_user_agent(user_agent: str | None) -> str | None:
+    return (user_agent or "")[:USER_AGENT_CHARS] or None
 
 
 def purge_unconfirmed(session: Session, now: dt.datetime | None = None) -> int:

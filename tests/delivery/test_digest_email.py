@@ -2,6 +2,7 @@
 
 from newsletter.delivery import digest_email
 from newsletter.delivery.picks import Pick
+from newsletter.subscribers import links
 from newsletter.subscribers.tokens import SECRET_CHARS
 
 CONTEXTS = {pid: {"title": pid, "reason": None} for pid in ("a", "b", "c")}
@@ -28,7 +29,7 @@ def test_the_shared_contexts_are_not_changed_by_one_readers_reasons():
 
 
 def test_the_fit_limit_leaves_room_for_every_readers_feedback_links(settings):
-    growth = (len(digest_email.feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS))
+    growth = (len(links.feedback_url(settings, 2**31 - 1, "x" * SECRET_CHARS))
               - len(digest_email.placeholder(settings, "feedback_url")))
     assert growth > 0
     assert digest_email._fit_limit(settings, 10) <= digest_email.emails.GMAIL_SAFE_BYTES - 20 * growth

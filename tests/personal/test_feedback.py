@@ -1,9 +1,9 @@
 import pytest
 
 from newsletter.personal.feedback import (
+    FEEDBACK,
     LESS,
     MORE,
-    make_feedback_token,
     paper_feedback_url,
     read_feedback_token,
     read_vote,
@@ -16,13 +16,13 @@ BASE = "https://digest.example.org"
 
 
 def test_a_token_carries_the_reader():
-    found = read_feedback_token(SECRET, make_feedback_token(SECRET, 7, "s3cret"))
+    found = read_feedback_token(SECRET, make_link_token(SECRET, FEEDBACK, 7, "s3cret"))
     assert (found.subscriber_id, found.secret) == (7, "s3cret")
 
 
 def test_a_tampered_token_is_rejected():
-    payload, signature = make_feedback_token(SECRET, 7, "s").rsplit(".", 1)
-    forged = make_feedback_token(SECRET, 8, "s").rsplit(".", 1)[0]
+    payload, signature = make_link_token(SECRET, FEEDBACK, 7, "s").rsplit(".", 1)
+    forged = make_link_token(SECRET, FEEDBACK, 8, "s").rsplit(".", 1)[0]
     with pytest.raises(InvalidToken):
         read_feedback_token(SECRET, forged + "." + signature)
     with pytest.raises(InvalidToken):
@@ -31,7 +31,7 @@ def test_a_tampered_token_is_rejected():
 
 def test_a_token_signed_with_another_key_is_rejected():
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, make_feedback_token("other-secret", 7, "s"))
+        read_feedback_token(SECRET, make_link_token("other-secret", FEEDBACK, 7, "s"))
 
 
 def test_a_token_for_another_purpose_is_rejected():

@@ -3,9 +3,9 @@ the vote, the latest winning, and offers the opposite as undo; a tampered link r
 
 import pytest
 
-from newsletter.delivery import digest_email
 from newsletter.models import PaperRating
 from newsletter.personal import LESS, MORE, paper_feedback_url
+from newsletter.subscribers import links
 from tests.support.site import path_of
 
 OLD_STYLE = "hep-th/9901001"
@@ -19,7 +19,7 @@ def papers(cast):
 
 
 def feedback_path(services, reader, paper_id, vote) -> str:
-    reader_url = digest_email.feedback_url(services.settings, reader.id, reader.token_secret)
+    reader_url = links.feedback_url(services.settings, reader.id, reader.token_secret)
     return path_of(paper_feedback_url(reader_url, paper_id, vote))
 
 
@@ -38,11 +38,12 @@ def test_a_get_shows_the_paper_and_a_button_and_records_nothing(site, services, 
 def test_the_post_records_the_vote_and_offers_the_opposite(site, services, reader, papers):
     # Both links from one token: a token signed a second later differs, and the page offers
     # the undo under the token the reader came with.
-    links = digest_email.feedback_url(services.settings, reader.id, reader.token_secret)
-    path = path_of(paper_feedback_url(links, "2611.00001", LESS))
+    reader_url = links.feedback_url(services.settings, reader.id, reader.token_secret)
+    path = path_of(paper_feedback_url(reader_url, "2611.00001", LESS))
     response = site.submit(path, form_page=path)
     assert response.status_code == 200 and "fewer papers like" in response.text
-    assert f'action="{path_of(paper_feedback_url(links, "2611.00001", MORE))}"' in response.text
+    undo = path_of(paper_feedback_url(reader_url, "2611.00001", MORE))
+    assert f'action="{undo}"' in response.text
     assert votes(services) == [(reader.id, "2611.00001", LESS)]
 
 
@@ -69,7 +70,8 @@ def test_a_tampered_token_is_refused_and_nothing_is_recorded(site, services, rea
 
 
 def test_a_preferences_token_is_not_a_feedback_token(site, services, reader, papers):
-    preferences_token = path_of(digest_email.links.preferences_url(services.settings, reader.id, reader.token_secret))
+    preferences_token = path_of(links.preferences_url(services.settings, reader.id,
+                                                      reader.token_secret))
     path = f"/feedback/{preferences_token.rsplit('/', 1)[1]}/2611.00001/more"
     assert site.submit(path, form_page="/").status_code == 400
     assert votes(services) == []

@@ -23,7 +23,7 @@ from schemathesis.checks import not_a_server_error
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
 from newsletter.models import Paper
-from newsletter.personal.feedback import FEEDBACK, make_feedback_token
+from newsletter.personal.feedback import FEEDBACK
 from newsletter.services import Services
 from newsletter.subscribers import links, notice_queue, subscriptions, tokens
 from newsletter.web import create_app
@@ -90,9 +90,8 @@ def link_token(purpose: str) -> str:
                                          SERVICES.taxonomy, confirmed=purpose != tokens.CONFIRM)
     if purpose == tokens.CONFIRM:
         return links.confirm_url(SERVICES.settings, reader).rsplit("/", 1)[1]
-    if purpose == FEEDBACK:
-        return make_feedback_token(SERVICES.settings.secret_key, reader.id, reader.token_secret)
-    url = links.preferences_url if purpose == tokens.PREFERENCES else links.unsubscribe_url
+    url = {tokens.PREFERENCES: links.preferences_url, tokens.UNSUBSCRIBE: links.unsubscribe_url,
+           FEEDBACK: links.feedback_url}[purpose]
     return url(SERVICES.settings, reader.id, reader.token_secret).rsplit("/", 1)[1]
 
 

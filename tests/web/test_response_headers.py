@@ -3,7 +3,6 @@ no API schema to read when there are no docs."""
 
 import pytest
 
-from newsletter.delivery.digest_email import feedback_url
 from newsletter.models import Paper
 from newsletter.personal import MORE, paper_feedback_url
 from newsletter.subscribers import links, subscriptions
@@ -22,8 +21,8 @@ def reader_links(services, session, reader):
         "export": f"{preferences}/export",
         "unsubscribe": path_of(links.unsubscribe_url(s, reader.id, reader.token_secret)),
         "confirm": path_of(links.confirm_url(s, pending)),
-        "feedback": path_of(paper_feedback_url(feedback_url(s, reader.id, reader.token_secret),
-                                               "2611.00001", MORE)),
+        "feedback": path_of(paper_feedback_url(
+            links.feedback_url(s, reader.id, reader.token_secret), "2611.00001", MORE)),
         "a broken link": "/preferences/not-a-token",
     }
 
