@@ -1,8 +1,8 @@
-"""Merging records into papers, and the trending score's orderings."""
+"""Merging records into papers: one paper per work, whatever the sources and their order."""
 
 import datetime as dt
 
-from newsletter.editions.trending import Signals, refresh_trending_score, signals_of, trending_score
+from newsletter.editions.trending import signals_of
 from newsletter.ingest import papers
 from newsletter.models import Paper
 from newsletter.sources.records import PaperRecord
@@ -60,27 +60,6 @@ def test_items_without_arxiv_id_get_a_stable_id_from_their_guid():
     record = PaperRecord(external_id="tag:lab.example,2026:post-7", title="A post")
     assert papers.paper_id_for(record) == papers.paper_id_for(record)
     assert papers.paper_id_for(record).startswith("web:")
-
-
-def test_150_upvotes_outrank_an_unvoted_paper_of_the_same_age():
-    assert trending_score(Signals(upvotes=150), 5) > trending_score(Signals(), 5)
-
-
-def test_yesterdays_hit_fades_behind_todays_hit():
-    assert trending_score(Signals(upvotes=100), 48) < trending_score(Signals(upvotes=60), 2)
-
-
-def test_more_sources_and_stars_rank_higher():
-    assert trending_score(Signals(source_count=3), 1) > trending_score(Signals(), 1)
-    assert trending_score(Signals(github_stars=500), 1) > trending_score(Signals(), 1)
-
-
-def test_score_uses_the_papers_age(cast):
-    _, paper = cast.store(arxiv_record(published=dt.datetime(2026, 11, 20)),
-                          kind="arxiv", url="file:///a")
-    fresh = refresh_trending_score(paper, dt.datetime(2026, 11, 20, 6))
-    stale = refresh_trending_score(paper, dt.datetime(2026, 11, 23, 6))
-    assert stale < fresh
 
 
 def test_two_papers_with_different_arxiv_ids_and_one_title_stay_two(cast):
