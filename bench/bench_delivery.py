@@ -24,15 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
-from newsletter.delivery import ledger
-from newsletter.delivery.batches import Digest, DigestGroups, Member
+from newsletter.delivery import digest_email, ledger
+from newsletter.delivery.digest import Digest
 from newsletter.delivery.picks import Picker
 from newsletter.delivery.readers import addresses, due_readers
 from newsletter.delivery.send import deliver_edition
@@ -107,16 +106,19 @@ def mailer(api_url: str) -> SendGridMailer:
 def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Edition,
                     last_id: int) -> int:
     """The per-subscriber path: pick, claim, render MJML for this reader, one request, record."""
-    shelf, sent = Picker(session, settings, edition), 0
+    picker, sent = Picker(session, settings, edition), 0
     for readers in due_readers(session, edition.id, None, last_id):
         for reader in readers:
-            digest = Digest.of(reader, shelf.picks([reader])[reader.id])
+            digest = Digest.of(reader, picker.picks([reader])[reader.id])
             [delivery_id] = ledger.claim_digests(session, edition.id,
                                                  {reader.id: digest.paper_ids}).values()
-            groups = DigestGroups(settings, edition.date, edition.id, shelf,  # no reuse
-                                  partial(addresses, session))
             [(email, secret)] = addresses(session, [reader.id]).values()
-            batch = groups.batch(digest, [Member(delivery_id, reader.id, email, secret)]).result()
+            recipient = digest_email.digest_recipient(settings, subscriber_id=reader.id,
+                                                      secret=secret, email=email,
+                                                      delivery_id=delivery_id)
+            sections = picker.sections(digest.language, digest.papers, digest.topics)
+            batch = digest_email.digest_batch(settings, edition.date, digest.frequency,  # no reuse
+                                              digest.topics, sections, [recipient], edition.id)
             ledger.start_sending(session, [delivery_id])
             session.commit()
             message_id = sendgrid.send(expand(batch, batch.recipients[0]))
@@ -171,9 +173,9 @@ def distinct_digests(folder: Path) -> int:
     settings = settings_for(folder)
     with session_scope(Services(settings).factory) as session:
         edition = session.scalar(select(Edition))
-        shelf, keys = Picker(session, settings, edition), set()
+        picker, keys = Picker(session, settings, edition), set()
         for readers in due_readers(session, edition.id, None, None, chunk=10_000):
-            picks = shelf.picks(readers)
+            picks = picker.picks(readers)
             keys.update(Digest.of(r, picks[r.id]) for r in readers if picks[r.id])
     return len(keys)
 

@@ -12,13 +12,13 @@ one by one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.delivery import digest_email
+from newsletter.delivery.digest import Pick
 from newsletter.delivery.ledger import sent_among
 from newsletter.delivery.schedule import window_start
 from newsletter.editions import build
@@ -27,27 +27,6 @@ from newsletter.personal import Interests, PaperView, select_for_reader, store, 
 from newsletter.personal.selection import Selection
 from newsletter.summarize.prompt import PROMPT_VERSION
 from newsletter.summarize.summaries import paper_hash
-
-
-@dataclass(frozen=True)
-class Pick:
-    """A paper as picking and rendering need it: plain values, so nothing reloads after a
-    commit. `reason` is the line shown under it; `followed` puts it in the "Followed" section.
-    Two readers' digests are the same only when their candidates are equal, reasons included."""
-
-    id: str
-    topic_names: tuple[str, ...]
-    reason: str = ""
-    followed: bool = False
-    # computed once: shared picks hold the same candidates, hashed with every reader's digest
-    _hash: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        fields = (self.id, self.topic_names, self.reason, self.followed)
-        object.__setattr__(self, "_hash", hash(fields))
-
-    def __hash__(self) -> int:
-        return self._hash
 
 
 def summaries_of(session: Session, papers: list[Paper], model: str,
@@ -73,6 +52,9 @@ def picks_of(digest: Selection) -> list[Pick]:
 
 
 class Picker:
+    """The candidates of one delivery run, read once per frequency; each reader's picks among
+    them, and the papers' template contexts per language."""
+
     def __init__(self, session: Session, settings: Settings, edition: Edition):
         self.session, self.settings, self.edition = session, settings, edition
         self._papers: dict[str, Paper] = {}

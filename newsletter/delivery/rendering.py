@@ -15,12 +15,9 @@ import multiprocessing
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from newsletter.mail.batch import PersonalizedBatch
-
-if TYPE_CHECKING:
-    from newsletter.delivery.batches import Digest
 
 # A rendering (HTML and text) is about 50,000 characters (the HTML is fitted under Gmail's
 # clipping size of 102 KB): a run keeps its busiest digests, a worker process about as many as
@@ -33,13 +30,13 @@ INLINE = 100
 
 
 class RenderCache:
-    """RenderCache (futures of batches without recipients) by digest, for one scope at a time;
-    the `kept` most recently used."""
+    """Renderings (futures of batches without recipients) by what they render (a digest), for
+    one scope at a time; the `kept` most recently used."""
 
     def __init__(self, kept: int = RUN_KEPT):
         self.kept = kept
         self._scope: Hashable = None
-        self._kept: OrderedDict[Digest, Future[PersonalizedBatch]] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Future[PersonalizedBatch]] = OrderedDict()
 
     def scoped(self, scope: Hashable) -> Self:
         """This cache, emptied first unless it holds the renderings of `scope` (a run and an
@@ -49,7 +46,7 @@ class RenderCache:
             self._scope = scope
         return self
 
-    def get(self, digest: Digest, render: Callable[[Digest], Future[PersonalizedBatch]]
+    def get(self, digest: Hashable, render: Callable[[Hashable], Future[PersonalizedBatch]]
             ) -> Future[PersonalizedBatch]:
         """The digest's rendering, asked of `render` unless kept."""
         rendering = self._kept.get(digest)

@@ -29,13 +29,14 @@ from sqlalchemy.orm import Session
 
 from newsletter import leases
 from newsletter.config import Settings
-from newsletter.delivery import ledger, schedule
-from newsletter.delivery.batches import Digest, DigestGroups, Member, PendingBatch, Waiting
+from newsletter.delivery import digest_email, ledger, schedule
+from newsletter.delivery.batches import Member, PendingBatch, ReaderQueue, WaitingReaders
+from newsletter.delivery.digest import Digest
 from newsletter.delivery.picks import Picker
 from newsletter.delivery.readers import addresses, due_readers, readers_by_id
 from newsletter.delivery.rendering import RenderCache, Renderer
 from newsletter.mail import Mailer
-from newsletter.mail.batch import send_batch
+from newsletter.mail.batch import PersonalizedBatch, send_batch
 from newsletter.models import Edition, utcnow
 
 log = logging.getLogger(__name__)
@@ -109,14 +110,13 @@ class EditionSender:
         self.session, self.settings, self.mailer, self.now = session, settings, mailer, now
         self.holder, self.awaiting = holder, reports_awaited(settings)
         self.edition_id, self.date = edition.id, edition.date
-        self.shelf = Picker(session, settings, edition)
+        self.picker = Picker(session, settings, edition)
+        self.queue = ReaderQueue(partial(addresses, session))
+        self.renderings = renderings if renderings is not None else RenderCache()
         self.renderer = Renderer()
-        self.groups = DigestGroups(settings, self.date, self.edition_id, self.shelf,
-                                   partial(addresses, session),
-                                   renderings=renderings, renderer=self.renderer)
         self.lists = ledger.PaperLists()
         self.outcomes: Counter = Counter()
-        self.wave: list[tuple[Digest, Waiting]] = []
+        self.wave: list[tuple[Digest, WaitingReaders]] = []
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
         self._in_flight: deque[Future] = deque()
 
@@ -136,7 +136,7 @@ class EditionSender:
         due = {reader.id: reader for reader in readers
                if schedule.is_due(reader, self.date, self.now)}
         self.outcomes["not_due"] += len(readers) - len(due)
-        picks = self.shelf.picks(list(due.values()))
+        picks = self.picker.picks(list(due.values()))
         claimed = ledger.claim_digests(self.session, self.edition_id, _paper_ids(picks),
                                        self.lists, self.holder)
         self.outcomes["already"] += len(picks) - len(claimed)
@@ -158,7 +158,7 @@ class EditionSender:
         """Queue again the readers whose "sending" rows a dead process left ({subscriber id:
         delivery id}, from `ledger.reclaim`): same rows, so the same Message-IDs. They were due
         when first claimed; their picks are made again, and do not include what was sent since."""
-        picks = self.shelf.picks(readers)
+        picks = self.picker.picks(readers)
         rows = {reader.id: taken_over[reader.id] for reader in readers}
         ledger.pick_again(self.session, {rows[subscriber_id]: papers for subscriber_id, papers
                                          in _paper_ids(picks).items()}, self.lists)
@@ -173,29 +173,29 @@ class EditionSender:
                 self.outcomes["empty"] += 1
                 continue
             digest = Digest.of(readers[subscriber_id], papers)
-            full = self.groups.add(digest, delivery_id, subscriber_id)
+            full = self.queue.add(digest, delivery_id, subscriber_id)
             if full is not None:
                 self._queue(*full)
 
     def finish(self) -> None:
         """Send every batch still waiting."""
-        for digest, waiting in self.groups.drain():
+        for digest, waiting in self.queue.drain():
             self._queue(digest, waiting)
         self._send_wave()
         self._collect()
 
-    def _queue(self, digest: Digest, waiting: Waiting) -> None:
+    def _queue(self, digest: Digest, waiting: WaitingReaders) -> None:
         # Small batches travel in waves of about WAVE readers: a query and a commit a wave.
         self.wave.append((digest, waiting))
-        if sum(len(readers) for _, readers in self.wave) >= 2 * WAVE:  # two numbers a reader
+        if sum(len(readers) for _, readers in self.wave) >= WAVE:
             self._send_wave()
 
     def _send_wave(self) -> None:
         """Build this wave's batches while earlier ones are sent; record the waves sent (waiting
         for the oldest when IN_FLIGHT are out) and mark this one's rows "sending", in one
         commit; hand this one to the sender."""
-        members = self.groups.members([waiting for _, waiting in self.wave])
-        built = [(self.groups.batch(digest, readers), readers)
+        members = self.queue.members([waiting for _, waiting in self.wave])
+        built = [(self._pending_batch(digest, readers), readers)
                  for (digest, _), readers in zip(self.wave, members) if readers]
         outcomes = self._sent(wait_for=len(self._in_flight) - IN_FLIGHT + 1)
         ledger.record(self.session, outcomes)
@@ -207,6 +207,23 @@ class EditionSender:
         cut = [_only(batch, members, moving) for batch, members in built]
         if sendable := [(batch, members) for batch, members in cut if members]:
             self._in_flight.append(self._sender.submit(_send_all, self.mailer, sendable))
+
+    def _pending_batch(self, digest: Digest, members: list[Member]) -> PendingBatch:
+        """The digest's batch for these readers, each with their own links and ledger id; its
+        rendering may still be under way."""
+        recipients = [digest_email.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
+                                                    secret=m.token_secret, email=m.email,
+                                                    delivery_id=m.delivery_id)
+                      for m in members]
+        return PendingBatch(self.renderings.get(digest, self._render), recipients)
+
+    def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
+        """The digest rendered once for all its readers (placeholders for their own parts)."""
+        # the sections are read here (the database is this thread's), the rendering is not
+        sections = self.picker.sections(digest.language, digest.papers, digest.topics)
+        return self.renderer.submit(digest_email.digest_batch, self.settings, self.date,
+                                    digest.frequency, digest.topics, sections, [],
+                                    self.edition_id)
 
     def _collect(self) -> None:
         """Wait for every wave in flight, record their outcomes (one commit) and count them."""

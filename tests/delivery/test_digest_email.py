@@ -1,7 +1,7 @@
-"""The sections of a personal digest as compose builds them from a reader's picks."""
+"""The sections of a personal digest as digest_email builds them from a reader's picks."""
 
 from newsletter.delivery import digest_email
-from newsletter.delivery.picks import Pick
+from newsletter.delivery.digest import Pick
 from newsletter.subscribers import links
 from newsletter.subscribers.tokens import SECRET_CHARS
 

@@ -193,6 +193,13 @@ def die(session) -> None:
     age_held_rows(session, ledger.PROVIDER_REPORTS_WITHIN + dt.timedelta(seconds=1))
 
 
+def killed_after_sending(session, settings, mailer, edition) -> None:
+    """Deliver under the doomed run's lease (the `dying` fixture) through `mailer`, dying as
+    soon as the first request went out."""
+    with pytest.raises(Killed):
+        deliver_edition(session, settings, DiesAfterSending(mailer), edition, holder=DYING)
+
+
 def test_claimed_rows_of_a_dead_run_are_released_after_the_lease_and_sent_once(
         cast, session, settings, edition, sendgrid_stub, dying):
     reader, = cast.readers(1, ["NLP"])
@@ -210,8 +217,7 @@ def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
         cast, session, settings, edition, dying):
     nlp = cast.readers(3, ["NLP"])
     outbox = OutboxMailer(settings.outbox_dir)
-    with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(outbox), edition, holder=dying)
+    killed_after_sending(session, settings, outbox, edition)
     assert statuses(session) == {ledger.SENDING: 3}
     assert deliver_edition(session, settings, outbox, edition)["held"] == 3  # within the lease
     die(session)
@@ -226,9 +232,7 @@ def test_a_run_killed_after_writing_the_outbox_leaves_each_reader_one_file(
 def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
         cast, session, settings, edition, sendgrid_stub, dying):
     cast.readers(2, ["NLP"])
-    with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition,
-                        holder=dying)
+    killed_after_sending(session, settings, sendgrid(sendgrid_stub), edition)
     first = sendgrid_stub.emails()
     events = [Event(sg_event_id=f"e{n}", event="processed", email=item["to"],
                     timestamp=dt.datetime.now(dt.UTC),
@@ -246,9 +250,7 @@ def test_after_a_crash_sendgrid_rows_it_reported_on_are_not_sent_again(
 def test_after_a_crash_unconfirmed_rows_go_again_with_the_same_message_id(
         cast, session, settings, edition, sendgrid_stub, dying):
     cast.readers(2, ["NLP"])
-    with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(sendgrid(sendgrid_stub)), edition,
-                        holder=dying)
+    killed_after_sending(session, settings, sendgrid(sendgrid_stub), edition)
     die(session)
     assert deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)["resumed"] == 2
     first, second = sendgrid_stub.emails()[:2], sendgrid_stub.emails()[2:]
@@ -262,8 +264,7 @@ def test_a_taken_over_row_of_a_reader_who_left_meanwhile_is_closed_not_held(
         cast, session, settings, edition, dying):
     stays, leaves = cast.readers(2, ["NLP"])
     outbox = OutboxMailer(settings.outbox_dir)
-    with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(outbox), edition, holder=dying)
+    killed_after_sending(session, settings, outbox, edition)
     subscriptions.unsubscribe(leaves)
     session.commit()
     die(session)
@@ -278,9 +279,7 @@ def test_a_taken_over_row_of_a_reader_who_left_meanwhile_is_closed_not_held(
 def test_rows_of_editions_no_run_delivers_any_more_are_closed_as_unknown(
         cast, session, settings, edition, dying):
     cast.readers(1, ["NLP"])
-    with pytest.raises(Killed):
-        deliver_edition(session, settings, DiesAfterSending(OutboxMailer(settings.outbox_dir)),
-                        edition, holder=dying)
+    killed_after_sending(session, settings, OutboxMailer(settings.outbox_dir), edition)
     age_held_rows(session, ledger.ABANDONED + dt.timedelta(hours=1))
     assert ledger.close_abandoned(session) == (0, 1)
     assert statuses(session) == {ledger.UNKNOWN: 1}
@@ -332,9 +331,9 @@ def test_tasks_of_one_run_sharing_renderings_render_each_digest_once(
         cast, session, settings, edition, sendgrid_stub, monkeypatch):
     nlp = cast.readers(4, ["NLP"])
     renders = []
-    real = send.DigestGroups._render
-    monkeypatch.setattr(send.DigestGroups, "_render",
-                        lambda groups, digest: renders.append(digest) or real(groups, digest))
+    real = send.EditionSender._render
+    monkeypatch.setattr(send.EditionSender, "_render",
+                        lambda sender, digest: renders.append(digest) or real(sender, digest))
     kept = RenderCache().scoped(("run", edition.id))
     for first, last in [(nlp[0].id, nlp[1].id), (nlp[2].id, nlp[3].id)]:  # two tasks' ranges
         deliver_edition(session, settings, sendgrid(sendgrid_stub), edition, first, last,

@@ -14,9 +14,9 @@ def test_tasks_of_one_run_share_renderings_and_another_run_renders_again(
     monkeypatch.setattr(tasks, "_services", services)  # the worker's Services, on this database
     monkeypatch.setattr(tasks, "_renderings", RenderCache(WORKER_KEPT))  # a fresh process's
     renders = []
-    real = send.DigestGroups._render
-    monkeypatch.setattr(send.DigestGroups, "_render",
-                        lambda groups, digest: renders.append(digest) or real(groups, digest))
+    real = send.EditionSender._render
+    monkeypatch.setattr(send.EditionSender, "_render",
+                        lambda sender, digest: renders.append(digest) or real(sender, digest))
 
     def deliver(reader, run_id):
         tasks.deliver_batch.apply(args=(edition.id, reader.id, reader.id, None, run_id)).get()
