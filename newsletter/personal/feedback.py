@@ -22,12 +22,6 @@ MORE, LESS = 1, -1  # "more like this", "less like this"
 VOTES = {"more": MORE, "less": LESS}  # as the vote is spelled in the link
 
 
-def read_feedback_token(secret_key: str, token: str) -> tokens.LinkToken:
-    """Whose feedback token this is; raises tokens.InvalidToken when it was tampered with or
-    signed for another purpose or with another key."""
-    return tokens.read_link_token(secret_key, FEEDBACK, token)
-
-
 def read_vote(word: str) -> int:
     """MORE for "more", LESS for "less"; raises tokens.InvalidToken for anything else."""
     if word not in VOTES:

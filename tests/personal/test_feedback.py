@@ -5,18 +5,17 @@ from newsletter.personal.feedback import (
     LESS,
     MORE,
     paper_feedback_url,
-    read_feedback_token,
     read_vote,
     reader_feedback_url,
 )
-from newsletter.subscribers.tokens import PREFERENCES, InvalidToken, make_link_token
+from newsletter.subscribers.tokens import PREFERENCES, InvalidToken, make_link_token, read_link_token
 
 SECRET = "test-secret"
 BASE = "https://digest.example.org"
 
 
 def test_a_token_carries_the_reader():
-    found = read_feedback_token(SECRET, make_link_token(SECRET, FEEDBACK, 7, "s3cret"))
+    found = read_link_token(SECRET, FEEDBACK, make_link_token(SECRET, FEEDBACK, 7, "s3cret"))
     assert (found.subscriber_id, found.secret) == (7, "s3cret")
 
 
@@ -24,19 +23,19 @@ def test_a_tampered_token_is_rejected():
     payload, signature = make_link_token(SECRET, FEEDBACK, 7, "s").rsplit(".", 1)
     forged = make_link_token(SECRET, FEEDBACK, 8, "s").rsplit(".", 1)[0]
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, forged + "." + signature)
+        read_link_token(SECRET, FEEDBACK, forged + "." + signature)
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, payload + "." + signature[::-1])
+        read_link_token(SECRET, FEEDBACK, payload + "." + signature[::-1])
 
 
 def test_a_token_signed_with_another_key_is_rejected():
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, make_link_token("other-secret", FEEDBACK, 7, "s"))
+        read_link_token(SECRET, FEEDBACK, make_link_token("other-secret", FEEDBACK, 7, "s"))
 
 
 def test_a_token_for_another_purpose_is_rejected():
     with pytest.raises(InvalidToken):
-        read_feedback_token(SECRET, make_link_token(SECRET, PREFERENCES, 7, "s"))
+        read_link_token(SECRET, FEEDBACK, make_link_token(SECRET, PREFERENCES, 7, "s"))
 
 
 def test_a_link_says_more_or_less_and_nothing_else():
