@@ -12,8 +12,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 220  # the viewBox: the SVG scales to the page's width
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28  # room for the axes' labels
+WIDTH, HEIGHT = 480, 220  # the viewBox: the SVG scales to the width of its box (CSS: up to 40rem)
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 30  # room for the axes' labels
 # colour-blind-safe (Okabe-Ito), each at least 3:1 against white
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 

@@ -44,6 +44,9 @@ def digests(session: Session, subscriber_ids: list[int], days_ago: int, *, statu
 
 
 def provider_events(session: Session, name: str, count: int, days_ago: int) -> None:
+    """`count` webhook events `name` received `days_ago` days back."""
+    if not count:
+        return
     session.execute(insert(ProviderEvent), [
         {"event_id": f"{name}-{days_ago}-{n}", "event": name, "received_at": at(days_ago, 10)}
         for n in range(count)])
