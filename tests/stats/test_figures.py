@@ -9,7 +9,7 @@ import pytest
 
 from newsletter.config import load_settings
 from newsletter.db import session_scope
-from newsletter.models import SubscriberCount
+from newsletter.models import SubscriberCount, utcnow
 from newsletter.services import Services
 from newsletter.stats.days import Window
 from newsletter.stats.deliverability import BOUNCES, COMPLAINTS, deliverability
@@ -136,3 +136,19 @@ def test_the_budget_used_today_counts_todays_summaries_only(db):
     assert figures.budget.spent_usd == pytest.approx(1.7)
     assert figures.budget_share == pytest.approx(0.85)
     assert any(w.startswith("LLM budget: 85% of today's $2.00") for w in figures.warnings())
+
+
+def test_a_temporary_block_from_the_webhook_is_not_counted_as_a_bounce(db):
+    from newsletter.delivery.provider_events import apply_events
+    from newsletter.mail.sendgrid_webhook import Event
+
+    moment = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
+    events = [Event("e1", "bounce", "a@example.org", moment, type="bounce"),
+              Event("e2", "bounce", "b@example.org", moment, type="blocked"),
+              Event("e3", "spamreport", "c@example.org", moment)]
+    with session_scope(db.factory) as session:
+        apply_events(session, events)
+        today = utcnow().date()  # events are counted on the day they are received
+        mail = deliverability(session, Window(today, 1))
+    assert mail.bounces == {today: 1}
+    assert mail.complaints == {today: 1}
