@@ -148,18 +148,22 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--sqlite", type=Path, help="keep the SQLite database in this file, "
+                        "and measure it again without filling it if it exists")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         if args.postgres:
             url = stack.enter_context(postgres_database())
         else:
-            url = f"sqlite:///{Path(stack.enter_context(tempfile.TemporaryDirectory()))}/b.db"
+            path = args.sqlite or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "b.db"
+            filled, url = path.exists(), f"sqlite:///{path}"
         upgrade(url)
         services = Services(load_settings(database_url=url, admin_password=PASSWORD))
-        start = time.perf_counter()
-        fill(services, args.subscribers)
-        print(f"{services.engine.dialect.name}: {args.subscribers:,} subscribers (and a day's "
-              f"digests to the confirmed) inserted in {time.perf_counter() - start:.0f} s")
+        if args.postgres or not filled:
+            start = time.perf_counter()
+            fill(services, args.subscribers)
+            print(f"{services.engine.dialect.name}: {args.subscribers:,} subscribers (and a "
+                  f"day's digests to the confirmed) inserted in {time.perf_counter() - start:.0f} s")
         measure(services, args.requests)
         services.engine.dispose()
 
