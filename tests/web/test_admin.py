@@ -14,6 +14,7 @@ from newsletter.web import create_app
 from newsletter.web.admin import ADMIN_FAILURES
 from tests.support import operator_history as history
 from tests.support.databases import services_with
+from tests.support.local_services import empty_redis, redis_test_url
 
 PASSWORD = "correct horse battery staple"
 
@@ -97,6 +98,21 @@ def test_too_many_wrong_passwords_lock_the_address_out_even_with_the_right_one(a
     response = client.get("/admin", headers=basic("admin", PASSWORD))
     assert response.status_code == 429
     assert int(response.headers["retry-after"]) > 0
+
+
+@pytest.mark.redis
+def test_with_redis_the_lockout_holds_in_every_web_process(services):
+    url = redis_test_url(9)
+    with empty_redis(url):
+        apps = [create_app(services_with(services, admin_password=PASSWORD, redis_url=url))
+                for _ in range(2)]  # two web processes
+        clients = [TestClient(app, base_url="https://testserver") for app in apps]
+        for n in range(ADMIN_FAILURES):
+            clients[n % 2].get("/admin", headers=basic("admin", "guess"))
+        assert clients[0].get("/admin", headers=basic("admin", PASSWORD)).status_code == 429
+        assert clients[1].get("/admin", headers=basic("admin", PASSWORD)).status_code == 429
+        for app in apps:
+            app.state.notice_sender.stop()
 
 
 def test_asking_for_credentials_is_not_a_failure(admin):
