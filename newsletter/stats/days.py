@@ -1,4 +1,4 @@
-"""Counting by day (UTC) in SQL: the one GROUP BY that every per-day figure uses."""
+"""Counting by day (UTC) in SQL: the one query that every per-day figure uses."""
 
 from __future__ import annotations
 
@@ -33,22 +33,18 @@ class Window:
     def dates(self) -> list[dt.date]:
         return [self.first + dt.timedelta(days=n) for n in range(self.days)]
 
-
-def per_day(session: Session, moment, window: Window, *where, by=None) -> dict:
-    """How many rows have `moment` (a DateTime column) on each day of `window`: {day: count},
-    or {(day, value of `by`): count} when grouped `by` a column too. Only the window's rows are
-    read (through the column's index) and only one row per day (and value) comes back."""
-    day = func.date(moment).label("day")
-    keys = [day] if by is None else [day, by]
-    query = (select(*keys, func.count()).where(moment >= window.start, moment < window.end, *where)
-             .group_by(*keys))
-    counts = {}
-    for *key, count in session.execute(query):
-        key[0] = _as_date(key[0])
-        counts[key[0] if by is None else tuple(key)] = count
-    return counts
+    def bounds(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """Each day's [midnight, next midnight) (naive UTC, as stored)."""
+        return [(self.start + dt.timedelta(days=n), self.start + dt.timedelta(days=n + 1))
+                for n in range(self.days)]
 
 
-def _as_date(value) -> dt.date:
-    """SQLite's date() is text ("2026-11-23"); PostgreSQL's is a date."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def per_day(session: Session, moment, window: Window, *where) -> dict[dt.date, int]:
+    """How many rows have `moment` (an indexed DateTime column) on each day of `window` and
+    match `where`: {day: count}, the days with none left out. One statement of one count per
+    day over a range of the column's index: grouping by date(moment) would compute the date of
+    every row and sort them all (ten times slower on SQLite for a day of 700,000 emails)."""
+    counts = [select(func.count()).where(moment >= start, moment < end, *where).scalar_subquery()
+              for start, end in window.bounds()]
+    row = session.execute(select(*counts)).one()
+    return {day: count for day, count in zip(window.dates(), row, strict=True) if count}

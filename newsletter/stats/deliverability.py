@@ -100,11 +100,10 @@ class Deliverability:
 
 
 def deliverability(session: Session, window: Window) -> Deliverability:
-    events = per_day(session, ProviderEvent.received_at, window,
-                     ProviderEvent.event.in_([BOUNCE, COMPLAINT]), by=ProviderEvent.event)
     # the ledger sets `sent_at` only when it marks a digest sent (and a sent row stays sent), so
     # its index alone answers, without reading a million rows for their status
     return Deliverability(
         window, per_day(session, Delivery.sent_at, window),
-        bounces={day: n for (day, name), n in events.items() if name == BOUNCE},
-        complaints={day: n for (day, name), n in events.items() if name == COMPLAINT})
+        bounces=per_day(session, ProviderEvent.received_at, window, ProviderEvent.event == BOUNCE),
+        complaints=per_day(session, ProviderEvent.received_at, window,
+                           ProviderEvent.event == COMPLAINT))
