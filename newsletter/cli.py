@@ -356,3 +356,19 @@ def list_runs(limit: int) -> None:
     with session_scope(services.factory) as session:
         lines = [describe(run) for run in records.recent(session, limit)]
     click.echo("\n".join(lines) if lines else "No runs yet.")
+
+
+@main.command()
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366),
+              help="How many days of figures, up to today (UTC).")
+def stats(days: int) -> None:
+    """The operator's figures of /admin: subscribers over time, recent runs, deliverability,
+    sources' health and today's LLM budget."""
+    from newsletter.stats.figures import collect
+    from newsletter.stats.text import lines
+
+    services = _migrated_services()
+    specs = _parse_specs(services.settings.source_specs)
+    with session_scope(services.factory) as session:
+        figures = collect(session, services.settings, specs, days)
+        click.echo("\n".join(lines(figures)))

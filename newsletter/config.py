@@ -15,6 +15,7 @@ from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 OFFLINE_MODEL = "offline/extractive"
+ADMIN_PASSWORD_MIN = 12
 
 
 class SettingsError(Exception):
@@ -74,6 +75,8 @@ class Settings(BaseSettings):
     # comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For is
     # believed; empty: the client is whoever connects
     trusted_proxies: str = ""
+    # the operator's page /admin (HTTP Basic, user "admin"); unset or empty: no such page (404)
+    admin_password: str | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -116,6 +119,16 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("must be a positive number of seconds")
         return value
+
+    @field_validator("admin_password")
+    @classmethod
+    def _long_enough(cls, value: str | None) -> str | None:
+        # anyone can try it over the internet: failures are rate-limited, but a short password
+        # falls to a slow guesser anyway
+        if value and len(value) < ADMIN_PASSWORD_MIN:
+            raise ValueError(f"must be at least {ADMIN_PASSWORD_MIN} characters "
+                             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe())'`)")
+        return value or None
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -32,6 +32,7 @@ from newsletter.services import Services
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import fetch
 from newsletter.sources.read import Fetcher
+from newsletter.stats.subscribers import record_counts
 from newsletter.subscribers.signup import purge_unconfirmed
 from newsletter.summarize.summaries import SummaryReport, summarize_and_tag, summary_languages
 
@@ -49,9 +50,11 @@ class Day:
 
 def housekeeping(session: Session) -> Counter:
     """Purge the sign-ups never confirmed, and close the ledger rows of editions no run delivers
-    any more (ledger.close_abandoned); count both: purged, released, unknown."""
+    any more (ledger.close_abandoned); count both: purged, released, unknown. Then count the
+    subscribers by status for the operator's history (newsletter.stats)."""
     purged = purge_unconfirmed(session)
     released, unknown = ledger.close_abandoned(session)
+    record_counts(session)
     return Counter(purged=purged, released=released, unknown=unknown)
 
 

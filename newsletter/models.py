@@ -170,9 +170,10 @@ class Subscriber(Base):
     delivery_hour: Mapped[int] = mapped_column(Integer, default=7)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     max_papers: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # indexed: the operator's figures group sign-ups and unsubscribes by day (newsletter.stats)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # temporary delivery failures the provider reported (deferred, blocked): counted, not suppressed
     soft_bounces: Mapped[int] = mapped_column(Integer, default=0)
@@ -284,7 +285,7 @@ class Delivery(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)  # emails a day
     # when the row went to "sending": the request may have reached the provider from then on
     sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # the lease owner (newsletter.leases) of the process holding a "claimed" or "sending" row
@@ -333,7 +334,7 @@ class ProviderEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     event: Mapped[str] = mapped_column(String(32))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class Lease(Base):
@@ -362,3 +363,18 @@ class Run(Base):
     report: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(16), default="finished", index=True)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SubscriberCount(Base):
+    """How many subscribers were in each status on one day (UTC), counted by every daily run
+    (the day's last count stays): the history of the operator's chart, which the subscribers'
+    own rows cannot give (a row keeps only its latest status, and purged or erased rows go)."""
+
+    __tablename__ = "subscriber_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    pending: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)
+    unsubscribed: Mapped[int] = mapped_column(Integer)
+    suppressed: Mapped[int] = mapped_column(Integer)
+    counted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -37,6 +37,12 @@ def classify(event: Event) -> str:
     return SUPPRESSED if event.event in SUPPRESSING else IGNORED
 
 
+def recorded_name(event: Event) -> str:
+    """The event's name as `provider_events` keeps it for the operator's figures: SendGrid's,
+    but a temporary "blocked" bounce is "blocked", so "bounce" counts the permanent ones."""
+    return "blocked" if event.event == "bounce" and event.type == "blocked" else event.event
+
+
 def apply_events(session: Session, events: list[Event]) -> Counter:
     """Apply each event not applied before; count what happened (DUPLICATE for repeats; an
     address that is not one is IGNORED). The caller commits."""
@@ -79,7 +85,7 @@ def _first_time(session: Session, events: list[Event]) -> list[Event]:
     for event in events:
         by_id.setdefault(event.sg_event_id, event)
     now = utcnow()
-    rows = [{"event_id": event_id, "event": event.event, "received_at": now}
+    rows = [{"event_id": event_id, "event": recorded_name(event), "received_at": now}
             for event_id, event in by_id.items()]
     insert = insert_ignoring_duplicates(session, ProviderEvent).returning(
         ProviderEvent.__table__.c.event_id)

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from newsletter.config import get_settings
 from newsletter.services import Services
-from newsletter.web import errors, routes
+from newsletter.web import admin, errors, routes
 from newsletter.web.middleware import BodySizeLimit, SecurityHeaders
 from newsletter.web.notice_sender import NoticeSender
 from newsletter.web.pages import HERE
@@ -27,6 +27,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     app.state.services = services = services or Services(get_settings())
     settings = services.settings
     app.state.signup_limits = SignupLimits.from_settings(settings)
+    app.state.admin_failures = admin.failure_limiter(settings)
     app.state.notice_sender = NoticeSender(services)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
                        larger={"/webhooks/": WEBHOOK_MAX_BYTES})

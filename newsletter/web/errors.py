@@ -14,7 +14,7 @@ from newsletter.web.pages import page
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "Bad request", 403: "Forbidden", 404: "Page not found",
+TITLES = {400: "Bad request", 401: "Sign-in required", 403: "Forbidden", 404: "Page not found",
           405: "Method not allowed", 413: "Request too large", 422: "Invalid request",
           429: "Too many requests"}
 

@@ -17,9 +17,9 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
 ]
-# pages reached through a signed link show a subscriber's data: never kept by a cache, shared or
-# the browser's own
-TOKEN_PATHS = ("/confirm/", "/preferences/", "/unsubscribe/", "/feedback/")
+# pages reached through a signed link show a subscriber's data, and the operator's page shows
+# everyone's: never kept by a cache, shared or the browser's own
+TOKEN_PATHS = ("/confirm/", "/preferences/", "/unsubscribe/", "/feedback/", "/admin")
 NO_STORE = (b"cache-control", b"no-store")
 
 

@@ -6,10 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from newsletter.web import archive, feedback, preferences, subscribe, unsubscribe, webhooks
+from newsletter.web import (
+    admin,
+    archive,
+    feedback,
+    preferences,
+    subscribe,
+    unsubscribe,
+    webhooks,
+)
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive, feedback, webhooks):
+for part in (subscribe, unsubscribe, preferences, archive, feedback, webhooks, admin):
     router.include_router(part.router)
 
 

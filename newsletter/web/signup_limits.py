@@ -82,6 +82,16 @@ class RedisRateLimiter:
                             args=[self.capacity, self.rate, int(take)])
 
 
+def limiter(settings: Settings, name: str, capacity: int,
+            period: float) -> RateLimiter | RedisRateLimiter:
+    """`capacity` per `period` seconds by key: in Redis (named `name`) when it is set, shared
+    by every web process; else in this process."""
+    if not settings.redis_url:
+        return RateLimiter(capacity, period)
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+    return RedisRateLimiter(client, name, capacity, period)
+
+
 @dataclass
 class SignupLimits:
     """The limits of the subscribe form: per client IP and per mailbox."""
@@ -92,10 +102,6 @@ class SignupLimits:
     @classmethod
     def from_settings(cls, settings: Settings) -> SignupLimits:
         """Hourly limits from the settings, in Redis when it is set."""
-        per_ip, per_mailbox = settings.signups_per_ip_per_hour, settings.signups_per_address_per_hour
-        if not settings.redis_url:
-            return cls(RateLimiter(per_ip, 3600.0), RateLimiter(per_mailbox, 3600.0))
-        client = redis.Redis.from_url(settings.redis_url, socket_timeout=1,
-                                      socket_connect_timeout=1)
-        return cls(RedisRateLimiter(client, "signup-ip", per_ip, 3600.0),
-                   RedisRateLimiter(client, "signup-mailbox", per_mailbox, 3600.0))
+        return cls(limiter(settings, "signup-ip", settings.signups_per_ip_per_hour, 3600.0),
+                   limiter(settings, "signup-mailbox", settings.signups_per_address_per_hour,
+                           3600.0))
