@@ -1,8 +1,11 @@
-"""The web archive's queries: every edition, one edition by topic, the recent papers of a topic."""
+"""The web archive's queries: every edition, one edition by topic and its neighbours, the papers
+of a topic day by day, the editions a paper appeared in."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +14,29 @@ from newsletter.editions.sections import Section, group_by_topic
 from newsletter.models import Edition, EditionPaper, Paper, PaperTopic
 
 TOPIC_PAGE_SIZE = 30
+LAST_PAGE = 1000  # deeper offsets cost the database more than any reader pages
+
+
+@dataclass
+class Day:
+    """One edition's papers of one topic, best first."""
+
+    date: dt.date
+    papers: list[Paper]
+
+
+@dataclass
+class TopicPage:
+    """One page of a topic's papers: newest edition first, each edition's papers in its order
+    (its trending rank on its day). A day may go on over the next page."""
+
+    days: list[Day]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
 
 
 def edition_list(session: Session, limit: int = 365) -> list[tuple[dt.date, int]]:
@@ -30,9 +56,32 @@ def edition_sections(edition: Edition) -> list[Section]:
     return group_by_topic([entry.paper for entry in edition.papers], [])
 
 
-def topic_papers(session: Session, topic: str, limit: int = TOPIC_PAGE_SIZE) -> list[Paper]:
-    """The most recently seen papers tagged with `topic`."""
-    query = (select(Paper).join(PaperTopic, PaperTopic.paper_id == Paper.id)
+def neighbours(session: Session, date: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The dates of the editions just before and just after `date` (None where there is none)."""
+    before = session.scalar(select(func.max(Edition.date)).where(Edition.date < date))
+    after = session.scalar(select(func.min(Edition.date)).where(Edition.date > date))
+    return before, after
+
+
+def topic_page(session: Session, topic: str, number: int = 1,
+               size: int = TOPIC_PAGE_SIZE) -> TopicPage:
+    """Page `number` (from 1) of the papers of `topic` that editions carried, by edition date
+    (newest first), then by their rank in the edition. A page past the end has no days."""
+    query = (select(Edition.date, Paper)
+             .join(EditionPaper, EditionPaper.edition_id == Edition.id)
+             .join(Paper, Paper.id == EditionPaper.paper_id)
+             .join(PaperTopic, PaperTopic.paper_id == Paper.id)
              .where(PaperTopic.topic == topic)
-             .order_by(Paper.first_seen_at.desc(), Paper.id).limit(limit))
+             .order_by(Edition.date.desc(), EditionPaper.rank, Paper.id)
+             .offset((number - 1) * size).limit(size + 1))
+    rows = session.execute(query).all()
+    days = [Day(date, [paper for _, paper in group])
+            for date, group in groupby(rows[:size], key=lambda row: row[0])]
+    return TopicPage(days=days, number=number, has_next=len(rows) > size)
+
+
+def appearances(session: Session, paper: Paper) -> list[dt.date]:
+    """The dates of the editions that carried the paper, newest first."""
+    query = (select(Edition.date).join(EditionPaper, EditionPaper.edition_id == Edition.id)
+             .where(EditionPaper.paper_id == paper.id).order_by(Edition.date.desc()))
     return list(session.scalars(query))

@@ -21,13 +21,12 @@ WEB_PREFIX = "web:"
 
 
 def public_id(paper: Paper) -> str:
-    """The arXiv id of the paper (its own id, or the one an arXiv-naming source gave a web
-    paper, the earliest such source), else its row id."""
+    """The arXiv id of the paper (its own id, or the one the first arXiv-naming source gave a
+    web paper), else its row id."""
     if not paper.id.startswith(WEB_PREFIX):
         return paper.id
-    named = sorted((s for s in paper.sources if is_arxiv_id(s.external_id)),
-                   key=lambda s: (s.first_seen_at, s.external_id))
-    return split_version(named[0].external_id)[0] if named else paper.id
+    named = next((s.external_id for s in paper.sources if is_arxiv_id(s.external_id)), None)
+    return split_version(named)[0] if named else paper.id
 
 
 def paper_path(paper: Paper) -> str:
@@ -62,5 +61,5 @@ def _web_paper_named(session: Session, arxiv_id: str) -> Paper | None:
     versionless id as their external id)."""
     query = (select(Paper).join(PaperSource, PaperSource.paper_id == Paper.id)
              .where(PaperSource.external_id == arxiv_id, Paper.id.startswith(WEB_PREFIX))
-             .order_by(PaperSource.first_seen_at).limit(1))
+             .order_by(PaperSource.id).limit(1))
     return session.scalar(query)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from newsletter.web import archive, feedback, preferences, subscribe, unsubscribe, webhooks
+from newsletter.web import archive, feedback, papers, preferences, subscribe, unsubscribe, webhooks
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive, feedback, webhooks):
+for part in (subscribe, unsubscribe, preferences, archive, papers, feedback, webhooks):
     router.include_router(part.router)
 
 

@@ -45,9 +45,11 @@ class Cast:
         return stored
 
     def paper(self, number: int = 1, *, topics=("NLP",), upvotes: int = 0, kind: str = "hf",
-              url: str = "file:///hf", tldr: str | None = None, **fields) -> Paper:
+              url: str = "file:///hf", tldr: str | None = None, summary: dict | None = None,
+              **fields) -> Paper:
         """Paper `number` with `upvotes`, tagged with `topics` (None: left untagged); with `tldr`,
-        also its cached English summary by the offline summarizer."""
+        also its cached English summary by the offline summarizer (`summary`: more of its
+        fields: highlights, summary, methodology, results, implications)."""
         record = self.record(number, **{"signals": {"upvotes": upvotes}, **fields})
         _, paper = self.store(record, kind=kind, url=url)
         if topics is not None:
@@ -56,7 +58,8 @@ class Cast:
             self.session.flush()
             self.session.add(Summary(content_hash=paper_hash(paper), requested_model=OFFLINE_MODEL,
                                      model=OFFLINE_MODEL, prompt_version=PROMPT_VERSION,
-                                     language="en", fields={"tldr": tldr, "highlights": []}))
+                                     language="en",
+                                     fields={"tldr": tldr, "highlights": [], **(summary or {})}))
         return paper
 
     def edition(self, date: dt.date = TODAY, now: dt.datetime | None = None) -> Edition:
