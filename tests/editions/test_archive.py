@@ -10,31 +10,19 @@ from tests.support.cast import TODAY
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
-def two_days(cast):
-    """Yesterday's edition: papers 1 (5 upvotes) and 2 (50); today's: 3 (1) and 4 (90), all
-    Robotics, and 5 (Theory) today."""
-    for number, upvotes in ((1, 5), (2, 50)):
-        cast.paper(number, topics=["Robotics"], upvotes=upvotes)
-    cast.edition(YESTERDAY)
-    for number, upvotes in ((3, 1), (4, 90)):
-        cast.paper(number, topics=["Robotics"], upvotes=upvotes)
-    cast.paper(5, topics=["Theory"])
-    cast.edition(TODAY)
-
-
 def shown(page) -> list[tuple[dt.date, list[str]]]:
     return [(day.date, [paper.id[-1] for paper in day.papers]) for day in page.days]
 
 
 def test_a_topic_lists_the_newest_day_first_each_day_by_trending_rank(cast, session):
-    two_days(cast)
+    cast.two_editions()
     page = archive.topic_page(session, "Robotics")
     assert shown(page) == [(TODAY, ["4", "3"]), (YESTERDAY, ["2", "1"])]
     assert not page.has_next and not page.has_previous
 
 
 def test_a_topic_is_paged_and_a_day_goes_on_over_the_next_page(cast, session):
-    two_days(cast)
+    cast.two_editions()
     first, second = (archive.topic_page(session, "Robotics", n, size=3) for n in (1, 2))
     assert shown(first) == [(TODAY, ["4", "3"]), (YESTERDAY, ["2"])] and first.has_next
     assert shown(second) == [(YESTERDAY, ["1"])] and not second.has_next
@@ -48,7 +36,7 @@ def test_a_paper_no_edition_carried_is_on_no_topic_page(cast, session):
 
 
 def test_an_edition_knows_its_neighbours_and_a_paper_its_editions(cast, session):
-    two_days(cast)
+    cast.two_editions()
     assert archive.neighbours(session, TODAY) == (YESTERDAY, None)
     assert archive.neighbours(session, TODAY + dt.timedelta(days=5)) == (TODAY, None)
     assert archive.neighbours(session, YESTERDAY) == (None, TODAY)

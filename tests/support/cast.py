@@ -66,6 +66,18 @@ class Cast:
         """The edition of `date`, built as a run builds it."""
         return build_edition(self.session, date, now=now)
 
+    def two_editions(self) -> None:
+        """The editions of the day before TODAY (Robotics papers 1 with 5 upvotes and 2 with
+        50) and of TODAY (Robotics papers 3 with 1 upvote and 4 with 90, and paper 5 on
+        Theory)."""
+        for number, upvotes in ((1, 5), (2, 50)):
+            self.paper(number, topics=["Robotics"], upvotes=upvotes)
+        self.edition(TODAY - dt.timedelta(days=1))
+        for number, upvotes in ((3, 1), (4, 90)):
+            self.paper(number, topics=["Robotics"], upvotes=upvotes)
+        self.paper(5, topics=["Theory"])
+        self.edition(TODAY)
+
     def reader(self, email: str = "reader@example.org", topics=("Robotics",), *,
                confirmed: bool = True, **fields) -> Subscriber:
         """A subscriber of `topics` (none: every topic), confirmed unless said otherwise;

@@ -78,13 +78,7 @@ def test_a_malformed_date_is_a_404_page(site, day):
 
 
 def test_a_topic_shows_the_newest_day_first_each_with_its_date_by_trending(site, cast, robotics):
-    for number, upvotes in ((1, 5), (2, 50)):
-        cast.paper(number, topics=["Robotics"], upvotes=upvotes)
-    cast.edition(YESTERDAY)
-    for number, upvotes in ((3, 1), (4, 90)):
-        cast.paper(number, topics=["Robotics"], upvotes=upvotes)
-    cast.paper(5, topics=["Theory"])
-    cast.edition(TODAY)
+    cast.two_editions()
     cast.commit()
     page = site.get(f"/topics/{robotics}").text
     order = [page.index(text) for text in ("Monday 23 November 2026", "Paper number 4",

@@ -5,8 +5,9 @@ import html
 
 import pytest
 
+from newsletter.db import session_scope
 from newsletter.sources.ids import arxiv_links
-from tests.support.cast import TODAY
+from tests.support.cast import TODAY, Cast
 
 FULL = {"highlights": ["It is fast.", "It is small."], "summary": "The whole story.",
         "methodology": "How they did it.", "results": "What they measured.",
@@ -82,3 +83,19 @@ def test_no_page_of_the_archive_shows_anything_of_a_subscriber(site, services, c
         page = site.get(path).text
         assert "secret.reader" not in page and reader.token_secret not in page, path
         assert "/feedback/" not in page and "/preferences/" not in page, path
+
+
+def test_the_paper_and_topic_pages_read_the_same_on_sqlite_and_postgresql(stored_site):
+    site, services = stored_site
+    with session_scope(services.factory) as session:
+        cast = Cast(session, services)
+        cast.two_editions()
+        title = "A post from the lab about attention"
+        cast.store(cast.record(9, external_id="https://lab.example/post", arxiv_id=None,
+                               title=title), kind="feed")
+        cast.store(cast.record(8, title=title), kind="hf")  # merged: the web paper is 2611.00008
+    topic = site.get("/topics/robotics").text
+    order = [topic.index(f"Paper number {n}") for n in (4, 3, 2, 1)]
+    assert order == sorted(order)
+    assert site.get("/papers/2611.00004").status_code == 200
+    assert title in site.get("/papers/2611.00008").text
