@@ -41,3 +41,13 @@ def test_an_edition_knows_its_neighbours_and_a_paper_its_editions(cast, session)
     assert archive.neighbours(session, TODAY + dt.timedelta(days=5)) == (TODAY, None)
     assert archive.neighbours(session, YESTERDAY) == (None, TODAY)
     assert archive.appearances(session, session.get(Paper, "2611.00004")) == [TODAY]
+
+
+def test_pages_go_on_through_every_edition_however_many_the_first_read_skips(cast, session):
+    days = [TODAY - dt.timedelta(days=n) for n in range(archive.FIRST_SPAN * 2 + 2)]
+    for number, day in enumerate(reversed(days), start=1):
+        cast.paper(number, topics=["Robotics"])
+        cast.edition(day)
+    pages = [archive.topic_page(session, "Robotics", n, size=2) for n in range(1, 10)]
+    assert [day.date for page in pages for day in page.days] == days
+    assert [page.has_next for page in pages] == [True] * 7 + [False, False]
