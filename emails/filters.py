@@ -82,10 +82,12 @@ def digest_preheader(sections: list[dict], paper_count: int) -> str:
 
 
 def paper_signals(paper: dict) -> list[str]:
-    """'42 upvotes', '1.2k GitHub stars': the popularity signals a paper has, in that order."""
+    """'42 upvotes', '7 comments', '1.2k GitHub stars': the popularity signals a paper has, in that order."""
     signals = []
     if paper.get("upvotes") is not None:
         signals.append(f"{compact_number(paper['upvotes'])} upvotes")
+    if paper.get("comments") is not None:
+        signals.append(f"{compact_number(paper['comments'])} comments")
     if paper.get("github_stars") is not None:
         signals.append(f"{compact_number(paper['github_stars'])} GitHub stars")
     return signals

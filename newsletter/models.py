@@ -52,7 +52,9 @@ class Paper(Base):
     # False for a paper first known from an arXiv revision (replace): old work, never news
     announce: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    sources: Mapped[list[PaperSource]] = relationship(back_populates="paper", lazy="selectin")
+    # in the order the sources first carried the paper
+    sources: Mapped[list[PaperSource]] = relationship(back_populates="paper", lazy="selectin",
+                                                      order_by="PaperSource.id")
     topics: Mapped[list[PaperTopic]] = relationship(
         lazy="selectin", order_by="PaperTopic.rank", cascade="all, delete-orphan"
     )

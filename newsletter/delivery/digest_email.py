@@ -21,9 +21,9 @@ from email.utils import parseaddr
 from functools import lru_cache
 
 import emails
-from newsletter.config import OFFLINE_MODEL, Settings
+from newsletter.config import Settings
+from newsletter.editions.cards import card
 from newsletter.editions.sections import group_by_topic
-from newsletter.editions.trending import signals_of
 from newsletter.mail.batch import PersonalizedBatch, Recipient
 from newsletter.models import Paper, Summary
 from newsletter.personal import LESS, MORE, paper_feedback_url
@@ -42,44 +42,18 @@ def list_headers(settings: Settings) -> dict[str, str]:
     }
 
 
-def paper_context(paper: Paper, summary: Summary | None, feedback_url: str | None = None) -> dict:
-    """One paper as the digest template shows it. With `feedback_url` (a reader's, or the
-    placeholder for it) it carries "more like this" / "less like this" links; the reason line
-    is added per reader (`digest_sections`)."""
-    fields = summary.fields if summary else {}
-    signals = signals_of(paper)
-    extra = _source_signals(paper)
+def paper_context(settings: Settings, paper: Paper, summary: Summary | None,
+                  feedback_url: str | None = None) -> dict:
+    """One paper as the digest template shows it: its card (`newsletter.editions.cards`), whose
+    page link is absolute. With `feedback_url` (a reader's, or the placeholder for it) it
+    carries "more like this" / "less like this" links; the reason line is added per reader
+    (`digest_sections`)."""
     return {
-        "title": paper.title,
-        "url": paper.links.get("abstract") or paper.links.get("html") or _first_link(paper),
-        "pdf_url": paper.links.get("pdf"),
-        "code_url": paper.links.get("code") or extra.get("github_repo"),
-        "hf_url": paper.links.get("hf") or extra.get("hf_url"),
-        "project_url": paper.links.get("project") or extra.get("project_page"),
-        "authors": list(paper.authors),
-        "organization": extra.get("organization"),
-        "upvotes": signals.upvotes or None,
-        "github_stars": signals.github_stars or None,
-        "tldr": fields.get("tldr") or paper.title,
-        "highlights": list(fields.get("highlights") or []),
-        "topics": paper.topic_names,
-        # shown as "extractive summary": honest about summaries no language model wrote
-        "degraded": summary is None or summary.degraded or summary.model == OFFLINE_MODEL,
+        **card(paper, summary, settings.base_url),
         "reason": None,
         "more_url": paper_feedback_url(feedback_url, paper.id, MORE) if feedback_url else None,
         "less_url": paper_feedback_url(feedback_url, paper.id, LESS) if feedback_url else None,
     }
-
-
-def _source_signals(paper: Paper) -> dict:
-    merged: dict = {}
-    for source in paper.sources:
-        merged.update({k: v for k, v in source.signals.items() if v not in (None, "")})
-    return merged
-
-
-def _first_link(paper: Paper) -> str:
-    return next(iter(paper.links.values()), f"https://arxiv.org/abs/{paper.id}")
 
 
 def anchor(topic: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
@@ -22,27 +21,10 @@ from newsletter.delivery.digest import Pick
 from newsletter.delivery.ledger import sent_among
 from newsletter.delivery.schedule import window_start
 from newsletter.editions import build
-from newsletter.models import Edition, Paper, Summary
+from newsletter.models import Edition, Paper
 from newsletter.personal import Interests, PaperView, select_for_reader, store, view_of
 from newsletter.personal.selection import Selection
-from newsletter.summarize.prompt import PROMPT_VERSION
-from newsletter.summarize.summaries import paper_hash
-
-
-def summaries_of(session: Session, papers: list[Paper], model: str,
-                  language: str) -> dict[str, Summary]:
-    """Each paper's summary (by paper id) in `language`, in English where that language has none."""
-    hashes = {paper_hash(paper): paper.id for paper in papers}
-    query = select(Summary).where(Summary.content_hash.in_(hashes),
-                                  Summary.requested_model == model,
-                                  Summary.prompt_version == PROMPT_VERSION,
-                                  Summary.language.in_({language, "en"}))
-    best: dict[str, Summary] = {}
-    for summary in session.scalars(query):
-        paper_id = hashes[summary.content_hash]
-        if summary.language == language or paper_id not in best:
-            best[paper_id] = summary
-    return best
+from newsletter.summarize.summaries import summaries_of
 
 
 def picks_of(digest: Selection) -> list[Pick]:
@@ -114,7 +96,7 @@ class Picker:
             feedback = digest_email.placeholder(self.settings, "feedback_url")
             for paper in missing:
                 self._contexts[language, paper.id] = digest_email.paper_context(
-                    paper, summaries.get(paper.id), feedback)
+                    self.settings, paper, summaries.get(paper.id), feedback)
         return [self._contexts[language, pid] for pid in paper_ids]
 
     def sections(self, language: str, papers: Sequence[Pick],

@@ -124,6 +124,22 @@ def cached_summary(session: Session, text_hash: str, model: str, language: str) 
     )
 
 
+def summaries_of(session: Session, papers: list[Paper], model: str,
+                  language: str) -> dict[str, Summary]:
+    """Each paper's summary (by paper id) in `language`, in English where that language has none."""
+    hashes = {paper_hash(paper): paper.id for paper in papers}
+    query = select(Summary).where(Summary.content_hash.in_(hashes),
+                                  Summary.requested_model == model,
+                                  Summary.prompt_version == PROMPT_VERSION,
+                                  Summary.language.in_({language, "en"}))
+    best: dict[str, Summary] = {}
+    for summary in session.scalars(query):
+        paper_id = hashes[summary.content_hash]
+        if summary.language == language or paper_id not in best:
+            best[paper_id] = summary
+    return best
+
+
 def start_of_day(moment: dt.datetime) -> dt.datetime:
     """Midnight UTC of `moment`'s day: the daily budget is a UTC day's."""
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)

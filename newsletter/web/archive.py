@@ -1,31 +1,33 @@
-"""The web archive: every edition, each edition grouped by topic, and each topic's recent papers,
-with their summaries (the "view in browser" link of every digest leads here)."""
+"""The web archive: every edition, each edition grouped by topic, and each topic's papers day by
+day, as cards (the "view in browser" link of every digest leads here). Public pages: nothing on
+them is about a subscriber."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from contextlib import suppress
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
-from newsletter.delivery.digest_email import anchor, paper_context
-from newsletter.editions import archive
+from newsletter.delivery.digest_email import anchor
+from newsletter.editions import archive, cards
 from newsletter.editions.build import edition_on
 from newsletter.models import Paper
-from newsletter.summarize.summaries import cached_summary, paper_hash
 from newsletter.web import deps
 from newsletter.web.pages import page
 
 router = APIRouter()
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def paper_cards(session: Session, settings: Settings, papers: list[Paper]) -> list[dict]:
-    """The papers as the pages show them, with their English summaries."""
-    return [paper_context(paper, cached_summary(session, paper_hash(paper), settings.llm_model,
-                                                "en"))
-            for paper in papers]
+    """The papers as the pages show them (`_paper.html`), with their English summaries."""
+    return cards.cards(session, papers, settings.llm_model)
 
 
 @router.get("/editions", response_class=HTMLResponse)
@@ -36,34 +38,42 @@ def editions(request: Request):
 
 
 @router.get("/editions/{day}", response_class=HTMLResponse)
-def edition(day: dt.date, request: Request):
-    """One edition: its papers grouped by topic, best first."""
+def edition(day: str, request: Request):
+    """One edition: its papers grouped by topic, best first. A valid date without an edition is
+    a page that says so and points to the nearest editions; a malformed date is a 404."""
+    date = _date(day)
     services = deps.services(request)
     with deps.transaction(request) as session:
-        found = edition_on(session, day)
-        if found is None:
-            raise HTTPException(404, "No edition was published on that day.")
+        found = edition_on(session, date)
         sections = [
-            {"topic": s.topic, "anchor": anchor(s.topic), "slug": _slug(request, s.topic),
+            {"topic": s.topic, "anchor": anchor(s.topic),
              "papers": paper_cards(session, services.settings, s.papers)}
-            for s in archive.edition_sections(found)
+            for s in (archive.edition_sections(found) if found else [])
         ]
-    return page(request, "edition.html", date=day, sections=sections,
-                paper_count=sum(len(s["papers"]) for s in sections))
+        previous, following = archive.neighbours(session, date)
+    return page(request, "edition.html", date=date, published=found is not None,
+                sections=sections, paper_count=sum(len(s["papers"]) for s in sections),
+                previous=previous, following=following)
 
 
 @router.get("/topics/{slug}", response_class=HTMLResponse)
-def topic(slug: str, request: Request):
-    """The most recent papers of one topic."""
+def topic(slug: str, request: Request,
+          page_number: Annotated[int, Query(alias="page", ge=1, le=archive.LAST_PAGE)] = 1):
+    """A topic's papers, newest edition first, each day's by its trending rank; paged."""
     services = deps.services(request)
     chosen = services.taxonomy.by_slug(slug)
     if chosen is None:
         raise HTTPException(404, "There is no such topic.")
     with deps.transaction(request) as session:
-        cards = paper_cards(session, services.settings, archive.topic_papers(session, chosen.name))
-    return page(request, "topic.html", topic=chosen, papers=cards)
+        found = archive.topic_page(session, chosen.name, page_number)
+        days = [{"date": day.date, "papers": paper_cards(session, services.settings, day.papers)}
+                for day in found.days]
+    return page(request, "topic.html", topic=chosen, days=days, listing=found)
 
 
-def _slug(request: Request, topic_name: str) -> str | None:
-    found = deps.services(request).taxonomy.by_name(topic_name)
-    return found.slug if found else None
+def _date(day: str) -> dt.date:
+    """The date a /editions/YYYY-MM-DD address names; a 404 for anything else."""
+    if _ISO_DATE.fullmatch(day):
+        with suppress(ValueError):  # 2026-02-30
+            return dt.date.fromisoformat(day)
+    raise HTTPException(404, "There is no edition at this address.")

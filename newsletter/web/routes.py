@@ -10,6 +10,7 @@ from newsletter.web import (
     admin,
     archive,
     feedback,
+    papers,
     preferences,
     subscribe,
     unsubscribe,
@@ -17,7 +18,7 @@ from newsletter.web import (
 )
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive, feedback, webhooks, admin):
+for part in (subscribe, unsubscribe, preferences, archive, papers, feedback, webhooks, admin):
     router.include_router(part.router)
 
 

@@ -1,9 +1,13 @@
-"""The sections of a personal digest as digest_email builds them from a reader's picks."""
+"""The sections of a personal digest as digest_email builds them from a reader's picks, and
+what each paper in it links to."""
 
 from newsletter.delivery import digest_email
 from newsletter.delivery.digest import Pick
+from newsletter.delivery.send import deliver_edition
+from newsletter.mail.outbox import OutboxMailer
 from newsletter.subscribers import links
 from newsletter.subscribers.tokens import SECRET_CHARS
+from tests.support.outbox import emails_in, parts
 
 CONTEXTS = {pid: {"title": pid, "reason": None} for pid in ("a", "b", "c")}
 
@@ -33,3 +37,15 @@ def test_the_fit_limit_leaves_room_for_every_readers_feedback_links(settings):
               - len(digest_email.placeholder(settings, "feedback_url")))
     assert growth > 0
     assert digest_email._fit_limit(settings, 10) <= digest_email.emails.GMAIL_SAFE_BYTES - 20 * growth
+
+
+def test_each_paper_of_a_digest_links_to_its_page_in_both_parts(cast, session, settings):
+    cast.paper(1, topics=["Robotics"], tldr="It works.")
+    edition = cast.edition()
+    cast.readers(1, ["Robotics"])
+    deliver_edition(session, settings, OutboxMailer(settings.outbox_dir), edition)
+    [message] = emails_in(settings.outbox_dir)
+    text, html = parts(message)
+    page = "https://digest.example.org/papers/2611.00001"
+    assert f"Read the full summary: {page}" in text
+    assert f'<a href="{page}"' in html and "Read the full summary</a>" in html

@@ -84,3 +84,9 @@ def test_highlights_repeating_the_tldr_are_dropped_whatever_the_spacing_or_case(
 def test_the_preheader_leads_with_the_first_title(titles, count, expected):
     sections = [{"topic": "NLP", "papers": [{"title": t} for t in titles]}] if titles else []
     assert filters.digest_preheader(sections, count) == expected
+
+
+def test_signals_are_upvotes_comments_then_stars_each_only_when_known():
+    assert filters.paper_signals({"upvotes": 42, "comments": 7, "github_stars": 1234}) == [
+        "42 upvotes", "7 comments", "1.2k GitHub stars"]
+    assert filters.paper_signals({"upvotes": None, "comments": 3}) == ["3 comments"]

@@ -45,9 +45,11 @@ class Cast:
         return stored
 
     def paper(self, number: int = 1, *, topics=("NLP",), upvotes: int = 0, kind: str = "hf",
-              url: str = "file:///hf", tldr: str | None = None, **fields) -> Paper:
+              url: str = "file:///hf", tldr: str | None = None, summary: dict | None = None,
+              **fields) -> Paper:
         """Paper `number` with `upvotes`, tagged with `topics` (None: left untagged); with `tldr`,
-        also its cached English summary by the offline summarizer."""
+        also its cached English summary by the offline summarizer (`summary`: more of its
+        fields: highlights, summary, methodology, results, implications)."""
         record = self.record(number, **{"signals": {"upvotes": upvotes}, **fields})
         _, paper = self.store(record, kind=kind, url=url)
         if topics is not None:
@@ -56,12 +58,25 @@ class Cast:
             self.session.flush()
             self.session.add(Summary(content_hash=paper_hash(paper), requested_model=OFFLINE_MODEL,
                                      model=OFFLINE_MODEL, prompt_version=PROMPT_VERSION,
-                                     language="en", fields={"tldr": tldr, "highlights": []}))
+                                     language="en",
+                                     fields={"tldr": tldr, "highlights": [], **(summary or {})}))
         return paper
 
     def edition(self, date: dt.date = TODAY, now: dt.datetime | None = None) -> Edition:
         """The edition of `date`, built as a run builds it."""
         return build_edition(self.session, date, now=now)
+
+    def two_editions(self) -> None:
+        """The editions of the day before TODAY (Robotics papers 1 with 5 upvotes and 2 with
+        50) and of TODAY (Robotics papers 3 with 1 upvote and 4 with 90, and paper 5 on
+        Theory)."""
+        for number, upvotes in ((1, 5), (2, 50)):
+            self.paper(number, topics=["Robotics"], upvotes=upvotes)
+        self.edition(TODAY - dt.timedelta(days=1))
+        for number, upvotes in ((3, 1), (4, 90)):
+            self.paper(number, topics=["Robotics"], upvotes=upvotes)
+        self.paper(5, topics=["Theory"])
+        self.edition(TODAY)
 
     def reader(self, email: str = "reader@example.org", topics=("Robotics",), *,
                confirmed: bool = True, **fields) -> Subscriber:
