@@ -5,6 +5,10 @@ subscriber only gets the editions dated on a Monday (their Monday), with the wee
 An hour that does not exist on a day (the spring-forward gap) is reached one hour later on the
 wall clock; an hour that happens twice (fall back) is its first occurrence. An unknown time zone
 is read as UTC rather than never sending.
+
+A reader who confirms after their hour has passed gets that day's edition at the next run (a
+newsletter that stays silent for a day after you joined looks broken), never an older one.
+`why_not_due` says in words why a reader gets nothing yet, for the run report.
 """
 
 from __future__ import annotations
@@ -47,13 +51,48 @@ def _due_at(frequency: str, delivery_hour: int | None, timezone: str | None,
 def is_due(subscriber, date: dt.date, now: dt.datetime | None) -> bool:
     """Whether the digest of `date` is due at `now` (naive UTC); `now=None` ignores the hour
     but not the weekday of weekly subscribers (the demo, "send all due"). When the hour counts,
-    a reader confirmed after that edition's hour (`confirmed_at`, when known) starts with the
-    next one."""
+    a reader confirmed after that edition's hour (`confirmed_at`, when known) still gets it if
+    they confirmed on the edition's own day (their clock), not if they joined on a later one."""
     moment = due_at(subscriber, date)
     if moment is None or now is None:
         return moment is not None
+    return moment <= now and not _joined_after(subscriber, date, moment)
+
+
+def _joined_after(subscriber, date: dt.date, moment: dt.datetime) -> bool:
+    """Whether the reader was confirmed after the edition's hour, on a later day than the
+    edition's own on their clock: that edition is before their time."""
     confirmed = getattr(subscriber, "confirmed_at", None)
-    return moment <= now and (confirmed is None or confirmed <= moment)
+    if confirmed is None or confirmed <= moment:
+        return False
+    local = confirmed.replace(tzinfo=UTC).astimezone(zone(subscriber.timezone))
+    return local.date() != date
+
+
+def why_not_due(subscriber, date: dt.date, now: dt.datetime | None) -> str | None:
+    """Why the digest of `date` is not due at `now`, in words a run report can print ("hour
+    not reached: at 07:00 Europe/Paris", "weekly: next Monday"); None when it is due."""
+    moment = due_at(subscriber, date)
+    if moment is not None and (now is None or moment <= now):
+        if now is None or not _joined_after(subscriber, date, moment):
+            return None
+        return _reason("joined", subscriber.frequency, subscriber.delivery_hour,
+                       subscriber.timezone)
+    if moment is None:
+        return _reason("weekday", subscriber.frequency, None, None)
+    return _reason("hour", subscriber.frequency, subscriber.delivery_hour, subscriber.timezone)
+
+
+@lru_cache(maxsize=1024)  # one string per kind, hour and zone, however many readers wait
+def _reason(kind: str, frequency: str, delivery_hour: int | None, timezone: str | None) -> str:
+    if kind == "weekday":
+        return "weekly: next Monday"
+    if kind == "joined":
+        return ("joined after this week's hour: first digest next Monday" if frequency == WEEKLY
+                else "joined after today's hour: first digest tomorrow")
+    hour = min(max(delivery_hour or 0, 0), 23)
+    name = timezone if zone(timezone) is not UTC else "UTC"
+    return f"hour not reached: at {hour:02d}:00 {name}"
 
 
 def window_start(frequency: str, date: dt.date) -> dt.date:
