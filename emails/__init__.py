@@ -29,7 +29,8 @@ Every email:
             "more_url", "less_url": str | None ("more / less like this" feedback links,
             shown only when both are http(s))}.
 "confirmation": confirm_url: str; topics: [str] (empty = all topics); expires_days: int.
-"welcome": topics: [str]; archive_url: str (preferences_url as above).
+"welcome": when: str (a sentence: when the digests come); topics: [str]; archive_url: str
+    (preferences_url as above).
 "preferences_updated": changes: [{"field": str, "before": str, "after": str}, ...].
 "goodbye": resubscribe_url: str.
 """

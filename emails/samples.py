@@ -79,7 +79,11 @@ _SPECIFIC = {
         "topics": ["Robotics", "Computer Vision"],
         "expires_days": 7,
     },
-    "welcome": lambda: {"topics": [], "archive_url": f"{BASE}/archive"},
+    "welcome": lambda: {
+        "when": "Your first digest comes today at 07:00; after that, every day at 07:00 UTC.",
+        "topics": [],
+        "archive_url": f"{BASE}/archive",
+    },
     "preferences_updated": lambda: {
         "changes": [{"field": "Topics", "before": "all topics", "after": "Robotics"}],
     },

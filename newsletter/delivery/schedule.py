@@ -90,11 +90,37 @@ def _reason(kind: str, frequency: str, delivery_hour: int | None, timezone: str 
     if kind == "joined":
         return ("joined after this week's hour: first digest next Monday" if frequency == WEEKLY
                 else "joined after today's hour: first digest tomorrow")
+    return f"hour not reached: at {_clock(delivery_hour, timezone)}"
+
+
+def _clock(delivery_hour: int | None, timezone: str | None) -> str:
+    """"07:00 Europe/Paris": a delivery hour on its clock ("UTC" for an unknown zone)."""
     hour = min(max(delivery_hour or 0, 0), 23)
-    name = timezone if zone(timezone) is not UTC else "UTC"
-    return f"hour not reached: at {hour:02d}:00 {name}"
+    return f"{hour:02d}:00 {timezone if zone(timezone) is not UTC else 'UTC'}"
 
 
 def window_start(frequency: str, date: dt.date) -> dt.date:
     """The first edition date a digest of `date` draws from: that day, or the week ending then."""
     return date - dt.timedelta(days=6) if frequency == WEEKLY else date
+
+
+def cadence(subscriber) -> str:
+    """When this reader's digests come, in words: "every day at 07:00 UTC"."""
+    days = "every Monday" if subscriber.frequency == WEEKLY else "every day"
+    return f"{days} at {_clock(subscriber.delivery_hour, subscriber.timezone)}"
+
+
+def first_digest(subscriber, now: dt.datetime) -> str:
+    """The sentence a newly confirmed reader reads (welcome email and page): when their first
+    digest comes, then how often. `now` is naive UTC."""
+    local = now.replace(tzinfo=UTC).astimezone(zone(subscriber.timezone))
+    hour = min(max(subscriber.delivery_hour or 0, 0), 23)
+    weekly = subscriber.frequency == WEEKLY
+    if weekly and local.weekday() != WEEKLY_DAY:
+        monday = local.date() + dt.timedelta(days=(WEEKLY_DAY - local.weekday()) % 7)
+        first = f"on Monday {monday.day} {monday:%B} at {hour:02d}:00"
+    elif local.hour >= hour:  # their hour has passed today: that day's edition, caught up
+        first = f"with the next run, {'this week' if weekly else 'today'}'s edition"
+    else:
+        first = f"today at {hour:02d}:00"
+    return f"Your first digest comes {first}; after that, {cadence(subscriber)}."

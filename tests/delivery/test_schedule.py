@@ -3,7 +3,13 @@
 import datetime as dt
 from types import SimpleNamespace
 
-from newsletter.delivery.schedule import due_at, is_due, why_not_due, window_start
+from newsletter.delivery.schedule import (
+    due_at,
+    first_digest,
+    is_due,
+    why_not_due,
+    window_start,
+)
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -81,3 +87,14 @@ def test_why_not_due_says_the_hour_and_zone_or_the_weekday():
     assert why_not_due(reader(frequency="weekly"), tuesday, None) == "weekly: next Monday"
     assert why_not_due(reader(), MONDAY, dt.datetime(2026, 11, 23, 7)) is None
     assert why_not_due(reader(), MONDAY, None) is None
+
+
+def test_the_welcome_sentence_says_when_the_first_digest_comes_and_how_often():
+    before = first_digest(reader("Europe/Paris", 7), dt.datetime(2026, 11, 23, 5))
+    assert before == ("Your first digest comes today at 07:00; after that, every day at "
+                      "07:00 Europe/Paris.")
+    after = first_digest(reader("Europe/Paris", 7), dt.datetime(2026, 11, 23, 15))
+    assert after.startswith("Your first digest comes with the next run, today's edition;")
+    wednesday = first_digest(reader(frequency="weekly"), dt.datetime(2026, 11, 25, 9))
+    assert wednesday == ("Your first digest comes on Monday 30 November at 07:00; after that, "
+                         "every Monday at 07:00 UTC.")
