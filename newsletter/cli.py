@@ -284,7 +284,8 @@ def serve(host: str, port: int) -> None:
               default=Path("preview"), show_default=True)
 @click.option("--open", "open_browser", is_flag=True, help="Open the HTML in a browser.")
 def preview(name: str, output_dir: Path, open_browser: bool) -> None:
-    """Render an email with sample content to an HTML and a text file."""
+    """Render an email with sample content to an HTML and a text file, with the configured
+    site name, postal address and base URL (NEWSLETTER_SITE_NAME, _POSTAL_ADDRESS, _BASE_URL)."""
     import webbrowser
 
     import emails
@@ -293,7 +294,9 @@ def preview(name: str, output_dir: Path, open_browser: bool) -> None:
     if name not in emails.TEMPLATE_NAMES:
         raise click.BadParameter(f"one of {', '.join(emails.TEMPLATE_NAMES)}",
                                  param_hint="--template")
-    context = sample_context(name)
+    settings = _services().settings
+    context = sample_context(name, settings.base_url, site_name=settings.site_name,
+                             postal_address=settings.postal_address)
     rendered = emails.fit_digest(context) if name == "digest" else emails.render(name, context)
     output_dir.mkdir(parents=True, exist_ok=True)
     html_path, text_path = output_dir / f"{name}.html", output_dir / f"{name}.txt"

@@ -111,3 +111,13 @@ def test_an_unreachable_enrichment_service_does_not_fail_the_run(cli_env, monkey
     result = invoke("run", "--all-due", "--source", f"hf={sample_uri('hf_daily_papers.json')}")
     assert result.exit_code == 0, result.output
     assert "warning: enrichment" in result.output and "FAILED" not in result.output
+
+
+def test_preview_uses_the_configured_brand_and_base_url(cli_workdir, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_SITE_NAME", "Lab Reading List")
+    monkeypatch.setenv("NEWSLETTER_BASE_URL", "https://reading.lab.example")
+    assert invoke("preview", "--template", "digest").exit_code == 0
+    text = (cli_workdir / "preview" / "digest.txt").read_text()
+    assert "Lab Reading List" in text and "ML Papers Daily" not in text
+    assert "https://reading.lab.example/preferences/" in text
+    assert "papers.example.org" not in text
