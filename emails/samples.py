@@ -75,6 +75,8 @@ def digest_context(sections: list[dict] | None = None, base: str = BASE,
         sections=sections,
         overflow=[],
         overflow_note=None,
+        more_matched=0,
+        more_url=f"{base}/editions/2026-11-23",
     )
     return context | overrides
 
