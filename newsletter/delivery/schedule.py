@@ -42,8 +42,7 @@ def _due_at(frequency: str, delivery_hour: int | None, timezone: str | None,
             date: dt.date) -> dt.datetime | None:
     if frequency == WEEKLY and date.weekday() != WEEKLY_DAY:
         return None
-    hour = min(max(delivery_hour or 0, 0), 23)
-    local = dt.datetime.combine(date, dt.time(hour), tzinfo=zone(timezone))
+    local = dt.datetime.combine(date, dt.time(_hour(delivery_hour)), tzinfo=zone(timezone))
     # fold=0: in a gap the pre-transition offset applies (an hour later on the wall clock).
     return local.astimezone(UTC).replace(tzinfo=None)
 
@@ -73,14 +72,17 @@ def why_not_due(subscriber, date: dt.date, now: dt.datetime | None) -> str | Non
     """Why the digest of `date` is not due at `now`, in words a run report can print ("hour
     not reached: at 07:00 Europe/Paris", "weekly: next Monday"); None when it is due."""
     moment = due_at(subscriber, date)
-    if moment is not None and (now is None or moment <= now):
-        if now is None or not _joined_after(subscriber, date, moment):
-            return None
-        return _reason("joined", subscriber.frequency, subscriber.delivery_hour,
-                       subscriber.timezone)
     if moment is None:
-        return _reason("weekday", subscriber.frequency, None, None)
-    return _reason("hour", subscriber.frequency, subscriber.delivery_hour, subscriber.timezone)
+        kind = "weekday"
+    elif now is None:
+        return None
+    elif moment > now:
+        kind = "hour"
+    elif _joined_after(subscriber, date, moment):
+        kind = "joined"
+    else:
+        return None
+    return _reason(kind, subscriber.frequency, subscriber.delivery_hour, subscriber.timezone)
 
 
 @lru_cache(maxsize=1024)  # one string per kind, hour and zone, however many readers wait
@@ -93,10 +95,14 @@ def _reason(kind: str, frequency: str, delivery_hour: int | None, timezone: str 
     return f"hour not reached: at {_clock(delivery_hour, timezone)}"
 
 
+def _hour(delivery_hour: int | None) -> int:
+    """The delivery hour as a clock reads it: 0 to 23 (unset: midnight)."""
+    return min(max(delivery_hour or 0, 0), 23)
+
+
 def _clock(delivery_hour: int | None, timezone: str | None) -> str:
     """"07:00 Europe/Paris": a delivery hour on its clock ("UTC" for an unknown zone)."""
-    hour = min(max(delivery_hour or 0, 0), 23)
-    return f"{hour:02d}:00 {timezone if zone(timezone) is not UTC else 'UTC'}"
+    return f"{_hour(delivery_hour):02d}:00 {timezone if zone(timezone) is not UTC else 'UTC'}"
 
 
 def window_start(frequency: str, date: dt.date) -> dt.date:
@@ -114,7 +120,7 @@ def first_digest(subscriber, now: dt.datetime) -> str:
     """The sentence a newly confirmed reader reads (welcome email and page): when their first
     digest comes, then how often. `now` is naive UTC."""
     local = now.replace(tzinfo=UTC).astimezone(zone(subscriber.timezone))
-    hour = min(max(subscriber.delivery_hour or 0, 0), 23)
+    hour = _hour(subscriber.delivery_hour)
     weekly = subscriber.frequency == WEEKLY
     if weekly and local.weekday() != WEEKLY_DAY:
         monday = local.date() + dt.timedelta(days=(WEEKLY_DAY - local.weekday()) % 7)
