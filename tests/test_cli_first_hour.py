@@ -63,6 +63,7 @@ def test_a_malformed_sources_setting_is_named_not_a_source_option(cli_env, monke
 
 def test_the_demo_prints_the_command_that_serves_its_own_database_where_its_links_lead(
         cli_workdir):
+    """(One demo run, the slowest command, for this test and the next check.)"""
     result = invoke("demo")
     assert result.exit_code == 0, result.output
     command = result.stdout.strip().splitlines()[-1]
@@ -83,10 +84,7 @@ def test_the_demo_prints_the_command_that_serves_its_own_database_where_its_link
     finally:
         app.state.notice_sender.stop()
     assert page.status_code == 200 and "Preferences for" in page.text
-
-
-def test_the_demo_edition_has_no_hostile_test_paper(cli_workdir):
-    invoke("demo")
+    # the tests' hostile-title paper is not in the demo's sample edition
     for message in emails_in(cli_workdir / "newsletter-demo" / "outbox"):
         text = message.get_body(("plain",)).get_content()
         assert "{{ config }}" not in text and "<script" not in text and "Attention Is" not in text
