@@ -63,8 +63,7 @@ def test_a_malformed_sources_setting_is_named_not_a_source_option(cli_env, monke
 
 def test_the_demo_prints_the_command_that_serves_its_own_database_where_its_links_lead(
         cli_workdir):
-    """(One demo run, the slowest command, for this test and the next check.)"""
-    result = invoke("demo")
+    result = invoke("demo")  # the slowest command: run once for both checks below
     assert result.exit_code == 0, result.output
     command = result.stdout.strip().splitlines()[-1]
     *assignments, program, serve, port_option, port = shlex.split(command)
