@@ -21,15 +21,19 @@ Every email:
     sections: [{"topic": str, "anchor": str, "papers": [paper, ...]}, ...];
     overflow: [{"title": str, "url": str}, ...] (listed as links only; may be empty);
     overflow_note: str | None;
+    more_matched: int (papers of the reader's topics past their limit: said once, with
+    more_url: str, where to read them);
     paper: {"title", "url" (abstract page), "pdf_url", "code_url", "hf_url", "project_url"
             (str | None), "authors": [str], "organization": str | None,
             "upvotes": int | None, "github_stars": int | None, "tldr": str,
-            "highlights": [str], "topics": [str], "degraded": bool (extractive summary),
+            "highlights": [str], "topics": [str], "degraded": bool (extractive summary: the
+            email says so once),
             "reason": str | None (one line: why this reader gets this paper),
             "more_url", "less_url": str | None ("more / less like this" feedback links,
             shown only when both are http(s))}.
 "confirmation": confirm_url: str; topics: [str] (empty = all topics); expires_days: int.
-"welcome": topics: [str]; archive_url: str (preferences_url as above).
+"welcome": when: str (a sentence: when the digests come); topics: [str]; archive_url: str
+    (preferences_url as above).
 "preferences_updated": changes: [{"field": str, "before": str, "after": str}, ...].
 "goodbye": resubscribe_url: str.
 """

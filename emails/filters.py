@@ -81,6 +81,22 @@ def digest_preheader(sections: list[dict], paper_count: int) -> str:
     return f"{shown[0]['title']}, and {more} more paper{'s' if more != 1 else ''} in {topics}"
 
 
+def extractive_summaries(sections: list[dict]) -> str | None:
+    """"all" when every paper's summary is extractive (taken from its abstract), "some" when
+    only some are, None when none is: the digest says it once, not under every paper."""
+    flags = [paper["degraded"] for section in sections for paper in section["papers"]]
+    if not any(flags):
+        return None
+    return "all" if all(flags) else "some"
+
+
+def extractive_note(extractive: str) -> str:
+    """The digest's one note about extractive summaries (`extractive_summaries`'s answer)."""
+    if extractive == "all":
+        return "Extractive summaries: taken from each abstract, not written by the model."
+    return "Summaries marked extractive are taken from the abstract, not written by the model."
+
+
 def paper_signals(paper: dict) -> list[str]:
     """'42 upvotes', '7 comments', '1.2k GitHub stars': the popularity signals a paper has, in that order."""
     signals = []

@@ -33,6 +33,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         describe_topics=filters.describe_topics,
+        extractive_note=filters.extractive_note,
+        extractive_summaries=filters.extractive_summaries,
         highlights_besides_tldr=filters.highlights_besides_tldr,
         long_date=filters.long_date,
         short_authors=filters.short_authors,

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from newsletter.config import SettingsError, load_settings
-from newsletter.db import session_scope, upgrade
+from newsletter.db import location, missing_schema, session_scope, upgrade
 from newsletter.services import Services
 from newsletter.sources import SourceSpec, sample_sources
 from newsletter.subscribers import subscriptions
@@ -21,16 +21,37 @@ RUN_IN_PROGRESS = 75
 
 
 def _services() -> Services:
+    """The services of a command that needs no database (or opens it through the two below)."""
     try:
         return Services(load_settings())
     except SettingsError as error:
         raise click.ClickException(f"bad setting: {error}") from None
 
 
-def _migrated_services() -> Services:
-    """The services, the database first brought to the newest schema."""
-    services = _services()
+def _say_where_the_database_is(services: Services) -> None:
+    """One line on stderr, so that a database made or read in an unexpected place shows."""
+    click.echo(f"Database: {location(services.settings.database_url)}", err=True)
+
+
+def _migrated_services(services: Services | None = None) -> Services:
+    """The services (default: from the settings), the database first brought to the newest
+    schema, created if need be: the prologue of a command that writes."""
+    services = services or _services()
+    _say_where_the_database_is(services)
     upgrade(services.settings.database_url)
+    return services
+
+
+def _existing_database_services() -> Services:
+    """The services, on a database that exists at the newest schema: the prologue of a
+    read-only command (sources, runs, stats), which must never create a database where it
+    happens to run. Without one it says where it looked and how to make one, and exits 1."""
+    services = _services()
+    _say_where_the_database_is(services)
+    if problem := missing_schema(services.settings.database_url):
+        raise click.ClickException(
+            f"{problem}. Create it with `newsletter db upgrade` (a first `newsletter run` does "
+            "too), or point NEWSLETTER_DATABASE_URL at the database you use.")
     return services
 
 
@@ -75,10 +96,10 @@ def run(sources: tuple[str, ...], date: dt.datetime | None, all_due: bool) -> No
     Exit status: 0 done; 1 a source failed (the rest of the day went on); 75 another run of
     this database is in progress, so this one did nothing (it says so in one line)."""
     services = _services()
-    specs = _parse_specs(sources or services.settings.source_specs)
+    specs = _parse_specs(sources) if sources else services.settings.sources_list
     if not specs:
         raise click.UsageError("no sources: pass --source KIND=URL or set NEWSLETTER_SOURCES")
-    upgrade(services.settings.database_url)
+    _migrated_services(services)
     now = None if all_due else dt.datetime.now(dt.UTC).replace(tzinfo=None)
     day = date.date() if date else dt.date.today()
     if services.settings.redis_url:  # Celery workers do the work; follow it here
@@ -132,19 +153,36 @@ def _run_day(services: Services, specs: list[SourceSpec], date: dt.date,
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=Path("newsletter-demo"), show_default=True,
               help="Where the demo keeps its database and outbox.")
-def demo(folder: Path) -> None:
-    """Run the daily job offline on the bundled sample feeds and a few sample subscribers."""
-    from newsletter.demo import demo_settings, seed_subscribers
+@click.option("--serve", "then_serve", is_flag=True,
+              help="Then serve the demo's pages on the port its emails' links use.")
+def demo(folder: Path, then_serve: bool) -> None:
+    """Run the daily job offline on the bundled sample feeds and a few sample subscribers, then
+    say how to serve the pages its emails link to (or serve them, with --serve)."""
+    from newsletter.demo import demo_settings, seed_subscribers, serve_command, served_port
 
     settings = demo_settings(folder)
-    services = Services(settings)
-    upgrade(settings.database_url)
+    services = _migrated_services(Services(settings))
     with session_scope(services.factory) as session:
         seed_subscribers(session, services.taxonomy)
     _run_day(services, sample_sources(), dt.date.today())
     outbox = Path(settings.outbox_dir).resolve()
     count = len(list(outbox.glob("*.eml")))
     click.echo(f"\nThe emails are in {outbox} ({count} .eml files; open one with any mail client).")
+    if then_serve:
+        from newsletter.web import create_app
+        from newsletter.web.server import serve_app
+
+        click.echo(f"Serving the demo's pages on {settings.base_url} (Ctrl-C stops).")
+        serve_app(create_app(services), "127.0.0.1", served_port(settings))
+        return
+    click.echo(f"Their links lead to {settings.base_url}; serve the demo's database there with:"
+               f"\n  {serve_command(settings, _program())}")
+
+
+def _program() -> str:
+    """The command as the user typed it (`.venv/bin/newsletter`), so what we print runs as is."""
+    typed = sys.argv[0] if sys.argv and sys.argv[0] else "newsletter"
+    return typed if "/" in typed and Path(typed).name == "newsletter" else "newsletter"
 
 
 @main.command()
@@ -246,7 +284,8 @@ def serve(host: str, port: int) -> None:
               default=Path("preview"), show_default=True)
 @click.option("--open", "open_browser", is_flag=True, help="Open the HTML in a browser.")
 def preview(name: str, output_dir: Path, open_browser: bool) -> None:
-    """Render an email with sample content to an HTML and a text file."""
+    """Render an email with sample content to an HTML and a text file, with the configured
+    site name, postal address and base URL (NEWSLETTER_SITE_NAME, _POSTAL_ADDRESS, _BASE_URL)."""
     import webbrowser
 
     import emails
@@ -255,7 +294,9 @@ def preview(name: str, output_dir: Path, open_browser: bool) -> None:
     if name not in emails.TEMPLATE_NAMES:
         raise click.BadParameter(f"one of {', '.join(emails.TEMPLATE_NAMES)}",
                                  param_hint="--template")
-    context = sample_context(name)
+    settings = _services().settings
+    context = sample_context(name, settings.base_url, site_name=settings.site_name,
+                             postal_address=settings.postal_address)
     rendered = emails.fit_digest(context) if name == "digest" else emails.render(name, context)
     output_dir.mkdir(parents=True, exist_ok=True)
     html_path, text_path = output_dir / f"{name}.html", output_dir / f"{name}.txt"
@@ -304,11 +345,9 @@ def list_sources() -> None:
     last error and the counts of its last run."""
     from newsletter.ingest.source import source_health
 
-    services = _services()
-    specs = _parse_specs(services.settings.source_specs)
-    upgrade(services.settings.database_url)
+    services = _existing_database_services()
     with session_scope(services.factory) as session:
-        health = source_health(session, specs)
+        health = source_health(session, services.settings.sources_list)
         for source in health:
             click.echo("\n".join(source.lines()))
     if not health:
@@ -352,7 +391,7 @@ def list_runs(limit: int) -> None:
     from newsletter.runs import records
     from newsletter.runs.report import describe
 
-    services = _services()
+    services = _existing_database_services()
     with session_scope(services.factory) as session:
         lines = [describe(run) for run in records.recent(session, limit)]
     click.echo("\n".join(lines) if lines else "No runs yet.")
@@ -367,8 +406,7 @@ def stats(days: int) -> None:
     from newsletter.stats.figures import collect
     from newsletter.stats.text import lines
 
-    services = _migrated_services()
-    specs = _parse_specs(services.settings.source_specs)
+    services = _existing_database_services()
     with session_scope(services.factory) as session:
-        figures = collect(session, services.settings, specs, days)
+        figures = collect(session, services.settings, services.settings.sources_list, days)
         click.echo("\n".join(lines(figures)))

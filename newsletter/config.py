@@ -130,6 +130,15 @@ class Settings(BaseSettings):
                              "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe())'`)")
         return value or None
 
+    @field_validator("sources")
+    @classmethod
+    def _source_specs(cls, value: str) -> str:
+        from newsletter.sources import SourceSpec  # the parsers' package: only when set
+
+        for item in _items(value):
+            SourceSpec.parse(item)  # a ValueError names the bad one
+        return value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxy_networks(cls, value: str) -> str:
@@ -168,6 +177,13 @@ class Settings(BaseSettings):
         return _items(self.sources)
 
     @property
+    def sources_list(self) -> list:
+        """The configured sources as SourceSpecs (checked at start-up)."""
+        from newsletter.sources import SourceSpec
+
+        return [SourceSpec.parse(item) for item in self.source_specs]
+
+    @property
     def fallback_models(self) -> list[str]:
         return _items(self.llm_fallbacks)
 
@@ -195,7 +211,8 @@ def load_settings(**overrides) -> Settings:
         for item in error.errors():
             field = ".".join(str(part) for part in item["loc"])
             name = f"NEWSLETTER_{field.upper()}" if field else "settings"
-            problems.append(f"{name}: {item['msg']}")
+            message = item["msg"].removeprefix("Value error, ")  # pydantic's, for ValueErrors
+            problems.append(f"{name}: {message}")
         raise SettingsError("; ".join(problems)) from None
 
 

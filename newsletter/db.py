@@ -76,3 +76,40 @@ def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+
+
+def location(url: str) -> str:
+    """Where the database at `url` is, to tell the user: a SQLite file's absolute path, or the
+    URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return str(Path(parsed.database).resolve())
+    return parsed.render_as_string(hide_password=True)
+
+
+def missing_schema(url: str) -> str | None:
+    """Why the database at `url` cannot be read as it is (no such SQLite file, no schema, an
+    older schema), or None when it is at the newest one. Creates nothing: a SQLite file is
+    looked for before anything connects to it."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).is_file():
+            return f"there is no database at {location(url)}"
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    if current is None:
+        return f"the database at {location(url)} has no newsletter tables yet"
+    if current != head:
+        return f"the database at {location(url)} is at schema {current}, this version needs {head}"
+    return None

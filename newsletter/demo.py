@@ -6,7 +6,9 @@ operator's real database whatever NEWSLETTER_DATABASE_URL says.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -38,3 +40,17 @@ def seed_subscribers(session: Session, taxonomy: Taxonomy) -> None:
     for email, topics in SAMPLE_SUBSCRIBERS:
         if subscriptions.find_subscriber(session, email) is None:
             subscriptions.subscribe(session, email, topics, taxonomy, confirmed=True)
+
+
+def served_port(settings: Settings) -> int:
+    """The port of the base URL: where the demo's emails' links lead."""
+    parts = urlsplit(settings.base_url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def serve_command(settings: Settings, program: str = "newsletter") -> str:
+    """The one shell command that serves the demo's own database and outbox on the port its
+    links use (a plain `newsletter serve` would open ./newsletter.db, where no link is valid)."""
+    return (f"NEWSLETTER_DATABASE_URL={shlex.quote(settings.database_url)} "
+            f"NEWSLETTER_OUTBOX_DIR={shlex.quote(str(Path(settings.outbox_dir).resolve()))} "
+            f"{shlex.quote(program)} serve --port {served_port(settings)}")

@@ -3,12 +3,16 @@ confirmed, the arXiv enrichment of papers a lab feed names only by arXiv id, and
 built on a day with nothing to summarize."""
 
 import datetime as dt
+import socket
+from functools import partial
 
+import pytest
 from sqlalchemy import update
 
 from newsletter import day
 from newsletter.models import Paper, Subscriber
 from newsletter.sources import SourceSpec
+from newsletter.sources.fetch import HostPacer, fetch
 from tests.stubs.feeds import Answer
 from tests.support.cast import TODAY
 from tests.support.databases import services_with
@@ -40,10 +44,33 @@ def test_each_run_purges_sign_ups_left_unconfirmed(cast, services, session):
 def test_a_lab_post_about_an_arxiv_paper_gets_arxivs_metadata(services, session, stand_in):
     api = stand_in.serve("/api/query", lambda query: Answer(recorded("arxiv_api_query.xml")))
     report = run(services_with(services, arxiv_api_url=api))
-    enrichment = report.sources[-1]
+    enrichment = report.enrichment
     assert (enrichment.kind, enrichment.error) == ("arxiv-api", None)
     paper = session.get(Paper, "2611.00412")
     assert paper.categories and "arxiv-api" in {s.source_kind for s in paper.sources}
+
+
+def refused_url() -> str:
+    """A URL on a loopback port nobody listens on: connecting is refused at once."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/query"
+
+
+@pytest.mark.parametrize("api", [refused_url(), "http://arxiv-enrichment.invalid/api/query"],
+                         ids=["connection refused", "name does not resolve"])
+def test_an_unreachable_enrichment_is_a_warning_given_up_at_the_first_attempt(services, api):
+    waits = []
+    retrying = partial(fetch, pacer=HostPacer(0.0), sleep=waits.append)  # the default retries
+    report = day.run_daily(services_with(services, arxiv_api_url=api), [LAB], day.Day(TODAY),
+                           fetcher=retrying)
+    assert report.failures == [] and report.enrichment.error and "unreachable" in report.enrichment.error
+    assert waits == []  # no retry
+    [warning] = report.warnings
+    assert "did not answer" in warning
+    assert any(line.startswith("  warning: enrichment") for line in report.lines())
+    assert report.edition_size > 0  # the day went on: the lab's papers are in the edition
 
 
 def test_no_enrichment_when_the_setting_is_empty(services, stand_in):

@@ -10,6 +10,7 @@ from newsletter.models import Delivery, Paper
 from newsletter.sources import SourceSpec, sample_sources
 from newsletter.subscribers import subscriptions
 from tests.support.outbox import parts, read_outbox
+from tests.support.recorded import SOURCES
 
 TODAY = dt.date(2026, 11, 23)
 CAST = {
@@ -66,7 +67,8 @@ def test_a_digest_is_multipart_with_list_headers_and_a_dated_counted_subject(
 
 
 def test_a_title_with_markup_is_shown_as_text(services, readers):
-    run(services)
+    hostile = SourceSpec("arxiv", (SOURCES / "arxiv_hostile_title.xml").as_uri())
+    run(services, [*sample_sources(), hostile])
     text, html = parts(read_outbox(services.settings.outbox_dir)["alan@example.org"])
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html

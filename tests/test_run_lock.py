@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.cli import RUN_IN_PROGRESS
+from newsletter.db import location
 from tests.support.databases import postgres_database
 from tests.support.outbox import read_outbox
 from tests.support.recorded import sample, sample_uri
@@ -49,7 +50,8 @@ def test_a_second_run_started_meanwhile_says_so_in_one_line_and_exits_75(
     codes = sorted(code for code, _, _ in finished)
     assert codes == [0, RUN_IN_PROGRESS], finished
     [(_, _, told)] = [result for result in finished if result[0] == RUN_IN_PROGRESS]
-    [line] = told.strip().splitlines()
+    where, line = told.strip().splitlines()  # where its database is, then why it stops
+    assert where == f"Database: {location(url)}"
     assert line.startswith("A run is in progress (held by newsletter run, pid ")
     assert "this one exits without doing anything" in line
     assert list(read_outbox(str(outbox))) == ["ada@example.org"]

@@ -7,6 +7,7 @@ digest to find its queue, and with it the picks, so both are hashed once, when m
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 
 
@@ -44,21 +45,33 @@ class Pick(_HashedOnce):
     followed: bool = False
 
 
+class Picks(list):
+    """A reader's picks, best first, and `more`: how many more papers of their topics their
+    limit left out (the digest says so, with a link to the archive)."""
+
+    def __init__(self, picks: Iterable[Pick] = (), more: int = 0):
+        super().__init__(picks)
+        self.more = more
+
+
 @dataclass(frozen=True, eq=False)
 class Digest(_HashedOnce):
     """The content of a digest: equal for readers with the same picks, topics (the sections and
-    the footer's reason follow from them), language and frequency."""
+    the footer's reason follow from them), language, frequency and count of papers left out."""
 
     frequency: str
     language: str
     topics: tuple[str, ...]
     papers: tuple[Pick, ...]  # compared with their reasons: a reason is shown in the email
+    more: int = 0  # papers of the reader's topics past their limit
 
     @classmethod
-    def of(cls, reader, papers: list[Pick]) -> Digest:
-        """The digest of `reader` (anything with frequency, language and topics)."""
+    def of(cls, reader, papers: Sequence[Pick]) -> Digest:
+        """The digest of `reader` (anything with frequency, language and topics) for these
+        picks (`Picks` carry how many more papers matched)."""
+        more = papers.more if isinstance(papers, Picks) else 0
         return cls(reader.frequency, reader.language, tuple(sorted(reader.topics or ())),
-                   tuple(papers))
+                   tuple(papers), more)
 
     @property
     def paper_ids(self) -> tuple[str, ...]:

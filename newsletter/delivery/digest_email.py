@@ -21,7 +21,8 @@ from email.utils import parseaddr
 from functools import lru_cache
 
 import emails
-from newsletter.config import Settings
+from newsletter.config import OFFLINE_MODEL, Settings
+from newsletter.delivery.schedule import WEEKLY
 from newsletter.editions.cards import card
 from newsletter.editions.sections import group_by_topic
 from newsletter.mail.batch import PersonalizedBatch, Recipient
@@ -99,9 +100,11 @@ def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email:
 
 def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequence[str],
                  sections: list[dict], recipients: list[Recipient],
-                 edition_id: int) -> PersonalizedBatch:
+                 edition_id: int, more: int = 0) -> PersonalizedBatch:
     """The digest these readers share (same papers, topics, language and frequency), rendered
-    once and fitted under Gmail's clipping size; `sections` hold `paper_context` dicts."""
+    once and fitted under Gmail's clipping size; `sections` hold `paper_context` dicts; `more`
+    papers of their topics did not fit their limit: the email says so and links to them (the
+    day's edition page; the archive for a weekly digest)."""
     context = {
         "site_name": settings.site_name,
         "base_url": settings.base_url,
@@ -117,6 +120,9 @@ def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequ
         "sections": sections,
         "overflow": [],
         "overflow_note": None,
+        "more_matched": more,
+        "more_url": (links.archive_url(settings) if frequency == WEEKLY
+                     else links.edition_url(settings, date)),
     }
     rendered = emails.fit_digest(context, limit_bytes=_fit_limit(settings,
                                                                  context["paper_count"]))

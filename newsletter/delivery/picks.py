@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.delivery import digest_email
-from newsletter.delivery.digest import Pick
+from newsletter.delivery.digest import Pick, Picks
 from newsletter.delivery.ledger import sent_among
 from newsletter.delivery.schedule import window_start
 from newsletter.editions import build
@@ -27,10 +27,12 @@ from newsletter.personal.selection import Selection
 from newsletter.summarize.summaries import summaries_of
 
 
-def picks_of(digest: Selection) -> list[Pick]:
-    """The picks of a personal digest, followed papers first, each with its reason."""
-    return ([Pick(r.paper.id, r.paper.topics, r.reason, True) for r in digest.followed]
-            + [Pick(r.paper.id, r.paper.topics, r.reason) for r in digest.ranked])
+def picks_of(digest: Selection) -> Picks:
+    """The picks of a personal digest, followed papers first, each with its reason, and how
+    many more papers its limit left out."""
+    return Picks([Pick(r.paper.id, r.paper.topics, r.reason, True) for r in digest.followed]
+                 + [Pick(r.paper.id, r.paper.topics, r.reason) for r in digest.ranked],
+                 more=digest.more)
 
 
 class Picker:
@@ -42,7 +44,7 @@ class Picker:
         self._papers: dict[str, Paper] = {}
         self._views: dict[str, list[PaperView]] = {}
         self._trending: dict[str, dict[str, float]] = {}
-        self._shared_picks: dict[tuple, list[Pick]] = {}
+        self._shared_picks: dict[tuple, Picks] = {}
         self._contexts: dict[tuple[str, str], dict] = {}
 
     def views(self, frequency: str) -> list[PaperView]:
@@ -56,7 +58,7 @@ class Picker:
                                          for rank, p in enumerate(papers)}
         return self._views[frequency]
 
-    def picks(self, readers: list) -> dict[int, list[Pick]]:
+    def picks(self, readers: list) -> dict[int, Picks]:
         """Each reader's papers (by subscriber id), never one sent to them before; three queries
         whatever the number of readers (sent papers, interests, ratings)."""
         ids, frequencies = [reader.id for reader in readers], {r.frequency for r in readers}
@@ -71,7 +73,7 @@ class Picker:
                 for reader in readers}
 
     def _pick(self, reader, already_sent: set[str], interests: Interests | None,
-              ratings: list) -> list[Pick]:
+              ratings: list) -> Picks:
         limit = reader.max_papers or self.settings.max_papers_per_digest
         if already_sent or interests or ratings:
             return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
@@ -81,7 +83,7 @@ class Picker:
         return self._shared_picks[key]
 
     def _choose(self, reader, limit: int, already_sent: set[str], interests: Interests,
-                ratings: list) -> list[Pick]:
+                ratings: list) -> Picks:
         unsent = [view for view in self.views(reader.frequency) if view.id not in already_sent]
         digest = select_for_reader(unsent, reader.topics or (), ratings,
                                  self._trending[reader.frequency], interests, limit)

@@ -6,6 +6,7 @@ plan the same way; `deliver_edition` still decides reader by reader when it clai
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,12 @@ class DeliveryPlan:
     edition_ids: list[int] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     planned: int = 0  # readers due or held, every edition
-    not_due: int = 0  # readers of the day's own edition whose hour has not come
+    # the readers of the day's own edition not mailed yet, by why (schedule.why_not_due)
+    waiting: Counter = field(default_factory=Counter)
+
+    @property
+    def not_due(self) -> int:
+        return sum(self.waiting.values())
 
 
 def editions_to_deliver(session: Session, day: Day) -> list[Edition]:
@@ -47,19 +53,21 @@ def editions_to_deliver(session: Session, day: Day) -> list[Edition]:
     return editions
 
 
-def due_ids(session: Session, edition: Edition, now: dt.datetime | None) -> tuple[list[int], int]:
+def due_ids(session: Session, edition: Edition,
+            now: dt.datetime | None) -> tuple[list[int], Counter]:
     """The confirmed readers without a ledger row for the edition whose digest is due at `now`
-    (schedule.is_due; None: whatever the hour), in id order, and how many are not due yet."""
+    (schedule.is_due; None: whatever the hour), in id order, and the others counted by why
+    they are not due (schedule.why_not_due)."""
     columns = (Subscriber.id, Subscriber.frequency, Subscriber.delivery_hour,
                Subscriber.timezone, Subscriber.confirmed_at)
     rows = session.execute(undelivered(edition.id, None, None, *columns).order_by(Subscriber.id))
-    due, not_due = [], 0
+    due, waiting = [], Counter()
     for row in rows:
         if schedule.is_due(row, edition.date, now):
             due.append(row.id)
         else:
-            not_due += 1
-    return due, not_due
+            waiting[schedule.why_not_due(row, edition.date, now)] += 1
+    return due, waiting
 
 
 def id_ranges(ids: list[int], size: int) -> list[tuple[int, int]]:
@@ -74,10 +82,11 @@ def plan_delivery(session: Session, day: Day, share_size: int | None) -> Deliver
     editions = editions_to_deliver(session, day)
     plan = DeliveryPlan(edition_ids=[edition.id for edition in editions])
     for position, edition in enumerate(editions):
-        due, not_due = due_ids(session, edition, day.now)
+        due, waiting = due_ids(session, edition, day.now)
         readers = sorted({*due, *ledger.held_subscriber_ids(session, edition.id)})
         plan.planned += len(readers)
-        plan.not_due += not_due if position == 0 else 0  # counted once, for the day's edition
+        if position == 0:  # counted once, for the day's edition
+            plan.waiting = waiting
         plan.shares += [Share(edition.id, first, last)
                         for first, last in id_ranges(readers, share_size or len(readers) or 1)]
     return plan

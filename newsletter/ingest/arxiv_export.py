@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -60,9 +61,11 @@ def enrich(
     session: Session, arxiv_ids: Iterable[str], *, fetcher: Fetcher = fetch, base_url: str = API_URL
 ) -> SourceReport:
     """Fetch these papers from the export API (100 ids a request) and merge what it says: arXiv's
-    title, abstract, authors and categories replace a blog's on the first arXiv record."""
+    title, abstract, authors and categories replace a blog's on the first arXiv record.
+    Best-effort: an API that does not resolve, refuses or does not connect is given up at the
+    first attempt (fetch's give_up_unreachable), and the report carries the error."""
     spec = SourceSpec("arxiv-api", base_url)
     urls = id_list_urls(arxiv_ids, base_url=base_url)
     if not urls:
         return SourceReport(kind=spec.kind, url=spec.url)
-    return ingest_pages(session, spec, urls, fetcher=fetcher)
+    return ingest_pages(session, spec, urls, fetcher=partial(fetcher, give_up_unreachable=True))

@@ -14,10 +14,12 @@ from newsletter.personal.view import PaperView
 class Selection:
     """`followed`: papers matching a follow, from any topic, most trending first, at most
     `limit` (the "Followed" section); `ranked`: the rest within the chosen topics, personally
-    ranked, at most `limit`."""
+    ranked, at most `limit`, every topic represented (`cap_keeping_topics`); `more`: how many
+    more papers of those topics the limit left out (the email says so, with a link)."""
 
     followed: list[Ranked]
     ranked: list[Ranked]
+    more: int = 0
 
 
 def select_for_reader(candidates: Sequence[PaperView], chosen_topics: Sequence[str],
@@ -26,7 +28,8 @@ def select_for_reader(candidates: Sequence[PaperView], chosen_topics: Sequence[s
     """Muted papers are dropped first (muting wins over following); followed papers go to their
     own section whatever their topic (a broad keyword follow cannot flood the email: the
     section is cut to `limit` too); the others in `chosen_topics` (none chosen = all) are
-    re-ranked by `rerank` and cut to `limit`. Each paper appears once."""
+    re-ranked by `rerank` and cut to `limit` keeping each topic's best paper. Each paper
+    appears once."""
     shown = [paper for paper in candidates if not is_muted(paper, interests)]
     followed = []
     for paper in sorted(shown, key=lambda p: (-trending_scores.get(p.id, 0.0), p.id)):
@@ -40,6 +43,29 @@ def select_for_reader(candidates: Sequence[PaperView], chosen_topics: Sequence[s
                  if p.id not in taken and (not chosen or chosen.intersection(p.topics))]
     topic_of = {p.id: next((t for t in p.topics if not chosen or t in chosen), None)
                 for p in in_topics}
-    ranked = rerank(in_topics, ratings, trending_scores, interests,
-                    {pid: t for pid, t in topic_of.items() if t})
-    return Selection(followed, ranked[:limit])
+    listed_under = {pid: t for pid, t in topic_of.items() if t}
+    ranked = rerank(in_topics, ratings, trending_scores, interests, listed_under)
+    kept = cap_keeping_topics(ranked, listed_under, limit)
+    return Selection(followed, kept, more=len(ranked) - len(kept))
+
+
+def cap_keeping_topics(ranked: Sequence[Ranked], topic_of: Mapping[str, str],
+                       limit: int) -> list[Ranked]:
+    """At most `limit` of `ranked` (best first), in their order: first the best paper of each
+    topic (`topic_of`: the topic a paper is listed under), so that a reader of many topics
+    sees every one of them, then the best of the rest. Papers without a topic ("Other") have
+    no place kept. With more topics than places, the topics whose best paper ranks highest."""
+    if len(ranked) <= limit:
+        return list(ranked)
+    kept, topics = [], set()
+    for entry in ranked:
+        topic = topic_of.get(entry.paper.id)
+        if topic is not None and topic not in topics and len(kept) < limit:
+            topics.add(topic)
+            kept.append(entry.paper.id)
+    chosen = set(kept)
+    for entry in ranked:
+        if len(chosen) >= limit:
+            break
+        chosen.add(entry.paper.id)
+    return [entry for entry in ranked if entry.paper.id in chosen]

@@ -3,8 +3,9 @@ run's `runs` row, printed by `newsletter run` and listed by `newsletter runs`.
 
 Each step records its section once (a resumed worker run records it again: the section holds
 the step's latest outcome); the in-process run adds its sources and deliveries as they come.
-The readers not due yet come from the plan, counted once for the day's own edition, so both
-modes count them the same.
+The readers not mailed yet come from the plan, counted once for the day's own edition and by
+why (schedule.why_not_due: "hour not reached: at 07:00 Europe/Paris"), so both modes count and
+word them the same. The enrichment is best-effort: its failure is a warning, not a failed run.
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ class RunReport:
     kind: str = IN_PROCESS
     steps: list[str] = field(default_factory=list)  # each step's name once, in order
     housekeeping: Counter = field(default_factory=Counter)  # purged, released, unknown
-    sources: list[SourceReport] = field(default_factory=list)  # the enrichment last
+    sources: list[SourceReport] = field(default_factory=list)
+    enrichment: SourceReport | None = None  # arXiv's export API, when it was asked
     edition_size: int = 0
     summaries: SummaryReport = field(default_factory=SummaryReport)
     planned: int = 0
     edition_ids: list[int] = field(default_factory=list)
     shares: int = 0
     deliveries: Counter = field(default_factory=Counter)
+    waiting: Counter = field(default_factory=Counter)  # readers not mailed yet, by why
     ledger: Counter = field(default_factory=Counter)  # the editions' rows by status, at the end
     started_at: dt.datetime | None = None  # in-process (a worker run's row has its own)
 
@@ -52,8 +55,7 @@ class RunReport:
 
     def record_enrichment(self, source: SourceReport | None) -> None:
         self.step("enrich")
-        if source is not None:
-            self.sources.append(source)
+        self.enrichment = source
 
     def record_edition(self, size: int) -> None:
         self.step("edition")
@@ -68,6 +70,7 @@ class RunReport:
         self.planned, self.edition_ids, self.shares = plan.planned, plan.edition_ids, len(
             plan.shares)
         self.deliveries = +Counter(not_due=plan.not_due)
+        self.waiting = +Counter(plan.waiting)
 
     def record_deliveries(self, counts: Counter) -> None:
         """The outcomes of every share, added up; the readers not due are the plan's to count
@@ -81,11 +84,21 @@ class RunReport:
 
     @property
     def ingested_ids(self) -> list[str]:
-        return [paper_id for source in self.sources for paper_id in source.paper_ids]
+        enriched = [self.enrichment] if self.enrichment is not None else []
+        return [paper_id for source in [*self.sources, *enriched] for paper_id in source.paper_ids]
 
     @property
     def failures(self) -> list[SourceReport]:
+        """The sources that failed (an exit status of 1); the enrichment is not one of them."""
         return [source for source in self.sources if source.error]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What went wrong without failing the run: an enrichment service that did not answer."""
+        if self.enrichment is None or not self.enrichment.error:
+            return []
+        return [f"enrichment {self.enrichment.url} did not answer, papers keep what their "
+                f"sources said: {self.enrichment.error}"]
 
     def outcomes(self) -> dict:
         """What any two runs of the same day on the same data must agree on, whatever the mode:
@@ -100,9 +113,11 @@ class RunReport:
         return {"date": self.date.isoformat(), "kind": self.kind, "steps": list(self.steps),
                 "housekeeping": dict(+self.housekeeping),
                 "sources": [source.as_dict() for source in self.sources],
+                "enrichment": self.enrichment.as_dict() if self.enrichment else None,
                 "edition_size": self.edition_size, "summaries": self.summaries.as_dict(),
                 "planned": self.planned, "edition_ids": list(self.edition_ids),
                 "shares": self.shares, "deliveries": dict(+self.deliveries),
+                "waiting": dict(+self.waiting),
                 "ledger": dict(+self.ledger)}
 
     @classmethod
@@ -112,10 +127,13 @@ class RunReport:
                    steps=list(data.get("steps", [])),
                    housekeeping=Counter(data.get("housekeeping", {})),
                    sources=[SourceReport.from_dict(s) for s in data.get("sources", [])],
+                   enrichment=(SourceReport.from_dict(data["enrichment"])
+                               if data.get("enrichment") else None),
                    edition_size=data.get("edition_size", 0),
                    summaries=SummaryReport.from_dict(data.get("summaries", {})),
                    planned=data.get("planned", 0), edition_ids=list(data.get("edition_ids", [])),
                    shares=data.get("shares", 0), deliveries=Counter(data.get("deliveries", {})),
+                   waiting=Counter(data.get("waiting", {})),
                    ledger=Counter(data.get("ledger", {})))
 
     def lines(self) -> list[str]:
@@ -123,11 +141,15 @@ class RunReport:
         out = [f"Run for {self.date.isoformat()}"]
         for s in self.sources:
             out.append(f"  source {s.kind} {s.url}: {describe_source(s)}")
+        if self.enrichment is not None and not self.enrichment.error:
+            out.append(f"  enrichment {self.enrichment.url}: {describe_source(self.enrichment)}")
+        out += [f"  warning: {warning}" for warning in self.warnings]
         out.append(f"  summaries: {self.summaries.describe()}")
         d = self.deliveries
         out.append(f"  edition: {self.edition_size} papers; emails: {d['sent']} sent, "
                    f"{d['empty']} with nothing new, {d['already']} already sent, "
-                   f"{d['failed']} failed, {d['not_due']} not due yet")
+                   f"{d['failed']} failed, {d['not_due']} not mailed yet")
+        out += self._waiting_lines()
         if d["resumed"]:
             out.append(f"  {d['resumed']} emails taken over from a run that died, sent again")
         if d["held"]:
@@ -136,6 +158,17 @@ class RunReport:
         if self.housekeeping["purged"]:
             out.append(f"  {self.housekeeping['purged']} sign-ups never confirmed were purged")
         return out
+
+    def _waiting_lines(self, shown: int = 5) -> list[str]:
+        """Why readers were not mailed, the commonest reasons first; the rest in one line."""
+        reasons = self.waiting.most_common()
+        lines = [f"    {count} {reason}" for reason, count in reasons[:shown]]
+        if rest := sum(count for _, count in reasons[shown:]):
+            lines.append(f"    {rest} for {len(reasons) - shown} other hours and zones")
+        unexplained = self.deliveries["not_due"] - sum(self.waiting.values())
+        if unexplained > 0:  # a report stored before the reasons were
+            lines.append(f"    {unexplained} for reasons this older report did not record")
+        return lines
 
 
 def describe(run: Run) -> str:
@@ -155,4 +188,6 @@ def describe(run: Run) -> str:
             f"{sent.get('already', 0)} already sent"
             + (f", {sent['resumed']} taken over after a crash" if sent.get("resumed") else "")
             + (f", {sent['held']} held by another run" if sent.get("held") else "")
+            + ("; enrichment did not answer" if (report.get("enrichment") or {}).get("failed")
+               else "")
             + (f"; {report['note']}" if report.get("note") else ""))

@@ -6,6 +6,7 @@ Parsers never fetch (feedparser has no timeout); `fetch` returns bytes that a pa
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ BACKOFF_BASE = 2.0  # seconds before the first retry; doubled at each further on
 MAX_WAIT = 60.0  # no Retry-After or backoff makes a run wait longer than this per retry
 # arXiv asks for 3 s between API calls; everything else gets a gentler 1 s.
 HOST_INTERVALS = {"export.arxiv.org": 3.0}
+CONNECT_TIMEOUT = 10.0  # seconds to connect, at most
+# A best-effort fetch (give_up_unreachable) connects within this or gives up: a host that is
+# up answers a SYN in well under a second.
+BEST_EFFORT_CONNECT_TIMEOUT = 3.0
 
 
 @dataclass
@@ -120,6 +125,7 @@ def fetch(
     pacer: HostPacer | None = None,
     sleep: Callable[[float], None] = time.sleep,
     deadline: Deadline | None = None,
+    give_up_unreachable: bool = False,
 ) -> FetchResult:
     """GET `url` (http, https or file) and return its body.
 
@@ -130,14 +136,18 @@ def fetch(
     `max_bytes` is aborted. With a `deadline`, the download is given up once it has passed:
     `timeout` bounds each read, so a server that sends a byte every few seconds would otherwise
     hold it for ever (it ends at most one read after the deadline, the reads being capped to
-    the time left). Raises FetchError on a final failure.
+    the time left). With `give_up_unreachable` (a best-effort call, such as the enrichment),
+    a host name that does not resolve, a refused connection or a connect that takes longer than
+    BEST_EFFORT_CONNECT_TIMEOUT ends the fetch at the first attempt: retrying would only hold
+    up the run. Raises FetchError on a final failure.
     """
     parts = urlsplit(url)
     if parts.scheme == "file":
         return _read_file(url, max_bytes)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(url, "only http, https and file URLs can be fetched")
-    request = _Request(url, etag, last_modified, timeout, max_bytes, deadline)
+    request = _Request(url, etag, last_modified, timeout, max_bytes, deadline,
+                       give_up_unreachable)
     own_client = client is None
     client = client or httpx.Client(follow_redirects=True)
     try:
@@ -155,6 +165,7 @@ class _Request:
     read_timeout: float
     max_bytes: int
     deadline: Deadline | None
+    give_up_unreachable: bool = False
 
     def timeout(self) -> httpx.Timeout:
         """A slow connect fails fast; each read waits `read_timeout`, or what is left of the
@@ -163,7 +174,8 @@ class _Request:
         if self.deadline is not None:
             self.deadline.check(self.url)
             seconds = min(seconds, self.deadline.remaining())
-        return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+        connect = BEST_EFFORT_CONNECT_TIMEOUT if self.give_up_unreachable else CONNECT_TIMEOUT
+        return httpx.Timeout(seconds, connect=min(seconds, connect))
 
     def time_left(self) -> float:
         return float("inf") if self.deadline is None else self.deadline.remaining()
@@ -216,12 +228,27 @@ def _get(client: httpx.Client, request: _Request) -> FetchResult:
     except httpx.TimeoutException as error:
         if request.deadline is not None:
             request.deadline.check(request.url)  # the last read ran out of the deadline
-        raise _Transient(Transient(f"timed out ({type(error).__name__})")) from error
+        reason = f"timed out ({type(error).__name__})"
+        if request.give_up_unreachable and isinstance(error, httpx.ConnectTimeout):
+            raise FetchError(request.url, f"unreachable: {reason}") from error
+        raise _Transient(Transient(reason)) from error
     except httpx.TransportError as error:
         reason = f"connection failed ({type(error).__name__}: {error})"
+        if request.give_up_unreachable and _unreachable(error):
+            raise FetchError(request.url, f"unreachable: {reason}") from error
         raise _Transient(Transient(reason)) from error
     except httpx.HTTPError as error:  # too many redirects, a body that fails to decompress
         raise FetchError(request.url, f"{type(error).__name__}: {error}") from error
+
+
+def _unreachable(error: BaseException) -> bool:
+    """Whether a connection failed because the name does not resolve or the host refused it
+    (the OSError that httpx and httpcore wrap)."""
+    while error is not None:
+        if isinstance(error, (socket.gaierror, ConnectionRefusedError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _result(response: httpx.Response, request: _Request) -> FetchResult:

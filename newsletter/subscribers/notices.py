@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import emails
 from newsletter.config import Settings
+from newsletter.delivery import schedule
 from newsletter.mail import OutgoingMessage
-from newsletter.models import Subscriber
+from newsletter.models import Subscriber, utcnow
 from newsletter.subscribers import links, subscriptions
 from newsletter.subscribers.signup import CONFIRMATION, REMINDER
 from newsletter.subscribers.tokens import CONFIRM_MAX_AGE_SECONDS
@@ -30,11 +31,14 @@ def confirmation(settings: Settings, subscriber: Subscriber) -> OutgoingMessage:
 
 
 def welcome(settings: Settings, subscriber: Subscriber,
-            reason: str = "You confirmed your subscription.") -> OutgoingMessage:
-    """The welcome email: the chosen topics, the archive, and (in the footer) the preferences."""
+            reason: str = "You confirmed your subscription.",
+            when: str | None = None) -> OutgoingMessage:
+    """The welcome email: when the first digest comes (`when`; default: as of now), the chosen
+    topics, the archive, and (in the footer) the preferences."""
     return notice_message(
         settings, subscriber, "welcome",
         reason=reason,
+        when=when or schedule.first_digest(subscriber, utcnow()),
         topics=list(subscriber.topics),
         archive_url=links.archive_url(settings),
     )
@@ -44,7 +48,8 @@ def reminder(settings: Settings, subscriber: Subscriber) -> OutgoingMessage:
     """The answer to a sign-up for an address that is already confirmed: the welcome email again,
     with its preferences link, so the page never has to say "already subscribed"."""
     return welcome(settings, subscriber, reason=(
-        "Someone (hopefully you) asked to subscribe this address, which is already subscribed."))
+        "Someone (hopefully you) asked to subscribe this address, which is already subscribed."),
+        when=f"Your digests come {schedule.cadence(subscriber)}.")
 
 
 def preferences_updated(settings: Settings, subscriber: Subscriber,

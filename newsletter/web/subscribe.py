@@ -12,7 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
+from newsletter.delivery import schedule
 from newsletter.editions import archive
+from newsletter.models import utcnow
 from newsletter.subscribers import notice_queue, notices, signup, tokens
 from newsletter.subscribers.links import preferences_url
 from newsletter.subscribers.preferences import FREQUENCIES
@@ -92,5 +94,6 @@ def confirm(token: str, request: Request):
             notice_queue.queue_notice(session, notices.WELCOME, subscriber.id)
     return deps.send_queued(request, page(
         request, "confirm.html", email=subscriber.email, done=True, status=subscriber.status,
+        when=schedule.first_digest(subscriber, utcnow()),
         preferences_url=preferences_url(services.settings, subscriber.id,
                                         subscriber.token_secret)))

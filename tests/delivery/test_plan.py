@@ -46,14 +46,35 @@ def test_a_share_covers_due_and_held_readers(cast, session):
     assert plan.shares == [Share(edition.id, held.id, due.id)] and plan.planned == 2
 
 
-def test_readers_confirmed_after_the_hour_start_tomorrow(cast, session):
+def test_a_reader_confirmed_after_todays_hour_gets_todays_edition_not_yesterdays(cast, session):
     cast.paper(1)
-    edition = cast.edition()
-    cast.reader("early@example.org", [], delivery_hour=8, confirmed_at=dt.datetime(2026, 11, 1))
+    yesterday = cast.edition(TODAY - dt.timedelta(days=1))
+    cast.paper(2)
+    today = cast.edition()
     late = cast.reader("late@example.org", [], delivery_hour=8,
                        confirmed_at=dt.datetime(2026, 11, 23, 9))
     cast.commit()
     plan = plan_delivery(session, Day(TODAY, NOON), share_size=None)
-    assert (plan.planned, plan.not_due) == (1, 1)
-    assert all(late.id not in range(share.first_id, share.last_id + 1) for share in plan.shares
-               if share.edition_id == edition.id)
+    assert plan.shares == [Share(today.id, late.id, late.id)]
+    assert yesterday.id in plan.edition_ids and plan.not_due == 0
+
+
+def test_the_plan_says_why_each_reader_waits(cast, session):
+    cast.paper(1)
+    cast.edition()  # Monday 23 November
+    old = dt.datetime(2026, 1, 1)
+    cast.reader("paris@example.org", [], timezone="Europe/Paris", delivery_hour=18,
+                confirmed_at=old)
+    cast.reader("weekly@example.org", [], frequency="weekly", delivery_hour=18, confirmed_at=old)
+    # 01:00 on the 24th in Tokyo: they joined after the 23rd's edition was theirs
+    cast.reader("tokyo@example.org", [], timezone="Asia/Tokyo", delivery_hour=7,
+                confirmed_at=dt.datetime(2026, 11, 23, 16))
+    cast.commit()
+    plan = plan_delivery(session, Day(TODAY + dt.timedelta(days=1), dt.datetime(2026, 11, 24, 16)),
+                         share_size=None)
+    assert plan.waiting == {"hour not reached: at 18:00 Europe/Paris": 1,
+                            "weekly: next Monday": 1}
+    monday = plan_delivery(session, Day(TODAY, dt.datetime(2026, 11, 23, 16, 30)), share_size=None)
+    assert monday.waiting == {"hour not reached: at 18:00 Europe/Paris": 1,
+                              "hour not reached: at 18:00 UTC": 1,
+                              "joined after today's hour: first digest tomorrow": 1}

@@ -72,6 +72,9 @@ def test_papers_are_grouped_under_the_first_topic_the_subscriber_chose():
     sections = group_by_topic([a, b, c], ["Robotics"])
     assert [(s.topic, [p.id for p in s.papers]) for s in sections] == [
         ("Robotics", ["a", "b"]), (OTHER_TOPIC, ["c"])]
+    # "Other" comes last even when it holds the best paper
+    sections = group_by_topic([c, b], [])
+    assert [s.topic for s in sections] == ["Robotics", OTHER_TOPIC]
 
 
 def test_a_delivery_can_be_claimed_only_once(cast, session):

@@ -80,11 +80,33 @@ def test_a_non_http_link_from_a_feed_is_dropped(digest, section, paper):
     assert "javascript:" not in email.html and "javascript:" not in email.text
 
 
-def test_a_degraded_summary_says_it_is_extractive(digest, section, paper):
-    email = render("digest", digest(sections=[section("NLP", [paper(1, degraded=True)])]))
-    assert "Extractive summary" in email.text and "Extractive summary" in email.html
+def test_extractive_summaries_are_said_once_per_email_not_under_every_paper(digest, section,
+                                                                           paper):
+    papers = [paper(n, degraded=True) for n in range(1, 6)]
+    email = render("digest", digest(sections=[section("NLP", papers)]))
+    for part in (email.text, email.html):
+        assert part.count("Extractive summaries: taken from each abstract") == 1
+        assert "marked extractive" not in part
     email = render("digest", digest(sections=[section("NLP", [paper(1)])]))
-    assert "Extractive summary" not in email.text + email.html
+    assert "xtractive" not in email.text + email.html
+
+
+def test_when_only_some_summaries_are_extractive_those_are_marked(digest, section, paper):
+    papers = [paper(1), paper(2, degraded=True), paper(3, degraded=True)]
+    email = render("digest", digest(sections=[section("NLP", papers)]))
+    assert email.text.count("Summaries marked extractive are taken") == 1
+    assert email.text.count("(extractive summary)") == 2
+    assert email.html.count("<em>extractive</em>") == 2
+
+
+def test_papers_past_the_readers_limit_are_counted_with_a_link_to_the_archive(digest):
+    archive = "https://papers.example.org/editions/2026-11-23"
+    email = render("digest", digest(more_matched=10, more_url=archive))
+    assert f"10 more papers matched your topics; see them all in the archive:\n{archive}\n" in (
+        email.text)
+    assert f'<a href="{archive}" style="color:#0b57d0;">see them all in the archive</a>' in (
+        email.html)
+    assert "matched your topics" not in render("digest", digest()).text
 
 
 def test_topics_tldr_and_highlights_are_shown(digest):

@@ -48,7 +48,7 @@ def test_health_lists_the_configured_sources_first_then_the_others_known(session
 def test_the_sources_command_shows_last_success_last_error_and_counts(cli_env, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_SOURCES", f"{LISTING},{MISSING}")
     assert invoke("run", "--date", "2026-11-23").exit_code == 1  # one source failed
-    output = invoke("sources").output
+    output = invoke("sources").stdout
     listing, missing = output.split(f"{MISSING}\n")
     assert listing.startswith(f"{LISTING}\n  last success: 20")
     assert "last error:   none" in listing and "30 fetched, 28 new" in listing

@@ -34,3 +34,27 @@ def test_a_broad_follow_cannot_flood_the_followed_section():
     digest = select_for_reader(CANDIDATES, [], [], TRENDING, everything, limit=2)
     assert [r.paper.id for r in digest.followed] == ["theory", "rl"]
     assert [r.paper.id for r in digest.ranked] == ["rl-muted", "nlp"]
+
+
+MANY = [Cast.view(f"llm{n}", topics=["Large Language Models"]) for n in range(6)] + [
+    Cast.view("speech", topics=["Speech & Audio"]),
+    Cast.view("safety", topics=["Safety & Alignment"]),
+    Cast.view("untagged", topics=[]),
+]
+MANY_TRENDING = {**{f"llm{n}": 10.0 - n for n in range(6)}, "speech": 1.0, "safety": 0.5,
+                 "untagged": 0.1}
+
+
+def test_a_capped_digest_keeps_every_topic_before_filling_the_cap_by_score():
+    digest = select_for_reader(MANY, [], [], MANY_TRENDING, Interests(), limit=4)
+    assert [r.paper.id for r in digest.ranked] == ["llm0", "llm1", "speech", "safety"]
+    assert digest.more == 5
+
+
+def test_with_more_topics_than_places_the_best_topics_keep_theirs():
+    digest = select_for_reader(MANY, [], [], MANY_TRENDING, Interests(), limit=2)
+    assert [r.paper.id for r in digest.ranked] == ["llm0", "speech"]
+
+
+def test_an_uncapped_digest_says_nothing_more_matched():
+    assert select_for_reader(MANY, [], [], MANY_TRENDING, Interests(), limit=50).more == 0

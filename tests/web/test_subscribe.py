@@ -39,6 +39,16 @@ def test_subscribing_sends_a_confirmation_whose_link_confirms(site, services):
     assert len(site.emails("ada@example.org")) == 2  # and a welcome
 
 
+def test_the_welcome_page_and_email_say_when_the_digests_come(site, services):
+    site.subscribe("ada@example.org", topics=["Robotics"], frequency="weekly")
+    confirm_path = site.link_in(site.emails("ada@example.org")[0], "confirm")
+    page = site.submit(confirm_path, form_page=confirm_path).text
+    assert "Your first digest comes" in page and "every Monday at 07:00 UTC" in page
+    welcome = site.emails("ada@example.org")[-1]
+    text = welcome.get_body(("plain",)).get_content()
+    assert "Your first digest comes" in text and "every Monday at 07:00 UTC" in text
+
+
 def test_the_consent_record_says_when_from_where_and_which_form(site, services):
     site.client.headers["user-agent"] = "TestBrowser/1.0"
     site.subscribe("ada@example.org")

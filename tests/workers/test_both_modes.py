@@ -64,5 +64,5 @@ def test_both_modes_run_the_same_steps_and_write_the_same_report(
     assert in_process.steps == by_workers.steps == list(day.STEPS)
     assert in_process.outcomes() == by_workers.outcomes()
     assert in_process.housekeeping["purged"] == 1 and in_process.deliveries["not_due"] == 1
-    assert in_process.sources[-1].kind == "arxiv-api" and in_process.deliveries["sent"] == 3
+    assert in_process.enrichment.kind == "arxiv-api" and in_process.deliveries["sent"] == 3
     assert papers_by_address(local) == papers_by_address(workers)
