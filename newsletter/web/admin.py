@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
-from newsletter.sources import SourceSpec
 from newsletter.stats.figures import Figures, collect
 from newsletter.stats.subscribers import STATUSES
 from newsletter.web import deps
@@ -45,9 +44,8 @@ def dashboard(request: Request, days: int = Query(30, ge=1, le=366),
     if not password:
         raise HTTPException(404)
     authorize(request, credentials, password)
-    specs = [SourceSpec.parse(spec) for spec in services.settings.source_specs]
     with deps.transaction(request) as session:
-        figures = collect(session, services.settings, specs, days)
+        figures = collect(session, services.settings, services.settings.sources_list, days)
     response = page(request, "admin.html", figures=figures, charts=charts(figures),
                     statuses=STATUSES)
     response.headers.update(NOT_INDEXED)
