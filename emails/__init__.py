@@ -21,6 +21,8 @@ Every email:
     sections: [{"topic": str, "anchor": str, "papers": [paper, ...]}, ...];
     overflow: [{"title": str, "url": str}, ...] (listed as links only; may be empty);
     overflow_note: str | None;
+    lang: str (optional, default "en": the language the summaries are in, the email's `lang`);
+    language_note: str | None (optional: told once at the top, e.g. why they are in English);
     paper: {"title", "url" (abstract page), "pdf_url", "code_url", "hf_url", "project_url"
             (str | None), "authors": [str], "organization": str | None,
             "upvotes": int | None, "github_stars": int | None, "tldr": str,

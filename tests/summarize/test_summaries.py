@@ -47,7 +47,7 @@ def test_a_confirmed_spanish_subscriber_costs_one_more_call_per_paper(
                                              confirmed=confirmed)
         subscriber.language = "es" if confirmed else "zh"
     summarize_and_tag(session, ids, summarizer_for(openai_stub), services.taxonomy,
-                      summary_languages(session))
+                      summary_languages(session, "openai/stub-model"))
     assert len(openai_stub.calls) == 4
     spanish = [s.fields["tldr"] for s in session.query(Summary).filter_by(language="es")]
     assert len(spanish) == 2 and all(tldr.startswith("[Spanish]") for tldr in spanish)
