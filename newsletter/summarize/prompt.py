@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from newsletter.config import OFFLINE_MODEL
 
-PROMPT_VERSION = "summary-v1"
+PROMPT_VERSION = "summary-v2"  # v2: text cleaned, TL;DR a contribution, no sentence said twice
 PAPER_MARKER = "PAPER (JSON):"
 TOPICS_MARKER = "Allowed topics:"
 FIELDS = ("tldr", "highlights", "summary", "methodology", "results", "implications", "topics")

@@ -63,7 +63,7 @@ _CONNECTIVE = re.compile(
     r"in contrast|by contrast|accordingly|subsequently|first(?:ly)?|second(?:ly)?|third(?:ly)?|"
     r"lastly|beyond (?:this|that)|on top of (?:this|that)|with (?:this|that|these)|"
     r"[A-Z][\w-]*(?: [\w-]+){0,6}? (?:this|these|that|those|such|it|its|their|them|"
-    r"the (?:above|former|latter))(?: [\w-]+){0,3}),\s+)", re.IGNORECASE)
+    r"the (?:above|former|latter))(?: [\w-]+){0,3})(?:,\s+|\s+(?=we\b)))", re.IGNORECASE)
 _ANAPHOR = re.compile(r"^(?:it|its|they|their|these|those|such|this|that|both|the latter|"
                       r"the former)\b(?! (?:paper|work|study|report|article)\b)", re.IGNORECASE)
 # "Background: ...", "Why success rate is not enough: Agents fail ..." (a heading kept by html_to_text)

@@ -1,5 +1,7 @@
 """The sections of a personal digest as digest_email builds them from a reader's picks."""
 
+import datetime as dt
+
 from newsletter.delivery import digest_email
 from newsletter.delivery.digest import Pick
 from newsletter.subscribers import links
@@ -33,3 +35,23 @@ def test_the_fit_limit_leaves_room_for_every_readers_feedback_links(settings):
               - len(digest_email.placeholder(settings, "feedback_url")))
     assert growth > 0
     assert digest_email._fit_limit(settings, 10) <= digest_email.emails.GMAIL_SAFE_BYTES - 20 * growth
+
+
+def _one_paper_digest(settings, summary_language: str, reader_language: str):
+    from emails.samples import make_paper, make_section
+
+    paper = {**make_paper(1), "language": summary_language}
+    return digest_email.digest_batch(settings, dt.date(2026, 12, 1), "daily", ["NLP"],
+                                     [make_section("NLP", [paper])], [], 1, reader_language)
+
+
+def test_a_french_reader_of_english_summaries_is_told_once_and_the_email_says_english(settings):
+    batch = _one_paper_digest(settings, summary_language="en", reader_language="fr")
+    assert '<html lang="en"' in batch.html
+    assert batch.html.count("You chose summaries in French") == 1
+    assert batch.text.count("You chose summaries in French") == 1
+
+
+def test_summaries_in_the_readers_language_set_the_emails_lang_without_a_note(settings):
+    batch = _one_paper_digest(settings, summary_language="fr", reader_language="fr")
+    assert '<html lang="fr"' in batch.html and "You chose summaries" not in batch.html
