@@ -90,7 +90,7 @@ def tldr_score(candidate: Candidate, first_contribution: int | None) -> float:
     text = candidate.text
     score = candidate.centrality
     if sent.is_contribution(text):
-        score += 1.0 + 0.3 * bool(_INTRODUCES.search(text))
+        score += 1.0 + 0.5 * bool(_INTRODUCES.search(text))
         score += 0.3 * (candidate.index == first_contribution)
     score += 0.4 * (sent.role_fit(text)["result"] > 0)
     score -= 1.0 * sent.is_background(text) + 0.6 * sent.is_anaphoric(text)

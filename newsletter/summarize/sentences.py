@@ -91,7 +91,10 @@ def split_sentences(text: str) -> list[str]:
 
 def standalone(sentence: str) -> str:
     """The sentence without what ties it to text before it: a glued heading ("Background: ")
-    and a leading connective ("Further, ", "To this end, "); capitalized again."""
+    and a leading connective ("Further, ", "To this end, "); capitalized again, and ended with a
+    full stop when the abstract's last sentence has none."""
+    if sentence[-1:].isalnum():
+        sentence += "."
     heading = _HEADING.match(sentence)
     if heading and not _FIRST_PERSON.search(heading["heading"]) and len(
             heading["heading"].split()) <= 8:

@@ -14,7 +14,7 @@ _BOILERPLATE = re.compile(
     r"accessible|public)\b"
     r"|\b(?:available|released|open-sourced|open sourced)\s+(?:at|on|via|from|in)\b"
     r"|\bwe (?:release|open-source|open source|make)\b[^.]{0,60}\b(?:code|data|models?|weights|"
-    r"publicly|available)\b"
+    r"publicly|available)\b|\bwe will (?:release|open-source|open source|publish|share)\b"
     r"|\b(?:equal contribution|corresponding author|work (?:done|performed) (?:during|while))"
     r"|\b(?:accepted|to appear) (?:at|to|in|by) (?:the )?(?:[A-Z]{3,}|\d{4}\b)"
     r"|\bcoming soon\b",

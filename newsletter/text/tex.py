@@ -19,6 +19,8 @@ from functools import lru_cache
 _SPACES = re.compile(r"\s+")
 _TEX_MARK = re.compile(r"[\\{}$^]|_\{")
 _UNESCAPED = r"(?<!\\)"
+_MATH = re.compile(r"(?<!\\)\$(?P<body>[^$]*?)(?<!\\)\$")
+_PROSE = re.compile(r"\b[A-Za-z]{3,} [A-Za-z]{3,}\b")
 _SUPERSCRIPTS = dict(zip("0123456789+-=()niT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ"))
 _SUBSCRIPTS = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))
 _DEGREE = re.compile(r"\^\s*(?:\{\s*\\circ(?:\{\})?\s*\}|\\circ\b(?:\{\})?)")
@@ -61,12 +63,24 @@ def _restore_backslashes(text: str) -> str:
 
 def _escape_literals(text: str) -> str:
     """`%`, `&` and `#` are literal in abstracts (TeX would read a comment, an alignment, a
-    parameter); a `$` without a partner is money, not math."""
-    text = re.sub(_UNESCAPED + r"([%&#])", r"\\\1", text)
-    dollars = re.findall(_UNESCAPED + r"\$", text)
-    if len(dollars) % 2:
-        text = re.sub(_UNESCAPED + r"\$", r"\\$", text)
-    return text
+    parameter), and so is a `$` that does not open math (`_escape_dollars`)."""
+    return _escape_dollars(re.sub(_UNESCAPED + r"([%&#])", r"\\\1", text))
+
+
+def _escape_dollars(text: str) -> str:
+    """A `$...$` pair is math unless what it encloses reads as prose without TeX ("$1.5 million
+    and US$5"): then its first `$` is money. A `$` left without a partner is money too, or, glued
+    to the end of a word, what is left of lost math ("Modeling$"), and dropped."""
+    kept, rest = [], text
+    while match := _MATH.search(rest):
+        if _PROSE.search(match["body"]) and "\\" not in match["body"]:
+            kept.append(rest[:match.start()] + "\\$")
+            rest = rest[match.start() + 1:]
+        else:
+            kept.append(rest[:match.end()])
+            rest = rest[match.end():]
+    rest = re.sub(_UNESCAPED + r"(?<=\w)\$(?!\d)", "", rest)
+    return "".join(kept) + re.sub(_UNESCAPED + r"\$", r"\\$", rest)
 
 
 def _scripts(text: str) -> str:

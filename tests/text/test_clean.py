@@ -39,6 +39,9 @@ def test_footnotes_and_citations_are_dropped_and_unknown_macros_keep_their_name(
 def test_characters_tex_would_misread_stay_literal():
     assert clean_text("reaches 50% on C# and R&D, for $1.5 million") == (
         "reaches 50% on C# and R&D, for $1.5 million")
+    assert clean_text("costs $1.5 million and US$5 a day") == "costs $1.5 million and US$5 a day"
+    assert clean_text("We propose World Preference Modeling$ (WorldPM)") == (
+        "We propose World Preference Modeling (WorldPM)")  # what lost math leaves
     assert clean_text("snake_case_name and timestamps") == "snake_case_name and timestamps"
 
 
