@@ -8,7 +8,8 @@ On `bench/data/recent_papers.jsonl` (real arXiv papers of 2025-2026, TeX as arXi
   to the lead-sentence baseline (the abstract's first sentence, as cleaned);
 - the share of TL;DRs that state no contribution or result, cut with "…", opening with a
   dangling connective, or not one sentence;
-- debris (TeX and markdown left in the text) in the papers' raw text and in every summary field;
+- debris (TeX and markdown left in the text) in the papers' raw text, and in the cleaned title
+  and every summary field;
 - the share of distinct sentence slots across tldr, highlights and the prose fields;
 - topic tagging P/R/F1 from `bench/bench_tagging.py`'s `tag_figures`, where that exists.
 """
@@ -88,7 +89,8 @@ def measure(papers: list[dict]) -> dict:
         figures["not_one"] += len(split_sentences(tldr)) != 1
         figures["debris_raw"] += bool(DEBRIS.search(paper["title"] + " " + paper["abstract"]))
         every = slots(result)
-        figures["debris_out"] += any(DEBRIS.search(text) for text in every)
+        shown = [clean_text(paper["title"]), *every]  # the title as ingest stores it
+        figures["debris_out"] += any(DEBRIS.search(text) for text in shown)
         figures["slots"] += len(every)
         figures["distinct"] += len({sentence_key(text) for text in every})
     return figures
@@ -104,7 +106,7 @@ def print_figures(title: str, f: dict) -> None:
     print(f"  TL;DRs cut with an ellipsis {f['ellipsis']}, opening with a connective "
           f"{f['connective']}, not one sentence {f['not_one']}")
     print(f"  debris: in the raw title or abstract of {f['debris_raw']} papers, "
-          f"in the summary fields of {f['debris_out']}")
+          f"in the cleaned title or summary fields of {f['debris_out']}")
     print(f"  distinct sentence slots: {f['distinct']} of {f['slots']} "
           f"({f['distinct'] / max(f['slots'], 1):.1%})")
     print(f"  summarizing: {1000 * f['seconds'] / max(n, 1):.1f} ms a paper")

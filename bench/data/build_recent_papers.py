@@ -83,6 +83,10 @@ def label(entry: dict, keywords: list[str]) -> list[str]:
         whole = rf"(?:[\w\-]+\s)?(?:{pattern})"
         if any(re.fullmatch(whole, _bare(k), flags=re.IGNORECASE) for k in keywords):
             topics.add(topic)
+    # The taxonomy's NLP is "language processing other than LLMs and speech" (its `defers_to`):
+    # a cs.CL paper about an LLM is an LLM paper for a reader, not also a generic NLP one.
+    if topics & {"Large Language Models", "Speech & Audio"}:
+        topics.discard("NLP")
     return sorted(topics)
 
 

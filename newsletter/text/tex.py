@@ -17,7 +17,9 @@ import re
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
-_TEX_MARK = re.compile(r"[\\{}$^]|_\{")
+# What makes a text TeX: a macro, math, or a braced script. Braces alone do not: "{{ config }}"
+# in a title is shown as written.
+_TEX_MARK = re.compile(r"[\\$]|[\^_]\{")
 _UNESCAPED = r"(?<!\\)"
 _MATH = re.compile(r"(?<!\\)\$(?P<body>[^$]*?)(?<!\\)\$")
 _PROSE = re.compile(r"\b[A-Za-z]{3,} [A-Za-z]{3,}\b")
@@ -43,7 +45,8 @@ _BARE_BOLD = re.compile(r"(?<![\\A-Za-z])(boldsymbol|mathbf|bm)(?=[^\x00-\x7f])"
 
 
 def tex_to_text(text: str | None) -> str:
-    """Unicode text for TeX; whitespace collapsed. Text without TeX syntax is only collapsed."""
+    """Unicode text for TeX; whitespace collapsed. Text without a backslash, a `$` or a braced
+    script (once lost backslashes are restored) is only collapsed."""
     text = _restore_backslashes(_SPACES.sub(" ", text or "").strip())
     if not _TEX_MARK.search(text):
         return text

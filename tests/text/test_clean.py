@@ -58,6 +58,7 @@ def test_cleaning_is_idempotent():
 
 def test_plain_text_is_only_collapsed():
     assert clean_text("  A  plain\n title ") == "A plain title"
+    assert clean_text("Not All You Need: {{ config }}") == "Not All You Need: {{ config }}"
 
 
 @pytest.mark.parametrize("sentence", [
