@@ -43,11 +43,13 @@ _INTRODUCES = re.compile(r"\b(?:propose|present|introduce|develop|design)\w*\b",
 
 @dataclass
 class Candidate:
-    """One sentence of the abstract: its position, its stand-alone text, its centrality."""
+    """One sentence of the abstract: its position, its stand-alone text, its centrality, and
+    whether it is in the abstract's second half (where the outlook usually is)."""
 
     index: int
     text: str
     centrality: float
+    late: bool = False
 
     @property
     def words(self) -> int:
@@ -81,8 +83,13 @@ def candidates(abstract: str) -> list[Candidate]:
     """The abstract's usable sentences, boilerplate left out, each made to stand alone."""
     texts = [sent.standalone(s) for s in sent.split_sentences(abstract)]
     scores = centrality(texts)
-    return [Candidate(i, text, score) for i, (text, score) in enumerate(zip(texts, scores))
-            if not is_boilerplate(text)]
+    return [Candidate(i, text, score, late=i >= len(texts) / 2)
+            for i, (text, score) in enumerate(zip(texts, scores)) if not is_boilerplate(text)]
+
+
+def first_contribution(pool: list[Candidate]) -> int | None:
+    """The position of the first sentence that says what the paper does."""
+    return next((c.index for c in pool if sent.is_contribution(c.text)), None)
 
 
 def tldr_score(candidate: Candidate, first_contribution: int | None) -> float:
@@ -107,7 +114,7 @@ def _highlight_score(candidate: Candidate) -> float:
 
 def choose_tldr(pool: list[Candidate]) -> tuple[Candidate, str] | None:
     """The TL;DR sentence and its text (cut at a clause to 40 words), or None."""
-    first = next((c.index for c in pool if sent.is_contribution(c.text)), None)
+    first = first_contribution(pool)
     ranked = sorted(pool, key=lambda c: (-tldr_score(c, first), c.index))
     for candidate in ranked:
         text = sent.shorten(candidate.text, TLDR_WORDS)
@@ -117,9 +124,7 @@ def choose_tldr(pool: list[Candidate]) -> tuple[Candidate, str] | None:
 
 
 def _best_for(role: str, pool: list[Candidate], late_only: bool = False) -> Candidate | None:
-    count = max((c.index for c in pool), default=0) + 1
-    fitting = [c for c in pool if sent.role_fit(c.text)[role] > 0
-               and not (late_only and c.index < count / 2)]
+    fitting = [c for c in pool if sent.role_fit(c.text)[role] > 0 and (c.late or not late_only)]
     return max(fitting, key=lambda c: (sent.role_fit(c.text)[role] + c.centrality, -c.index),
                default=None)
 
@@ -150,7 +155,7 @@ def _extract(abstract: str) -> dict:
     if chosen is None:
         return {}
     tldr, tldr_text = chosen
-    first = next((c.index for c in pool if sent.is_contribution(c.text)), None)
+    first = first_contribution(pool)
     context = [c for c in pool if c is not tldr and _is_context(c, first)]
     news = [c for c in pool if c is not tldr and c not in context
             and sent.shorten(c.text, HIGHLIGHT_WORDS) is not None]

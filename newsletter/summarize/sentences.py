@@ -22,7 +22,8 @@ _CONTRIBUTION = re.compile(
     r"develop|design|show|find|found|demonstrate|build|release|construct|establish|derive|prove|"
     r"identify|reveal|report|achieve|outperform|train|curate|create|formulate|offer|provide|"
     r"uncover|argue|observe|conduct|systematically|investigate|study|analy[sz]e|examine|explore|"
-    r"benchmark|evaluate|suggest|confirm|indicate|enable|attain|obtain|reach)",
+    r"benchmark|evaluate|suggest|confirm|indicate|enable|attain|obtain|reach|describe|discuss|"
+    r"share|outline|detail|review|survey)",
     re.IGNORECASE)
 _RESULT = re.compile(
     r"\b(?:outperform\w*|surpass\w*|achiev\w*|improv\w*|reduc\w*|boost\w*|gain\w*|speedup|"

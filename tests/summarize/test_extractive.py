@@ -130,3 +130,13 @@ def test_sentence_splitting_survives_abbreviations_and_decimals():
 def test_output_is_deterministic():
     paper = recent()[0]
     assert all(summary_of(paper) == summary_of(paper) for _ in range(3))
+
+
+def test_a_heading_kept_from_a_blog_post_is_not_part_of_any_sentence():
+    # as html_to_text gives a post whose <h2> is "Why success rate is not enough"
+    abstract = ("Why success rate is not enough: Agents fail in ways a single number hides: "
+                "wasted tool calls, unsafe actions, and tasks that look done. We describe the "
+                "trace-eval checklist we use internally.")
+    result = summarize("A field guide to evaluating LLM agents", abstract)
+    assert result["tldr"] == "We describe the trace-eval checklist we use internally."
+    assert not any(s.startswith("Why success") for s in sentence_slots(result))
