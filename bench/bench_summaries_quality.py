@@ -118,8 +118,11 @@ def print_tags(papers: list[dict]) -> None:
     except ImportError:
         print("\ntags: skipped (bench/bench_tagging.py has no tag_figures on this branch)")
         return
-    print("\ntags (bench/bench_tagging.tag_figures on the test split):")
-    print(tag_figures([p for p in papers if p.get("split") == "test"]))
+    for split in ("tuning", "test"):
+        figures = tag_figures([p for p in papers if p.get("split") == split])
+        line = ", ".join(f"{kind} P {figures[kind]['precision']:.2f} R {figures[kind]['recall']:.2f}"
+                         f" F1 {figures[kind]['f1']:.2f}" for kind in ("micro", "macro"))
+        print(f"\ntags, {split} split ({figures['papers']} papers): {line}")
 
 
 def main() -> None:
