@@ -23,6 +23,9 @@ Every email:
     overflow_note: str | None;
     more_matched: int (papers of the reader's topics past their limit: said once, with
     more_url: str, where to read them);
+
+    lang: str (optional, default "en": the language the summaries are in, the email's `lang`);
+    language_note: str | None (optional: told once at the top, e.g. why they are in English);
     paper: {"title", "url" (abstract page), "pdf_url", "code_url", "hf_url", "project_url"
             (str | None), "authors": [str], "organization": str | None,
             "upvotes": int | None, "github_stars": int | None, "tldr": str,

@@ -154,7 +154,8 @@ def run_daily(services: Services, specs: Sequence[SourceSpec], day: Day, *,
     with session_scope(services.factory) as session:
         built = edition(session, day)
         report.record_edition(len(built.papers))
-        todo, languages = to_summarize(report.ingested_ids, built), summary_languages(session)
+        todo, languages = to_summarize(report.ingested_ids, built), summary_languages(
+            session, services.settings.llm_model)
     with session_scope(services.factory) as session:
         report.record_summaries(summarize(session, services, todo, languages,
                                           concurrency=services.settings.llm_concurrency))

@@ -138,7 +138,8 @@ def after_ingest(self, results: list[dict], run_id: int) -> None:
         if report.kind == "pipeline":
             built = day.edition(session, _day_of(session.get(Run, run_id).report))
             report.record_edition(len(built.papers))
-        todo, languages = day.to_summarize(report.ingested_ids, built), summary_languages(session)
+        todo = day.to_summarize(report.ingested_ids, built)
+        languages = summary_languages(session, settings.llm_model)
         records.save_report(session, run_id, report)
         records.update_report(session, run_id, stage="summarizing")
     fan_out([summarize.s(share, languages, run_id)

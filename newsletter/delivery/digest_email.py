@@ -21,7 +21,7 @@ from email.utils import parseaddr
 from functools import lru_cache
 
 import emails
-from newsletter.config import OFFLINE_MODEL, Settings
+from newsletter.config import Settings
 from newsletter.delivery.schedule import WEEKLY
 from newsletter.editions.cards import card
 from newsletter.editions.sections import group_by_topic
@@ -30,6 +30,7 @@ from newsletter.models import Paper, Summary
 from newsletter.personal import LESS, MORE, paper_feedback_url
 from newsletter.subscribers import links
 from newsletter.subscribers.tokens import SECRET_CHARS
+from newsletter.summarize.prompt import LANGUAGE_NAMES
 
 FOLLOWED = "Followed"  # the section of papers that match a reader's follows, whatever the topic
 
@@ -51,6 +52,7 @@ def paper_context(settings: Settings, paper: Paper, summary: Summary | None,
     (`digest_sections`)."""
     return {
         **card(paper, summary, settings.base_url),
+        "language": summary.language if summary else "en",  # the language the summary is in
         "reason": None,
         "more_url": paper_feedback_url(feedback_url, paper.id, MORE) if feedback_url else None,
         "less_url": paper_feedback_url(feedback_url, paper.id, LESS) if feedback_url else None,
@@ -100,12 +102,17 @@ def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email:
 
 def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequence[str],
                  sections: list[dict], recipients: list[Recipient],
-                 edition_id: int, more: int = 0) -> PersonalizedBatch:
+                 edition_id: int, more: int = 0, language: str = "en") -> PersonalizedBatch:
     """The digest these readers share (same papers, topics, language and frequency), rendered
     once and fitted under Gmail's clipping size; `sections` hold `paper_context` dicts; `more`
     papers of their topics did not fit their limit: the email says so and links to them (the
-    day's edition page; the archive for a weekly digest)."""
+    day's edition page; the archive for a weekly digest). `language` is the one the readers
+    chose; the email's `lang` is the one its summaries are in, and readers whose language no
+    summary could be written in are told so at the top."""
+    written = summaries_language(sections)
     context = {
+        "lang": written,
+        "language_note": _language_note(language, written),
         "site_name": settings.site_name,
         "base_url": settings.base_url,
         "recipient": placeholder(settings, "recipient"),
@@ -132,6 +139,22 @@ def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequ
         headers=list_headers(settings), categories=["digest", f"edition-{edition_id}"],
         custom_args={"edition_id": str(edition_id)},
     )
+
+
+def summaries_language(sections: list[dict]) -> str:
+    """The language of the digest's summaries: the one they share, else English (the one every
+    paper has a summary in)."""
+    languages = {paper.get("language", "en")
+                 for section in sections for paper in section["papers"]}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+def _language_note(chosen: str, written: str) -> str | None:
+    if chosen == written:
+        return None
+    name = LANGUAGE_NAMES.get(chosen, chosen)
+    return (f"You chose summaries in {name}, but these are in English: summaries in {name} "
+            "need a language model, and none wrote them for this email.")
 
 
 def _fit_limit(settings: Settings, paper_count: int) -> int:

@@ -223,7 +223,7 @@ class EditionSender:
         sections = self.picker.sections(digest.language, digest.papers, digest.topics)
         return self.renderer.submit(digest_email.digest_batch, self.settings, self.date,
                                     digest.frequency, digest.topics, sections, [],
-                                    self.edition_id, digest.more)
+                                    self.edition_id, digest.more, digest.language)
 
     def _collect(self) -> None:
         """Wait for every wave in flight, record their outcomes (one commit) and count them."""

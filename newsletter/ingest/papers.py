@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from newsletter.models import Paper, PaperSource, utcnow
-from newsletter.sources.records import PaperRecord, without_bidi_controls
+from newsletter.sources.records import PaperRecord, with_clean_text, without_bidi_controls
 
 NEW, MERGED, UPDATED, UNCHANGED = "new", "merged", "updated", "unchanged"
 REVISION = "revision"  # a paper first known from a revision: stored, never announced
@@ -108,9 +108,10 @@ def upsert_records(
     paper we did not have, stored not to be announced.
 
     `backdate` (a backfill) makes a new paper first seen when it was published: history, which
-    an edition of today does not announce. Bidirectional controls in the text are dropped.
+    an edition of today does not announce. Bidirectional controls in the text are dropped, and
+    TeX and markdown in titles, abstracts and names are rendered as plain text.
     """
-    records = [without_bidi_controls(record) for record in records]
+    records = [with_clean_text(without_bidi_controls(record)) for record in records]
     index = PaperIndex.load(session, records)
     results = []
     for record in records:

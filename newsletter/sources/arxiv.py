@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 
 from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
-                                        load_feed, tex_to_text)
+                                        load_feed)
 from newsletter.sources.ids import arxiv_links, id_in_link, is_arxiv_id, split_version
 from newsletter.sources.records import PaperRecord, ParseError
+from newsletter.text import tex_to_text
 
 _PREFIX = re.compile(
     r"^\s*arXiv:(?P<vid>\S+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:)?", re.IGNORECASE

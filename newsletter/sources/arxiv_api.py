@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
-                                        load_feed, tex_to_text)
+                                        load_feed)
 from newsletter.sources.ids import arxiv_links, id_in_link
 from newsletter.sources.records import PaperRecord, ParseError
+from newsletter.text import tex_to_text
 
 API_URL = "https://export.arxiv.org/api/query"
 # The API serves at most 2,000 results a request and prefers smaller pages.

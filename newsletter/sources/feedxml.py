@@ -8,7 +8,6 @@ import datetime as dt
 import re
 import time
 import xml.sax
-from functools import lru_cache
 from html.parser import HTMLParser
 
 import feedparser
@@ -67,23 +66,6 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", text or "").strip()
 
 
-def tex_to_text(text: str | None) -> str:
-    """Unicode for TeX accents and letters as arXiv keeps them in names (`G\\"unther` becomes
-    Günther, `S{\\o}ren` Søren), so one person is spelled one way across sources. Text without
-    a backslash or a brace is returned cleaned, without parsing."""
-    text = clean(text)
-    if "\\" not in text and "{" not in text:
-        return text
-    return clean(_latex().latex_to_text(text))
-
-
-@lru_cache(maxsize=1)
-def _latex():
-    from pylatexenc.latex2text import LatexNodes2Text  # a parser built once, on first TeX
-
-    return LatexNodes2Text()
-
-
 def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, scripts skipped."""
     extractor = _TextExtractor()
@@ -108,6 +90,9 @@ class _TextExtractor(HTMLParser):
     _SKIPPED = {"script", "style"}
     # Block elements end a word even when the markup has no space between them.
     _BREAKS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "blockquote"}
+    # A heading ends with a colon when it has no punctuation of its own, so that it is not read
+    # as the start of the sentence after it ("Why success rate is not enough Agents fail ...").
+    _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -123,6 +108,8 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIPPED:
             self._skipping = max(0, self._skipping - 1)
+        elif tag in self._HEADINGS and "".join(self.parts).rstrip()[-1:].isalnum():
+            self.parts.append(": ")
         elif tag in self._BREAKS:
             self.parts.append(" ")
 

@@ -9,6 +9,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from newsletter.text import clean_text
+
 # Unicode's bidirectional controls (embeddings, overrides, isolates, marks): one in a title
 # reorders what follows it, in our pages and in mail clients, so that a title can pass off one
 # text (a link, a name) as another
@@ -61,3 +63,11 @@ def _strip(value):
     if isinstance(value, dict):
         return {_strip(key): _strip(item) for key, item in value.items()}
     return value
+
+
+def with_clean_text(record: PaperRecord) -> PaperRecord:
+    """The record with its title, abstract and author names as readers see them: TeX rendered
+    as Unicode, markdown emphasis removed (`newsletter.text.clean_text`)."""
+    return dataclasses.replace(record, title=clean_text(record.title),
+                               abstract=clean_text(record.abstract),
+                               authors=[clean_text(name) for name in record.authors])

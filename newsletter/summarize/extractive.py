@@ -1,23 +1,21 @@
 """The built-in offline summarizer: an extractive, deterministic stand-in for an LLM.
 
-It never invents text: every field is a sentence (or a trimmed sentence) of the abstract, or the
-title when the abstract is empty. The method:
+It never invents text: every field is a sentence of the abstract (made to stand alone, see
+`newsletter.summarize.sentences`), or the title when the abstract is empty. It writes English only.
+The method:
 
-1. Clean: LaTeX is stripped lightly (`\\emph{x}` -> x, `$x^2$` -> x^2, other `\\commands` lose the
-   backslash) and whitespace is collapsed.
-2. Split into sentences at ., ! or ? followed by a space and a capital, digit or bracket, except
-   after abbreviations ("e.g.", "i.e.", "et al.", "Fig.", "Eq.", "vs." ...); decimals such as 3.5
-   never split because no space follows the point.
-3. Score each sentence by the cosine between its TF-IDF vector and the abstract's centroid (IDF
-   over the abstract's own sentences, stop words removed), plus a position prior favouring the
-   first and last sentences and a bonus for contribution cues ("we propose", "we show",
-   "outperforms", "achieves", "state-of-the-art" ...).
-4. Choose: tldr = the best sentence, trimmed to 40 words at a word boundary with an ellipsis;
-   highlights = the 3 or 4 best sentences in abstract order; summary = the best up to 3 in
-   abstract order; methodology, results and implications = the best sentence for method cues,
-   result cues (numbers, "outperform", "improve"...) and outlook cues (late position, "enable",
-   "suggest", "future"...), each preferring a sentence not already used by the others and
-   falling back to the best sentence so no field is empty when the abstract has text.
+1. Clean the title and abstract (`newsletter.text.clean_text`: TeX as Unicode, no markdown) and
+   split the abstract into sentences; sentences about code, data, links or venues
+   (`newsletter.text.is_boilerplate`) are never used.
+2. Score each sentence by the cosine between its TF-IDF vector and the abstract's centroid.
+3. tldr = the sentence that best says what the paper contributes or finds ("we propose", "we
+   show", its main result): background, questions, sentences opening with "It" or "These" and
+   sentences that cannot be cut to 40 words at a clause are passed over. Never cut mid-sentence.
+4. The sentences that set the scene (background, and what comes before the first "we propose")
+   are kept for the summary. highlights = 3 other sentences (4 from a long abstract): the
+   method, a key result and the scope, in abstract order; then methodology, results and
+   implications each take the best remaining sentence that fits the role (empty when none
+   does), and summary the scene and what is left, up to 3 sentences. No sentence is used twice.
 5. topics = `newsletter.summarize.topics.tag` over the title, abstract and categories.
 """
 
@@ -26,179 +24,47 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from newsletter.summarize import sentences as sent
 from newsletter.summarize.topics import Taxonomy, tag
+from newsletter.text import clean_text, is_boilerplate
 
 TLDR_WORDS = 40
 HIGHLIGHT_WORDS = 40
-_ABBREVIATIONS = {
-    "e.g",
-    "i.e",
-    "al",
-    "fig",
-    "figs",
-    "eq",
-    "eqs",
-    "vs",
-    "cf",
-    "etc",
-    "sec",
-    "tab",
-    "approx",
-    "resp",
-    "no",
-    "dr",
-    "mr",
-    "ms",
-    "prof",
-    "st",
-    "w.r.t",
-    "a.k.a",
-    "viz",
-    "ca",
-    "ref",
-    "refs",
-}
-_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
+MAX_HIGHLIGHTS = 4
+SUMMARY_SENTENCES = 3
 _WORD = re.compile(r"[a-z][a-z0-9\-]*")
 _STOP_WORDS = frozenset(
-    (
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "these",
-        "this",
-        "those",
-        "to",
-        "was",
-        "we",
-        "were",
-        "which",
-        "while",
-        "with",
-        "without",
-    )
-)
-_GENERAL_CUES = (
-    "we propose",
-    "we present",
-    "we introduce",
-    "we show",
-    "outperform",
-    "achieve",
-    "state-of-the-art",
-    "state of the art",
-    "novel",
-)
-_METHOD_CUES = (
-    "we propose",
-    "we present",
-    "we introduce",
-    "we develop",
-    "we design",
-    "our method",
-    "our approach",
-    "our model",
-    "framework",
-    "architecture",
-    "algorithm",
-    "based on",
-    "we use",
-    "we train",
-    "consists of",
-    "by ",
-)
-# "results" itself is left out: "our best results are obtained by ..." describes a method.
-_RESULT_CUES = (
-    "outperform",
-    "achieve",
-    "improve",
-    "state-of-the-art",
-    "state of the art",
-    "accuracy",
-    "we obtain",
-    "we show",
-    "we find",
-    "surpass",
-    "reduce",
-)
-_OUTLOOK_CUES = (
-    "enable",
-    "suggest",
-    "future",
-    "implication",
-    "potential",
-    "promising",
-    "we believe",
-    "opens",
-    "pave",
-    "could",
-    "may ",
-    "we hope",
-    "broader",
-)
+    "a an and are as at be been but by can for from has have in into is it its of on or our that "
+    "the their then there these this those to was we were which while with without".split())
+_INTRODUCES = re.compile(r"\b(?:propose|present|introduce|develop|design)\w*\b", re.IGNORECASE)
 
 
-def clean(text: str) -> str:
-    """Light LaTeX removal and whitespace collapsing."""
-    text = re.sub(
-        r"\\(?:emph|textbf|textit|texttt|text|mathrm|mathbf|mathcal|url)\{([^{}]*)\}", r"\1", text
-    )
-    text = re.sub(r"(?<!\\)\$+", "", text)
-    text = re.sub(r"\\([%&_#$])", r"\1", text)
-    text = re.sub(r"\\([a-zA-Z]+)", r"\1", text)
-    text = text.replace("~", " ")
-    return re.sub(r"\s+", " ", text).strip()
+@dataclass
+class Candidate:
+    """One sentence of the abstract: its position, its stand-alone text, its centrality, and
+    whether it is in the abstract's second half (where the outlook usually is)."""
 
+    index: int
+    text: str
+    centrality: float
+    late: bool = False
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a cleaned text, robust to common abbreviations and decimals."""
-    sentences, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        before = text[start : match.start()].rsplit(" ", 1)[-1].lower().lstrip("(")
-        if text[match.start()] == "." and before in _ABBREVIATIONS:
-            continue
-        sentences.append(text[start : match.start() + 1].strip())
-        start = match.end()
-    sentences.append(text[start:].strip())
-    return [s for s in sentences if s]
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
 
 
 def _tokens(sentence: str) -> list[str]:
     return [w for w in _WORD.findall(sentence.lower()) if w not in _STOP_WORDS]
 
 
-def centrality(sentences: list[str]) -> list[float]:
+def centrality(texts: list[str]) -> list[float]:
     """Cosine of each sentence's TF-IDF vector with the centroid of all of them."""
-    bags = [Counter(_tokens(s)) for s in sentences]
+    bags = [Counter(_tokens(s)) for s in texts]
     document_frequency = Counter(word for bag in bags for word in bag)
-    n = len(sentences)
+    n = len(texts)
     idf = {w: math.log((1 + n) / (1 + df)) + 1 for w, df in document_frequency.items()}
     vectors = [{w: tf * idf[w] for w, tf in bag.items()} for bag in bags]
     centroid = Counter()
@@ -213,64 +79,97 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norms if norms else 0.0
 
 
-def _cue_bonus(sentence: str, cues: tuple[str, ...]) -> float:
-    lowered = sentence.lower()
-    return 0.15 * sum(cue in lowered for cue in cues)
+def candidates(abstract: str) -> list[Candidate]:
+    """The abstract's usable sentences, boilerplate left out, each made to stand alone."""
+    texts = [sent.standalone(s) for s in sent.split_sentences(abstract)]
+    scores = centrality(texts)
+    return [Candidate(i, text, score, late=i >= len(texts) / 2)
+            for i, (text, score) in enumerate(zip(texts, scores)) if not is_boilerplate(text)]
 
 
-def _position_prior(index: int, count: int) -> float:
-    if index == 0:
-        return 0.2
-    return 0.1 if index == count - 1 else 0.0
+def first_contribution(pool: list[Candidate]) -> int | None:
+    """The position of the first sentence that says what the paper does."""
+    return next((c.index for c in pool if sent.is_contribution(c.text)), None)
 
 
-def trim_words(text: str, limit: int) -> str:
-    """`text` cut to `limit` words at a word boundary, with an ellipsis when it was cut."""
-    words = text.split()
-    if len(words) <= limit:
-        return text
-    return " ".join(words[:limit]).rstrip(",;:") + "…"
+def tldr_score(candidate: Candidate, first_contribution: int | None) -> float:
+    """How well a sentence says what the paper contributes; the best one is the TL;DR."""
+    text = candidate.text
+    score = candidate.centrality
+    if sent.is_contribution(text):
+        score += 1.0 + 0.5 * bool(_INTRODUCES.search(text))
+        score += 0.3 * (candidate.index == first_contribution)
+    score += 0.4 * (sent.role_fit(text)["result"] > 0)
+    score -= 1.0 * sent.is_background(text) + 0.6 * sent.is_anaphoric(text)
+    score -= 1.0 * ("?" in text) + 0.8 * (candidate.words < 6)
+    return score
 
 
-def _best(scores: list[float], taken: set[int]) -> int:
-    """The index of the highest score, preferring one not taken; earliest on ties."""
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    return next((i for i in order if i not in taken), order[0])
+def _highlight_score(candidate: Candidate) -> float:
+    fit = sent.role_fit(candidate.text)
+    return (candidate.centrality + 0.3 * min(fit["method"], 2) + 0.4 * min(fit["result"], 2)
+            + 0.2 * min(fit["scope"], 1) + 0.3 * sent.is_contribution(candidate.text)
+            - 0.3 * sent.is_anaphoric(candidate.text))
 
 
-def _role_scores(sentences: list[str], base: list[float]) -> dict[str, list[float]]:
-    count = len(sentences)
-    has_number = [0.3 if re.search(r"\d", s) else 0.0 for s in sentences]
-    return {
-        "methodology": [b + _cue_bonus(s, _METHOD_CUES) for s, b in zip(sentences, base)],
-        "results": [
-            b + _cue_bonus(s, _RESULT_CUES) + num for s, b, num in zip(sentences, base, has_number)
-        ],
-        "implications": [
-            b + _cue_bonus(s, _OUTLOOK_CUES) + 0.3 * i / max(count - 1, 1)
-            for i, (s, b) in enumerate(zip(sentences, base))
-        ],
-    }
+def choose_tldr(pool: list[Candidate]) -> tuple[Candidate, str] | None:
+    """The TL;DR sentence and its text (cut at a clause to 40 words), or None."""
+    first = first_contribution(pool)
+    ranked = sorted(pool, key=lambda c: (-tldr_score(c, first), c.index))
+    for candidate in ranked:
+        text = sent.shorten(candidate.text, TLDR_WORDS)
+        if text is not None:
+            return candidate, text
+    return None
 
 
-def _extract(sentences: list[str]) -> dict:
-    count = len(sentences)
-    base = [c + _position_prior(i, count) for i, c in enumerate(centrality(sentences))]
-    overall = [b + _cue_bonus(s, _GENERAL_CUES) for s, b in zip(sentences, base)]
-    ranked = sorted(range(count), key=lambda i: (-overall[i], i))
-    n_highlights = 4 if count >= 6 else min(3, count)
-    fields = {
-        "tldr": trim_words(sentences[ranked[0]], TLDR_WORDS),
-        "highlights": [
-            trim_words(sentences[i], HIGHLIGHT_WORDS) for i in sorted(ranked[:n_highlights])
-        ],
-        "summary": " ".join(sentences[i] for i in sorted(ranked[:3])),
-    }
-    taken: set[int] = set()
-    for role, scores in _role_scores(sentences, base).items():
-        chosen = _best(scores, taken)
-        taken.add(chosen)
-        fields[role] = sentences[chosen]
+def _best_for(role: str, pool: list[Candidate], late_only: bool = False) -> Candidate | None:
+    fitting = [c for c in pool if sent.role_fit(c.text)[role] > 0 and (c.late or not late_only)]
+    return max(fitting, key=lambda c: (sent.role_fit(c.text)[role] + c.centrality, -c.index),
+               default=None)
+
+
+def _is_context(candidate: Candidate, first_contribution: int | None) -> bool:
+    """Background, or a sentence before the first "we propose": the scene, not the news."""
+    before = first_contribution is not None and candidate.index < first_contribution
+    return sent.is_background(candidate.text) or (
+        before and not sent.is_contribution(candidate.text)) or "?" in candidate.text
+
+
+def choose_highlights(pool: list[Candidate], count: int) -> list[Candidate]:
+    """The method, the key result and the scope (each the best sentence for its role), then the
+    best of the rest; in abstract order."""
+    chosen: list[Candidate] = []
+    for role in ("method", "result", "scope"):
+        best = _best_for(role, [c for c in pool if c not in chosen])
+        if best is not None and len(chosen) < count:
+            chosen.append(best)
+    rest = sorted((c for c in pool if c not in chosen), key=lambda c: (-_highlight_score(c),
+                                                                       c.index))
+    return sorted(chosen + rest[:count - len(chosen)], key=lambda c: c.index)
+
+
+def _extract(abstract: str) -> dict:
+    pool = candidates(abstract)
+    chosen = choose_tldr(pool)
+    if chosen is None:
+        return {}
+    tldr, tldr_text = chosen
+    first = first_contribution(pool)
+    context = [c for c in pool if c is not tldr and _is_context(c, first)]
+    news = [c for c in pool if c is not tldr and c not in context
+            and sent.shorten(c.text, HIGHLIGHT_WORDS) is not None]
+    highlights = choose_highlights(news, MAX_HIGHLIGHTS if len(pool) >= 10 else 3)
+    fields = {"tldr": tldr_text,
+              "highlights": [sent.shorten(c.text, HIGHLIGHT_WORDS) for c in highlights]}
+    left = [c for c in pool if c is not tldr and c not in highlights and c not in context]
+    for field, role, late in (("methodology", "method", False), ("results", "result", False),
+                              ("implications", "outlook", True)):
+        best = _best_for(role, left, late_only=late)
+        fields[field] = best.text if best else ""
+        left = [c for c in left if c is not best]
+    scene = sorted(context + left, key=lambda c: c.index)
+    fields["summary"] = " ".join(c.text for c in scene[:SUMMARY_SENTENCES])
     return fields
 
 
@@ -280,24 +179,16 @@ def summarize(
     categories: list[str] | None = None,
     taxonomy: Taxonomy | None = None,
 ) -> dict:
-    """An extractive structured summary of a paper; deterministic, never empty fields.
+    """An extractive structured summary of a paper; deterministic.
 
-    Returns exactly: tldr (<= 40 words), highlights (3-4 strings, fewer only when the abstract
-    has fewer sentences), summary, methodology, results, implications, topics (0-3 names). With
-    an empty abstract the tldr and summary are the title and the other text fields are empty.
+    Returns exactly: tldr (one whole sentence of at most 40 words), highlights (up to 4 other
+    sentences), summary, methodology, results, implications (each empty when no sentence is
+    left that fits it), topics (0-3 names). No sentence appears in two fields. When the abstract
+    gives no usable sentence, the tldr is the title and the other text fields are empty.
     """
-    title, abstract = clean(title), clean(abstract)
-    sentences = split_sentences(abstract)
-    if sentences:
-        fields = _extract(sentences)
-    else:
-        fields = {
-            "tldr": trim_words(title, TLDR_WORDS),
-            "highlights": [],
-            "summary": title,
-            "methodology": "",
-            "results": "",
-            "implications": "",
-        }
+    title, abstract = clean_text(title), clean_text(abstract)
+    fields = _extract(abstract) or {"tldr": title, "highlights": []}
+    fields = {"summary": "", "methodology": "", "results": "", "implications": "", **fields}
     fields["topics"] = tag(title, abstract, list(categories or []), taxonomy)
-    return fields
+    return {name: fields[name] for name in ("tldr", "highlights", "summary", "methodology",
+                                            "results", "implications", "topics")}

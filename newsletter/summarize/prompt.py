@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-PROMPT_VERSION = "summary-v1"
+from newsletter.config import OFFLINE_MODEL
+
+PROMPT_VERSION = "summary-v2"  # v2: text cleaned, TL;DR a contribution, no sentence said twice
 PAPER_MARKER = "PAPER (JSON):"
 TOPICS_MARKER = "Allowed topics:"
 FIELDS = ("tldr", "highlights", "summary", "methodology", "results", "implications", "topics")
@@ -13,6 +15,13 @@ TLDR_MAX_WORDS = 40
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "zh": "Chinese", "fr": "French",
                   "de": "German", "ja": "Japanese", "pt": "Portuguese", "ko": "Korean"}
+OFFLINE_LANGUAGES = ("en",)  # the offline summarizer copies English sentences: English only
+
+
+def written_languages(model: str) -> tuple[str, ...]:
+    """The summary languages `model` can write: every one for a language model, English only
+    for the offline summarizer."""
+    return OFFLINE_LANGUAGES if model == OFFLINE_MODEL else tuple(LANGUAGE_NAMES)
 
 
 class InvalidSummary(ValueError):

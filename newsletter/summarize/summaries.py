@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from newsletter.models import Paper, PaperTopic, Subscriber, Summary, utcnow
 from newsletter.subscribers.subscriptions import CONFIRMED
 from newsletter.summarize.budget import Budget
-from newsletter.summarize.prompt import PROMPT_VERSION, SummaryRequest
+from newsletter.summarize.prompt import PROMPT_VERSION, SummaryRequest, written_languages
 from newsletter.summarize.topics import Taxonomy, tag
 
 Key = tuple[str, str]  # (content hash, language)
@@ -94,10 +94,12 @@ class SummaryReport(Counter):
                        if self.budget_reached else "")
 
 
-def summary_languages(session: Session) -> list[str]:
-    """The summary languages some confirmed subscriber chose (English always)."""
+def summary_languages(session: Session, model: str) -> list[str]:
+    """The summary languages some confirmed subscriber chose (English always) that `model` can
+    write: the offline summarizer's readers of other languages get the English summaries."""
     query = select(Subscriber.language).where(Subscriber.status == CONFIRMED).distinct()
-    return sorted({"en", *session.scalars(query)})
+    chosen = {"en", *session.scalars(query)}
+    return sorted(chosen.intersection(written_languages(model)))
 
 
 def content_hash(title: str, abstract: str) -> str:

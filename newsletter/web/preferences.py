@@ -15,7 +15,7 @@ from newsletter.personal import Interests
 from newsletter.subscribers import notice_queue, notices, preferences, privacy, tokens
 from newsletter.subscribers.links import unsubscribe_url
 from newsletter.subscribers.subscriptions import SubscriptionError
-from newsletter.summarize.prompt import LANGUAGE_NAMES
+from newsletter.summarize.prompt import LANGUAGE_NAMES, written_languages
 from newsletter.web import deps
 from newsletter.web.csrf import require_csrf
 from newsletter.web.pages import page
@@ -30,6 +30,7 @@ def preferences_page(request: Request, subscriber: Subscriber, token: str, statu
                 email=subscriber.email, status=subscriber.status,
                 current=preferences.preferences_of(subscriber), topics=services.taxonomy.topics,
                 languages=LANGUAGE_NAMES, frequencies=preferences.FREQUENCIES,
+                written_languages=written_languages(services.settings.llm_model),
                 timezones=preferences.timezones(), max_papers_limit=preferences.MAX_PAPERS_LIMIT,
                 default_max_papers=services.settings.max_papers_per_digest,
                 interests=Interests.from_dict(subscriber.interests),

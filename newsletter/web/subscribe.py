@@ -19,7 +19,7 @@ from newsletter.subscribers import notice_queue, notices, signup, tokens
 from newsletter.subscribers.links import preferences_url
 from newsletter.subscribers.preferences import FREQUENCIES
 from newsletter.subscribers.subscriptions import SubscriptionError, mailbox_of
-from newsletter.summarize.prompt import LANGUAGE_NAMES
+from newsletter.summarize.prompt import LANGUAGE_NAMES, written_languages
 from newsletter.web import deps
 from newsletter.web.archive import paper_cards
 from newsletter.web.csrf import require_csrf
@@ -46,6 +46,7 @@ def landing_page(request: Request, status_code: int = 200, error: str | None = N
     return page(request, "landing.html", status_code=status_code, error=error,
                 form=form or {"topics": [], "frequency": "daily", "language": "en"},
                 topics=services.taxonomy.topics, languages=LANGUAGE_NAMES,
+                written_languages=written_languages(services.settings.llm_model),
                 frequencies=FREQUENCIES, sample=sample, sample_date=latest and latest.date,
                 form_version=signup.FORM_VERSION)
 

@@ -1,6 +1,8 @@
 """The sections of a personal digest as digest_email builds them from a reader's picks, and
 what each paper in it links to."""
 
+import datetime as dt
+
 from newsletter.delivery import digest_email
 from newsletter.delivery.digest import Pick
 from newsletter.delivery.send import deliver_edition
@@ -49,3 +51,22 @@ def test_each_paper_of_a_digest_links_to_its_page_in_both_parts(cast, session, s
     page = "https://digest.example.org/papers/2611.00001"
     assert f"Read the full summary: {page}" in text
     assert f'<a href="{page}"' in html and "Read the full summary</a>" in html
+
+def _one_paper_digest(settings, summary_language: str, reader_language: str):
+    from emails.samples import make_paper, make_section
+
+    paper = {**make_paper(1), "language": summary_language}
+    return digest_email.digest_batch(settings, dt.date(2026, 12, 1), "daily", ["NLP"],
+                                     [make_section("NLP", [paper])], [], 1, reader_language)
+
+
+def test_a_french_reader_of_english_summaries_is_told_once_and_the_email_says_english(settings):
+    batch = _one_paper_digest(settings, summary_language="en", reader_language="fr")
+    assert '<html lang="en"' in batch.html
+    assert batch.html.count("You chose summaries in French") == 1
+    assert batch.text.count("You chose summaries in French") == 1
+
+
+def test_summaries_in_the_readers_language_set_the_emails_lang_without_a_note(settings):
+    batch = _one_paper_digest(settings, summary_language="fr", reader_language="fr")
+    assert '<html lang="fr"' in batch.html and "You chose summaries" not in batch.html

@@ -58,6 +58,16 @@ class Fail:
 
 
 @dataclass(frozen=True)
+class Fixed:
+    """Answer these summary fields, whatever the paper."""
+
+    fields: dict
+
+    def respond(self, stub: OpenAIStub, body: dict) -> tuple[int, dict, dict]:
+        return 200, {}, _completion(body, json.dumps(self.fields))
+
+
+@dataclass(frozen=True)
 class Garbage:
     def respond(self, stub: OpenAIStub, body: dict) -> tuple[int, dict, dict]:
         return 200, {}, _completion(body, "Sure! Here is a summary: it is a good paper.")

@@ -3,6 +3,7 @@ calls run in parallel; a daily budget holds across runs. The model is the stand-
 through litellm over real HTTP."""
 
 
+from newsletter.config import OFFLINE_MODEL
 from newsletter.models import Paper, Summary
 from newsletter.subscribers import subscriptions
 from newsletter.summarize.llm import LLMSummarizer
@@ -47,7 +48,7 @@ def test_a_confirmed_spanish_subscriber_costs_one_more_call_per_paper(
                                              confirmed=confirmed)
         subscriber.language = "es" if confirmed else "zh"
     summarize_and_tag(session, ids, summarizer_for(openai_stub), services.taxonomy,
-                      summary_languages(session))
+                      summary_languages(session, "openai/stub-model"))
     assert len(openai_stub.calls) == 4
     spanish = [s.fields["tldr"] for s in session.query(Summary).filter_by(language="es")]
     assert len(spanish) == 2 and all(tldr.startswith("[Spanish]") for tldr in spanish)
@@ -98,3 +99,13 @@ def test_papers_are_tagged_with_the_summarys_topics(cast, session, services, ope
     summarize_and_tag(session, [paper_id], summarizer_for(openai_stub), services.taxonomy)
     first_topic = services.taxonomy.names()[0]  # the stand-in picks the first allowed topic
     assert session.get(Paper, paper_id).topic_names == [first_topic]
+
+
+def test_the_offline_summarizer_is_not_asked_for_languages_it_cannot_write(cast, session,
+                                                                           services):
+    reader = subscriptions.subscribe(session, "ana@example.org", [], services.taxonomy,
+                                     confirmed=True)
+    reader.language = "es"
+    session.flush()
+    assert summary_languages(session, OFFLINE_MODEL) == ["en"]
+    assert summary_languages(session, "openai/stub-model") == ["en", "es"]

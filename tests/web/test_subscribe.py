@@ -147,3 +147,24 @@ def test_an_expired_confirmation_link_is_a_clear_400_page(site, services, monkey
     response = site.get(confirm_path)
     assert response.status_code == 400 and "expired" in response.text
     assert subscriber_named(services, "ada@example.org").status == subscriptions.PENDING
+
+
+def test_without_a_language_model_the_form_offers_only_english(site):
+    page = site.get("/").text
+    assert '<option value="en" selected>English</option>' in page
+    assert '<option value="fr" disabled>French (needs a language model)</option>' in page
+    assert "its built-in summarizer writes English" in page
+
+
+def test_with_a_language_model_every_language_is_offered(services):
+    from fastapi.testclient import TestClient
+
+    from newsletter.web import create_app
+
+    services.settings = services.settings.model_copy(update={"llm_model": "openai/some-model"})
+    app = create_app(services)
+    try:
+        page = TestClient(app, base_url="https://testserver").get("/").text
+    finally:
+        app.state.notice_sender.stop()
+    assert '<option value="fr" >French</option>' in page and "disabled" not in page

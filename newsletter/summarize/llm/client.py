@@ -1,6 +1,7 @@
 """Summaries through litellm: the configured model, its fallbacks, and the offline summarizer last.
 
-For each model in the chain: one call (retried on 429, 5xx, timeouts and lost connections, see
+Every answer is validated, then tidied (`newsletter.summarize.tidy`: cleaned text, no sentence
+said twice). For each model in the chain: one call (retried on 429, 5xx, timeouts and lost connections, see
 `_transient` and newsletter.outside_calls); if the answer does not validate, one more call that
 quotes the validation error; then the next model. The offline summarizer always answers, so
 every paper gets a summary; when it answers in place of the configured model (the models failed,
@@ -23,6 +24,7 @@ from newsletter import outside_calls
 from newsletter.config import OFFLINE_MODEL
 from newsletter.outside_calls import RetryPolicy, Transient
 from newsletter.summarize.budget import Budget
+from newsletter.summarize.tidy import tidy
 from newsletter.summarize.llm import offline_provider
 from newsletter.summarize.prompt import (
     InvalidSummary,
@@ -125,7 +127,7 @@ class LLMSummarizer:
                 return None
             answer = response.choices[0].message.content
             try:
-                return parse_answer(answer, topic_names, strict=not route.offline)
+                return tidy(parse_answer(answer, topic_names, strict=not route.offline))
             except InvalidSummary as error:
                 log.warning("model %s gave an invalid summary (attempt %d): %s",
                             route.model, attempt, error)
