@@ -57,7 +57,7 @@ def _one_paper_digest(settings, summary_language: str, reader_language: str):
 
     paper = {**make_paper(1), "language": summary_language}
     return digest_email.digest_batch(settings, dt.date(2026, 12, 1), "daily", ["NLP"],
-                                     [make_section("NLP", [paper])], [], 1, reader_language)
+                                     [make_section("NLP", [paper])], [], 1, language=reader_language)
 
 
 def test_a_french_reader_of_english_summaries_is_told_once_and_the_email_says_english(settings):
