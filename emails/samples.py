@@ -19,7 +19,7 @@ def make_paper(number: int, base: str = BASE, **overrides) -> dict:
         "code_url": f"https://github.com/example/paper-{number}",
         "hf_url": f"https://huggingface.co/papers/2611.{number:05d}",
         "project_url": None,
-        "page_url": f"{BASE}/papers/2611.{number:05d}",
+        "page_url": f"{base}/papers/2611.{number:05d}",
         "sources": ["arXiv", "Hugging Face Daily Papers"],
         "authors": ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"],
         "organization": "Example Lab",
