@@ -28,13 +28,16 @@ from newsletter.summarize import sentences as sent
 from newsletter.summarize.topics import Taxonomy, tag
 from newsletter.text import clean_text, is_boilerplate
 from newsletter.text.tfidf import centroid, dot, fit_idf, unit, weigh
+from newsletter.text.word_lists import alternatives, cue_tables
 from newsletter.text.words import words
 
 TLDR_WORDS = 40
 HIGHLIGHT_WORDS = 40
 MAX_HIGHLIGHTS = 4
 SUMMARY_SENTENCES = 3
-_INTRODUCES = re.compile(r"\b(?:propose|present|introduce|develop|design)\w*\b", re.IGNORECASE)
+_INTRODUCES = re.compile(  # "we propose", "we introduce": newsletter/data/sentence_cues.toml
+    r"\b" + alternatives(cue_tables("sentence_cues")["extractive"]["introduces"]) + r"\w*\b",
+    re.IGNORECASE)
 
 
 @dataclass
