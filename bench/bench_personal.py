@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter.personal.model import has_enough_ratings, rerank
-from newsletter.personal.text import words
 from newsletter.personal.view import PaperView
+from newsletter.text.words import words
 
 LABELS = Path(__file__).parent.parent / "tests" / "fixtures" / "labelled_papers.jsonl"
 POOL_SIZE, DIGEST_SIZE = 40, 10

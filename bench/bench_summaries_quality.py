@@ -24,8 +24,8 @@ from pathlib import Path
 
 from newsletter.summarize.extractive import summarize
 from newsletter.summarize.sentences import is_contribution, role_fit, split_sentences
-from newsletter.summarize.tidy import sentence_key
 from newsletter.text import clean_text
+from newsletter.text.words import sentence_key
 
 DEFAULT_PAPERS = Path(__file__).parent / "data" / "recent_papers.jsonl"
 DEBRIS = re.compile(r"\\[A-Za-z]+|\\[{}%$]|\$|\*\*|\^\{|_\{|\b\d+(?:\.\d+)?times\b"

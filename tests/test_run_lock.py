@@ -43,7 +43,9 @@ def test_a_second_run_started_meanwhile_says_so_in_one_line_and_exits_75(
     env.pop("NEWSLETTER_REDIS_URL", None)
     subscribed = newsletter("subscribe", "ada@example.org", "--confirmed", env=env)
     assert subscribed.wait(timeout=60) == 0, subscribed.stderr.read()
-    slow = stand_in.drip("/lab.xml", sample("lab_blog.xml"), every=0.001)  # a few seconds
+    # about 4 s: 100 waits of 40 ms (4,105 waits of 1 ms took minutes on a loaded machine,
+    # each wait lasting as long as the scheduler pleased)
+    slow = stand_in.drip("/lab.xml", sample("lab_blog.xml"), every=0.04, chunk=42)
     sources = [f"--source=feed={slow}", f"--source=arxiv={sample_uri('arxiv_cs.xml')}"]
     runs = [newsletter("run", "--all-due", *sources, env=env) for _ in range(2)]
     finished = [(run.wait(timeout=300), *run.communicate()) for run in runs]

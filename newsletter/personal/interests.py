@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
-from newsletter.personal.text import contains_phrase, fold
 from newsletter.personal.view import PaperView
+from newsletter.text.words import contains_phrase, fold
 
 
 @dataclass(frozen=True)

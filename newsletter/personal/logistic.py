@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from newsletter.personal.tfidf import Vector
+from newsletter.text.tfidf import Vector
 
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-4  # gradient norm under which the fit has converged: ample for ranking

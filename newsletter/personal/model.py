@@ -21,9 +21,9 @@ from typing import NamedTuple
 from newsletter.personal.interests import Interests
 from newsletter.personal.logistic import LogisticModel, fit_logistic
 from newsletter.personal.reasons import reason_for
-from newsletter.personal.text import words
-from newsletter.personal.tfidf import Vector, dot, fit_idf, vectorize
 from newsletter.personal.view import PaperView
+from newsletter.text.tfidf import Vector, dot, fit_idf, vectorize
+from newsletter.text.words import words
 
 MIN_RATINGS = 5  # fewer ratings than this say too little about a reader's taste
 PERSONAL_WEIGHT = 0.7  # chosen before measuring, not tuned on the bench

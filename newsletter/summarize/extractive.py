@@ -21,24 +21,23 @@ The method:
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from newsletter.summarize import sentences as sent
 from newsletter.summarize.topics import Taxonomy, tag
 from newsletter.text import clean_text, is_boilerplate
+from newsletter.text.tfidf import centroid, dot, fit_idf, unit, weigh
+from newsletter.text.word_lists import alternatives, cue_tables
+from newsletter.text.words import words
 
 TLDR_WORDS = 40
 HIGHLIGHT_WORDS = 40
 MAX_HIGHLIGHTS = 4
 SUMMARY_SENTENCES = 3
-_WORD = re.compile(r"[a-z][a-z0-9\-]*")
-_STOP_WORDS = frozenset(
-    "a an and are as at be been but by can for from has have in into is it its of on or our that "
-    "the their then there these this those to was we were which while with without".split())
-_INTRODUCES = re.compile(r"\b(?:propose|present|introduce|develop|design)\w*\b", re.IGNORECASE)
+_INTRODUCES = re.compile(  # "we propose", "we introduce": newsletter/data/sentence_cues.toml
+    r"\b" + alternatives(cue_tables("sentence_cues")["extractive"]["introduces"]) + r"\w*\b",
+    re.IGNORECASE)
 
 
 @dataclass
@@ -56,27 +55,15 @@ class Candidate:
         return len(self.text.split())
 
 
-def _tokens(sentence: str) -> list[str]:
-    return [w for w in _WORD.findall(sentence.lower()) if w not in _STOP_WORDS]
-
-
 def centrality(texts: list[str]) -> list[float]:
-    """Cosine of each sentence's TF-IDF vector with the centroid of all of them."""
-    bags = [Counter(_tokens(s)) for s in texts]
-    document_frequency = Counter(word for bag in bags for word in bag)
-    n = len(texts)
-    idf = {w: math.log((1 + n) / (1 + df)) + 1 for w, df in document_frequency.items()}
-    vectors = [{w: tf * idf[w] for w, tf in bag.items()} for bag in bags]
-    centroid = Counter()
-    for vector in vectors:
-        centroid.update(vector)
-    return [_cosine(vector, centroid) for vector in vectors]
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(weight * b.get(word, 0.0) for word, weight in a.items())
-    norms = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norms if norms else 0.0
+    """Cosine of each sentence's TF-IDF vector (over the abstract's sentences) with their
+    centroid: how much a sentence says of what the whole abstract is about. The centroid sums
+    the sentences' weights before scaling, so a long sentence pulls it as much as it says."""
+    bags = [words(text) for text in texts]
+    idf = fit_idf(bags, min_df=1)
+    weights = [weigh(bag, idf) for bag in bags]
+    middle = centroid(weights)
+    return [dot(unit(weight), middle) for weight in weights]
 
 
 def candidates(abstract: str) -> list[Candidate]:

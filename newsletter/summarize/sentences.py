@@ -10,69 +10,38 @@ from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = {"e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "vs", "cf", "etc", "sec", "tab",
-                  "approx", "resp", "no", "dr", "mr", "ms", "prof", "st", "w.r.t", "a.k.a",
-                  "viz", "ca", "ref", "refs"}
+from newsletter.text.word_lists import alternatives, cue_tables
+
+_CUES = cue_tables("sentence_cues")  # newsletter/data/sentence_cues.toml: the words
+_ROLES, _STANDALONE = _CUES["roles"], _CUES["standalone"]
+_ABBREVIATIONS = frozenset(_CUES["abbreviations"])
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
 
 # "we propose / introduce / show ..." and "this paper presents ...": what the paper does
 _CONTRIBUTION = re.compile(
-    r"\b(?:we|this (?:paper|work|study|report|article|thesis)|our (?:work|paper|study|results?|"
-    r"experiments?|analysis|findings?|evaluations?))\b[^.;]{0,60}?\b(?:propose|present|introduce|"
-    r"develop|design|show|find|found|demonstrate|build|release|construct|establish|derive|prove|"
-    r"identify|reveal|report|achieve|outperform|train|curate|create|formulate|offer|provide|"
-    r"uncover|argue|observe|conduct|systematically|investigate|study|analy[sz]e|examine|explore|"
-    r"benchmark|evaluate|suggest|confirm|indicate|enable|attain|obtain|reach|describe|discuss|"
-    r"share|outline|detail|review|survey)",
-    re.IGNORECASE)
+    r"\b" + alternatives(_CUES["contribution"]["subjects"]) + r"\b[^.;]{0,60}?\b"
+    + alternatives(_CUES["contribution"]["verbs"]), re.IGNORECASE)
 _RESULT = re.compile(
-    r"\b(?:outperform\w*|surpass\w*|achiev\w*|improv\w*|reduc\w*|boost\w*|gain\w*|speedup|"
-    r"state-of-the-art|state of the art|sota|accuracy|exceed\w*|beat\w*|match\w*|rivals?|"
-    r"success rate|win rate|fewer|faster|higher|lower|better)\b|\d+(?:\.\d+)?\s?(?:%|×|x\b|points?)",
+    r"\b" + alternatives(_ROLES["result"]) + r"\b|\d+(?:\.\d+)?\s?(?:%|×|x\b|points?)",
     re.IGNORECASE)
-_METHOD = re.compile(
-    r"\b(?:by (?:\w+ing|using|combining|leveraging|training)|we (?:use|train|fine-tune|adopt|"
-    r"leverage|combine|model|formulate|design|build|construct|employ)|consists? of|comprises?|"
-    r"based on|framework|architecture|algorithm|pipeline|module|objective|loss|mechanism|"
-    r"encoder|decoder|pre-?train\w*|fine-tun\w*|distill\w*|reinforcement learning|reward)\b",
-    re.IGNORECASE)
+_METHOD = re.compile(r"\b" + alternatives(_ROLES["method"]) + r"\b", re.IGNORECASE)
 _SCOPE = re.compile(
-    r"\b(?:on|across|over|spanning|covering)\b[^.]{0,60}\b(?:benchmarks?|datasets?|tasks?|"
-    r"domains?|languages?|settings?|models?|environments?|cases?|games?)\b|\b(?:evaluat\w*|"
-    r"experiments?|tested|extensive)\b", re.IGNORECASE)
-_OUTLOOK = re.compile(
-    r"\b(?:enabl\w*|suggest\w*|future|implications?|potential|promising|we believe|opens?|pave\w*|"
-    r"could|may|we hope|broader|insights?|highlight\w*|underscore\w*|establish\w*|path toward|"
-    r"step toward\w*|foundation for|practical)\b", re.IGNORECASE)
-_BACKGROUND = re.compile(
-    r"\b(?:ha(?:s|ve) (?:emerged|become|attracted|gained|shown|achieved|demonstrated|made|seen|"
-    r"been widely)|(?:is|are) (?:increasingly|becoming|widely|commonly|often|typically|"
-    r"usually)|remains? (?:a |an |challenging|difficult|unclear|limited|underexplored|"
-    r"largely|open)|recent (?:advances|progress|work|years|studies|developments|breakthroughs)|"
-    r"existing (?:methods|approaches|works?|systems|models|benchmarks|techniques|studies)|"
-    r"prior (?:work|methods|approaches)|however|yet\b|despite|suffer\w*|struggle\w*|"
-    r"(?:a|the) (?:key|fundamental|central|critical|major|long-standing) (?:challenge|problem|"
-    r"question|bottleneck)|traditional|conventional(?:ly)?|current (?:methods|approaches|models|"
-    r"systems))", re.IGNORECASE)
+    r"\b" + alternatives(_ROLES["scope_over"]) + r"\b[^.]{0,60}\b"
+    + alternatives(_ROLES["scope_of"]) + r"\b|\b" + alternatives(_ROLES["scope"]) + r"\b",
+    re.IGNORECASE)
+_OUTLOOK = re.compile(r"\b" + alternatives(_ROLES["outlook"]) + r"\b", re.IGNORECASE)
+_BACKGROUND = re.compile(r"\b" + alternatives(_CUES["background"]["cues"]), re.IGNORECASE)
 # Openings that only make sense after the sentence before: "Further,", "To this end,",
 # "Building on this insight,", "Powered by this approach,".
 _CONNECTIVE = re.compile(
-    r"^(?:(?:further(?:more)?|moreover|additionally|in addition|finally|then|thus|hence|"
-    r"therefore|consequently|specifically|notably|importantly|crucially|concretely|meanwhile|"
-    r"however|instead|overall|together|in particular|in summary|in conclusion|in short|"
-    r"to this end|to that end|as a result|in this (?:paper|work|study|report)|here|"
-    r"in contrast|by contrast|accordingly|subsequently|first(?:ly)?|second(?:ly)?|third(?:ly)?|"
-    r"lastly|beyond (?:this|that)|on top of (?:this|that)|with (?:this|that|these)|"
-    r"[A-Z][\w-]*(?: [\w-]+){0,6}? (?:this|these|that|those|such|it|its|their|them|"
-    r"the (?:above|former|latter))(?: [\w-]+){0,3})(?:,\s+|\s+(?=we\b)))", re.IGNORECASE)
-_ANAPHOR = re.compile(r"^(?:it|its|they|their|these|those|such|this|that|both|the latter|"
-                      r"the former)\b(?! (?:paper|work|study|report|article)\b)", re.IGNORECASE)
+    r"^(?:" + alternatives([*_STANDALONE["connectives"], r"[A-Z][\w-]*(?: [\w-]+){0,6}? "
+                            + alternatives(_STANDALONE["pointers"]) + r"(?: [\w-]+){0,3}"])
+    + r"(?:,\s+|\s+(?=we\b)))", re.IGNORECASE)
+_ANAPHOR = re.compile(r"^" + alternatives(_STANDALONE["anaphors"]) + r"\b(?! "
+                      + alternatives(_STANDALONE["self_references"]) + r"\b)", re.IGNORECASE)
 # "Background: ...", "Why success rate is not enough: Agents fail ..." (a heading kept by html_to_text)
 _HEADING = re.compile(r"^(?P<heading>[A-Z][^.:;!?]{0,60}):\s+(?=[A-Z])")
-_CLAUSE = re.compile(
-    r"(?:;|,? (?:which|where|whereas|while|thereby|enabling|allowing|achieving|leading|"
-    r"resulting|making|yielding|demonstrating|showing|including|outperforming|improving|"
-    r"reducing|surpassing|and thus|thus)\b|,? (?:—|–) )")
+_CLAUSE = re.compile(r"(?:;|,? " + alternatives(_STANDALONE["clauses"]) + r"\b|,? (?:—|–) )")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 

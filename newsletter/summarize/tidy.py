@@ -8,18 +8,12 @@ methodology, results, implications or summary already said in a field before it.
 
 from __future__ import annotations
 
-import re
-
 from newsletter.summarize.sentences import split_sentences
 from newsletter.text import clean_text, is_boilerplate
+from newsletter.text.words import sentence_key
 
 # the prose fields, in the order in which a sentence is kept where it first appears
 _PROSE = ("methodology", "results", "implications", "summary")
-
-
-def sentence_key(sentence: str) -> str:
-    """A sentence as compared for repeats: case, spacing and final punctuation ignored."""
-    return re.sub(r"\W+", " ", sentence.casefold()).strip()
 
 
 def tidy(fields: dict) -> dict:

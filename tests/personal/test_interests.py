@@ -1,8 +1,9 @@
-from newsletter.personal import Interests, PaperView, followed_reason, is_muted
+from newsletter.personal import Interests, followed_reason, is_muted
 from newsletter.personal.interests import same_person
+from tests.support.cast import Cast
 
-PAPER = PaperView(
-    id="2401.00001",
+PAPER = Cast.view(
+    "2401.00001",
     title="Self-Supervised Diffusion Models for Images",
     abstract="We train a denoising diffusion model on unlabelled data.",
     authors=("Y. LeCun", "Hervé Jégou"),

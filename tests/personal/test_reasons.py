@@ -1,7 +1,8 @@
-from newsletter.personal import Interests, PaperView, rerank
+from newsletter.personal import Interests, rerank
 from newsletter.personal.reasons import MIN_SIMILARITY, reason_for
+from tests.support.cast import Cast
 
-PAPER = PaperView(id="p", title="T", abstract="graph neural networks", authors=("Yann LeCun",),
+PAPER = Cast.view("p", "T", abstract="graph neural networks", authors=("Yann LeCun",),
                   topics=("Graph Learning", "Theory"))
 
 
@@ -20,15 +21,14 @@ def test_the_topic_listed_under_is_preferred_to_the_first_topic():
 
 
 def test_a_paper_without_topics_is_trending_today():
-    assert reason_for(PaperView(id="q", title="Q"), None, None) == "Trending today"
+    assert reason_for(Cast.view("q", "Q"), None, None) == "Trending today"
 
 
 def test_rerank_names_the_nearest_liked_paper():
-    liked = PaperView(id="gcn", title="Semi-Supervised Classification with GCNs",
-                      abstract="graph convolutional networks node classification citation")
-    other = PaperView(id="vit", title="Vision Transformers",
-                      abstract="image patches transformer classification")
-    candidate = PaperView(id="new", title="Deeper graph convolutional networks",
-                          abstract="node classification on citation graph benchmarks")
+    liked = Cast.view("gcn", "Semi-Supervised Classification with GCNs",
+                      "graph convolutional networks node classification citation")
+    other = Cast.view("vit", "Vision Transformers", "image patches transformer classification")
+    candidate = Cast.view("new", "Deeper graph convolutional networks",
+                          "node classification on citation graph benchmarks")
     ranked = rerank([candidate], [(liked, 1), (other, -1)], {"new": 1.0})
     assert ranked[0].reason == "Similar to 'Semi-Supervised Classification with GCNs'"

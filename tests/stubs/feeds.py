@@ -24,11 +24,12 @@ class Answer:
 
 @dataclass
 class Drip:
-    """A server that answers at once with its headers, then sends the body one byte every
+    """A server that answers at once with its headers, then sends the body `chunk` bytes every
     `every` seconds (until the stand-in stops): what read timeouts alone never end."""
 
     body: bytes
     every: float = 1.0
+    chunk: int = 1
 
 
 Route = Answer | Drip | Callable[[dict[str, str]], Answer]  # fixed, dripping, or per query
@@ -51,8 +52,8 @@ class StandIn:
         self.routes[path] = route
         return self.url(path)
 
-    def drip(self, path: str, body: bytes, every: float = 1.0) -> str:
-        self.routes[path] = Drip(body, every)
+    def drip(self, path: str, body: bytes, every: float = 1.0, chunk: int = 1) -> str:
+        self.routes[path] = Drip(body, every, chunk)
         return self.url(path)
 
     def silent(self, path: str) -> str:
@@ -109,8 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(drip.body)))
         self.end_headers()
         try:
-            for byte in drip.body:
-                self.wfile.write(bytes([byte]))
+            for start in range(0, len(drip.body), drip.chunk):
+                self.wfile.write(drip.body[start:start + drip.chunk])
                 self.wfile.flush()
                 if self.stand_in.release.wait(drip.every):
                     return

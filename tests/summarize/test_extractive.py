@@ -14,8 +14,8 @@ import pytest
 
 from newsletter.summarize.extractive import summarize
 from newsletter.summarize.sentences import split_sentences
-from newsletter.summarize.tidy import sentence_key
 from newsletter.text import is_boilerplate
+from newsletter.text.words import sentence_key
 
 FIELDS = ("tldr", "highlights", "summary", "methodology", "results", "implications", "topics")
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -1,7 +1,9 @@
-"""Text normalization shared by matching and the ranking model: case and accent folding, words.
+"""The one normalization of text for matching and weighing words: case and accent folding, and
+the words of a text, shared by the personal ranking and the offline summarizer.
 
 Folding makes "Hervé" equal "Herve" and "LeCun" equal "lecun", so a follow typed without accents
-or capitals still matches what a feed printed.
+or capitals still matches what a feed printed, and the summarizer counts "Model" and "model" as
+one word.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import functools
 import re
 import unicodedata
 
+from newsletter.text.word_lists import word_list
+
 _WORD = re.compile(r"[a-z0-9]+")
-# words too common in abstracts to say anything about a reader's taste
-STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "does", "for", "from", "has", "have", "how", "in", "into", "is", "it", "its", "more", "not", "of", "on", "or", "our", "over", "such", "than", "that", "the", "their", "them", "these", "they", "this", "those", "through", "to", "under", "up", "using", "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "will", "with", "within", "without"]
-)
+_ANY_WORD = re.compile(r"\w+")
+# words too common in abstracts to say anything about a paper (newsletter/data/stopwords.txt)
+STOPWORDS = word_list("stopwords")
 
 
 @functools.lru_cache(maxsize=4096)  # a day's texts are matched against every reader's follows
@@ -26,8 +29,15 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, in order, stopwords and one-letter words left out."""
+    """The folded words of a text, in order, stopwords and one-letter words left out: what
+    TF-IDF weighs."""
     return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOPWORDS]
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence as compared for repeats: its folded words, so case, accents, spacing and
+    punctuation are ignored."""
+    return " ".join(_ANY_WORD.findall(fold(sentence)))
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
