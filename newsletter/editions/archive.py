@@ -65,10 +65,11 @@ def neighbours(session: Session, date: dt.date) -> tuple[dt.date | None, dt.date
     return before, after
 
 
-def topic_page(session: Session, topic: str, number: int = 1,
+def topic_page(session: Session, topic: str | None, number: int = 1,
                size: int = TOPIC_PAGE_SIZE) -> TopicPage:
-    """Page `number` (from 1) of the papers of `topic` that editions carried, by edition date
-    (newest first), then by their rank in the edition. A page past the end has no days."""
+    """Page `number` (from 1) of the papers of `topic` (None: of every topic) that editions
+    carried, by edition date (newest first), then by their rank in the edition. A page past the
+    end has no days."""
     wanted = number * size + 1  # every row up to the page's end, and one more: is there a next
     editions = session.execute(select(Edition.id, Edition.date).order_by(Edition.date.desc()))
     ids = [edition_id for edition_id, _ in editions]
@@ -85,17 +86,18 @@ def topic_page(session: Session, topic: str, number: int = 1,
     return TopicPage(days=days, number=number, has_next=len(found) > number * size)
 
 
-def _topic_rows(session: Session, topic: str, edition_ids: list[int]) -> list[tuple]:
-    """(date, paper id) of the topic's papers in these editions, in page order. The editions
-    drive the query and the topic is a test on each of their papers: joined on the topic's
-    index instead, SQLite sorts every paper the topic ever had to show the first 30 (75 ms
+def _topic_rows(session: Session, topic: str | None, edition_ids: list[int]) -> list[tuple]:
+    """(date, paper id) of the topic's papers (None: all) in these editions, in page order. The
+    editions drive the query and the topic is a test on each of their papers: joined on the
+    topic's index instead, SQLite sorts every paper the topic ever had to show the first 30 (75 ms
     instead of 7 on 100,000 papers, bench/bench_reading.py)."""
-    tagged = exists().where(PaperTopic.paper_id == EditionPaper.paper_id,
-                            PaperTopic.topic == topic)
     query = (select(Edition.date, EditionPaper.paper_id)
              .join(Edition, Edition.id == EditionPaper.edition_id)
-             .where(EditionPaper.edition_id.in_(edition_ids), tagged)
+             .where(EditionPaper.edition_id.in_(edition_ids))
              .order_by(Edition.date.desc(), EditionPaper.rank, EditionPaper.paper_id))
+    if topic is not None:
+        query = query.where(exists().where(PaperTopic.paper_id == EditionPaper.paper_id,
+                                           PaperTopic.topic == topic))
     return [tuple(row) for row in session.execute(query)]
 
 

@@ -10,6 +10,7 @@ from newsletter.web import (
     admin,
     archive,
     feedback,
+    feeds,
     papers,
     preferences,
     subscribe,
@@ -18,7 +19,8 @@ from newsletter.web import (
 )
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive, papers, feedback, webhooks, admin):
+for part in (subscribe, unsubscribe, preferences, archive, feeds, papers, feedback, webhooks,
+             admin):
     router.include_router(part.router)
 
 
