@@ -13,14 +13,15 @@ from newsletter.web import (
     feeds,
     papers,
     preferences,
+    search,
     subscribe,
     unsubscribe,
     webhooks,
 )
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive, feeds, papers, feedback, webhooks,
-             admin):
+for part in (subscribe, unsubscribe, preferences, archive, feeds, papers, search, feedback,
+             webhooks, admin):
     router.include_router(part.router)
 
 
