@@ -41,6 +41,23 @@ class TopicPage:
         return self.number > 1
 
 
+@dataclass
+class EditionPage:
+    """One page of an edition's papers grouped by topic, best first (a topic may go on over the
+    next page), with the edition's contents: (topic, its number of papers, the page it starts
+    on) for each of its topics."""
+
+    sections: list[Section]
+    contents: list[tuple[str, int, int]]
+    number: int
+    has_next: bool
+    paper_count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
 def edition_list(session: Session, limit: int = 365) -> list[tuple[dt.date, int]]:
     """(date, number of papers) of the latest editions, newest first."""
     query = (select(Edition.date, func.count(EditionPaper.paper_id))
@@ -56,6 +73,21 @@ def latest_edition(session: Session) -> Edition | None:
 def edition_sections(edition: Edition) -> list[Section]:
     """The edition's papers, best first, each once under its first topic."""
     return group_by_topic([entry.paper for entry in edition.papers], [])
+
+
+def edition_page(edition: Edition, number: int = 1, size: int = TOPIC_PAGE_SIZE) -> EditionPage:
+    """Page `number` (from 1) of the edition's sections, `size` papers a page, in the order of
+    the whole edition (`edition_sections`). A page past the end has no sections."""
+    first, last = (number - 1) * size, number * size
+    shown, contents, position = [], [], 0
+    for section in edition_sections(edition):
+        contents.append((section.topic, len(section.papers), position // size + 1))
+        part = section.papers[max(first - position, 0):max(last - position, 0)]
+        if part:
+            shown.append(Section(section.topic, part))
+        position += len(section.papers)
+    return EditionPage(sections=shown, contents=contents, number=number,
+                       has_next=position > last, paper_count=position)
 
 
 def neighbours(session: Session, date: dt.date) -> tuple[dt.date | None, dt.date | None]:
