@@ -1,6 +1,6 @@
 """paper search: the words of every paper (`paper_search`) and the database's own full-text
 index over them: an FTS5 table kept by triggers on SQLite, a generated tsvector column with a
-GIN index on PostgreSQL (the title weighted A, the authors B); every stored paper indexed
+GIN index on PostgreSQL; every stored paper indexed
 
 Revision ID: 0016
 Revises: 0014
@@ -39,9 +39,7 @@ SQLITE_INDEX = [
 ]
 POSTGRES_INDEX = [
     """ALTER TABLE paper_search ADD COLUMN document tsvector GENERATED ALWAYS AS (
-           setweight(to_tsvector('simple', title), 'A')
-           || setweight(to_tsvector('simple', authors), 'B')
-           || to_tsvector('simple', body)) STORED""",
+           to_tsvector('simple', title || ' ' || authors || ' ' || body)) STORED""",
     "CREATE INDEX ix_paper_search_document ON paper_search USING gin (document)",
 ]
 

@@ -14,33 +14,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, case, column, literal, select, table, text
 from sqlalchemy.orm import Session
 
-from newsletter.models import Paper
+from newsletter.models import Paper, PaperSearch
 from newsletter.search.words import words
 
 MAX_TERMS = 12
 PAGE_SIZE = 20
 LAST_PAGE = 50  # a reader refines a query long before; deeper offsets only cost the database
 
-# tier: 2 when the title holds every word, 1 when the authors do, else 0
-_SQLITE = text("""
-    SELECT s.paper_id FROM paper_search_fts
-    JOIN paper_search AS s ON s.id = paper_search_fts.rowid
-    JOIN papers AS p ON p.id = s.paper_id
-    WHERE paper_search_fts MATCH :everywhere
-    ORDER BY 2 * (s.id IN (SELECT rowid FROM paper_search_fts WHERE paper_search_fts MATCH :title))
-           + (s.id IN (SELECT rowid FROM paper_search_fts WHERE paper_search_fts MATCH :authors))
-           DESC, p.trending_score DESC, p.id
-    LIMIT :limit OFFSET :offset""")
-_POSTGRES = text("""
-    SELECT s.paper_id FROM paper_search AS s JOIN papers AS p ON p.id = s.paper_id
-    WHERE s.document @@ to_tsquery('simple', :everywhere)
-    ORDER BY 2 * (s.document @@ to_tsquery('simple', :title))::int
-           + (s.document @@ to_tsquery('simple', :authors))::int
-           DESC, p.trending_score DESC, p.id COLLATE "C"
-    LIMIT :limit OFFSET :offset""")
+# the database's own full-text index: FTS5's table on SQLite, the generated tsvector column on
+# PostgreSQL (migration 0016); the models know neither
+_FTS5 = table("paper_search_fts", column("rowid"))
+_FTS5_MATCH = text("paper_search_fts MATCH :words")
+_TSQUERY_MATCH = text("paper_search.document @@ to_tsquery('simple', :words)")
 
 
 @dataclass
@@ -69,27 +57,38 @@ def search(session: Session, query: str, number: int = 1, size: int = PAGE_SIZE)
     if not terms:
         return Results(terms, [], number, has_next=False)
     sqlite = session.get_bind().dialect.name == "sqlite"
-    statement, match = (_SQLITE, _fts5_match) if sqlite else (_POSTGRES, _tsquery)
-    parameters = {"everywhere": match(terms, None), "title": match(terms, "title"),
-                  "authors": match(terms, "authors"), "limit": size + 1,
-                  "offset": (number - 1) * size}
-    ids = list(session.scalars(statement, parameters))
+    query = select(PaperSearch.paper_id).join(Paper, Paper.id == PaperSearch.paper_id)
+    if sqlite:
+        query = (query.join(_FTS5, _FTS5.c.rowid == PaperSearch.id)
+                 .where(_FTS5_MATCH.bindparams(words=_fts5_match(terms))))
+    else:
+        query = query.where(_TSQUERY_MATCH.bindparams(words=_tsquery(terms)))
+    tier = case((_holds_all(PaperSearch.title, terms), 2),
+                (_holds_all(PaperSearch.authors, terms), 1), else_=0)
+    # the ids in byte order on both: PostgreSQL would otherwise sort them by its locale
+    by_id = Paper.id if sqlite else Paper.id.collate("C")
+    query = (query.order_by(tier.desc(), Paper.trending_score.desc(), by_id)
+             .limit(size + 1).offset((number - 1) * size))
+    ids = list(session.scalars(query))
     found = {paper.id: paper for paper in
              session.scalars(select(Paper).where(Paper.id.in_(ids[:size])))}
     return Results(terms, [found[paper_id] for paper_id in ids[:size]], number,
                    has_next=len(ids) > size)
 
 
-def _fts5_match(terms: list[str], column: str | None) -> str:
+def _holds_all(words_column, terms: list[str]):
+    """Whether each term begins a word of the column (its words are one space apart): the same
+    test on both databases, made on the matching rows only. The terms hold no LIKE wildcard."""
+    spaced = literal(" ").concat(words_column)
+    return and_(*[spaced.like(f"% {term}%") for term in terms])
+
+
+def _fts5_match(terms: list[str]) -> str:
     # a quoted string is always a phrase to FTS5, never AND/OR/NOT/NEAR or a column name;
     # the words hold no quote to escape
-    each = " AND ".join(f'"{term}"*' for term in terms)
-    return f"{column} : ({each})" if column else each
+    return " AND ".join(f'"{term}"*' for term in terms)
 
 
-_WEIGHTS = {None: "", "title": "A", "authors": "B"}
-
-
-def _tsquery(terms: list[str], column: str | None) -> str:
+def _tsquery(terms: list[str]) -> str:
     # the words are letters and digits only: no tsquery operator can be among them
-    return " & ".join(f"{term}:*{_WEIGHTS[column]}" for term in terms)
+    return " & ".join(f"{term}:*" for term in terms)
