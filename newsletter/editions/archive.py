@@ -70,24 +70,41 @@ def latest_edition(session: Session) -> Edition | None:
     return session.scalar(select(Edition).order_by(Edition.date.desc()).limit(1))
 
 
-def edition_sections(edition: Edition) -> list[Section]:
-    """The edition's papers, best first, each once under its first topic."""
-    return group_by_topic([entry.paper for entry in edition.papers], [])
-
-
-def edition_page(edition: Edition, number: int = 1, size: int = TOPIC_PAGE_SIZE) -> EditionPage:
+def edition_page(session: Session, edition_id: int, number: int = 1,
+                 size: int = TOPIC_PAGE_SIZE) -> EditionPage:
     """Page `number` (from 1) of the edition's sections, `size` papers a page, in the order of
-    the whole edition (`edition_sections`). A page past the end has no sections."""
+    the whole edition: best first, each paper once under its first topic (`group_by_topic`).
+    Only the page's papers are loaded; the grouping needs each paper's first topic alone. A page
+    past the end has no sections."""
+    first_topic = (select(PaperTopic.topic).where(PaperTopic.paper_id == EditionPaper.paper_id)
+                   .order_by(PaperTopic.rank).limit(1).scalar_subquery())
+    rows = session.execute(select(EditionPaper.paper_id, first_topic)
+                           .where(EditionPaper.edition_id == edition_id)
+                           .order_by(EditionPaper.rank, EditionPaper.paper_id))
+    outline = group_by_topic([_Tagged(paper_id, [topic] if topic else [])
+                              for paper_id, topic in rows], [])
     first, last = (number - 1) * size, number * size
     shown, contents, position = [], [], 0
-    for section in edition_sections(edition):
+    for section in outline:
         contents.append((section.topic, len(section.papers), position // size + 1))
         part = section.papers[max(first - position, 0):max(last - position, 0)]
         if part:
-            shown.append(Section(section.topic, part))
+            shown.append(Section(section.topic, [tagged.id for tagged in part]))
         position += len(section.papers)
+    papers = {paper.id: paper for paper in session.scalars(select(Paper).where(
+        Paper.id.in_([paper_id for section in shown for paper_id in section.papers])))}
+    for section in shown:
+        section.papers = [papers[paper_id] for paper_id in section.papers]
     return EditionPage(sections=shown, contents=contents, number=number,
                        has_next=position > last, paper_count=position)
+
+
+@dataclass
+class _Tagged:
+    """A paper as the grouping by topic sees it: its id and its first topic."""
+
+    id: str
+    topic_names: list[str]
 
 
 def neighbours(session: Session, date: dt.date) -> tuple[dt.date | None, dt.date | None]:

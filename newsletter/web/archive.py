@@ -11,13 +11,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.delivery.digest_email import anchor
 from newsletter.editions import archive, cards
-from newsletter.editions.build import edition_on
-from newsletter.models import Paper
+from newsletter.models import Edition, Paper
 from newsletter.web import deps
 from newsletter.web.pages import page
 
@@ -46,8 +46,8 @@ def edition(day: str, request: Request,
     date = _date(day)
     services = deps.services(request)
     with deps.transaction(request) as session:
-        found = edition_on(session, date)
-        listing = archive.edition_page(found, page_number) if found else None
+        found = session.scalar(select(Edition.id).where(Edition.date == date))
+        listing = archive.edition_page(session, found, page_number) if found else None
         starts = {topic: start for topic, _, start in (listing.contents if listing else [])}
         sections = [
             {"topic": s.topic, "anchor": anchor(s.topic), "continued": starts[s.topic] < page_number,
