@@ -69,7 +69,7 @@ def _add(generator: FeedGenerator, entry: Entry) -> None:
     for topic in card["topics"]:
         item.category(term=topic)
     item.summary(_xml_text(card["tldr"]))
-    item.content(_xml_text(_CONTENT.render(paper=card)), type="html")
+    item.content(_xml_text(_CONTENT.render(paper=card).strip()), type="html")
 
 
 def _xml_text(text: str) -> str:
