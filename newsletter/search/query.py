@@ -21,6 +21,7 @@ from newsletter.models import Paper, PaperSearch
 from newsletter.search.words import words
 
 MAX_TERMS = 12
+LONGEST_QUERY = 200  # characters: a long title and a few authors' names; longer is refused
 PAGE_SIZE = 20
 LAST_PAGE = 50  # a reader refines a query long before; deeper offsets only cost the database
 

@@ -10,12 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from newsletter.editions import cards
-from newsletter.search.query import LAST_PAGE, search
+from newsletter.search.query import LAST_PAGE, LONGEST_QUERY, search
 from newsletter.web import deps
 from newsletter.web.pages import page
 
 router = APIRouter()
-LONGEST_QUERY = 200  # characters: a long title and a few authors' names
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -24,10 +23,10 @@ def search_page(request: Request, q: str = "",
     query = " ".join(q.split())
     if not query or len(query) > LONGEST_QUERY:
         return page(request, "search.html", query=query, results=None,
-                    too_long=len(query) > LONGEST_QUERY, longest=LONGEST_QUERY)
+                    too_long=len(query) > LONGEST_QUERY)
     settings = deps.services(request).settings
     with deps.transaction(request) as session:
         results = search(session, query, page_number)
         found = cards.cards(session, results.papers, settings.llm_model)
     return page(request, "search.html", query=query, results=results, papers=found,
-                too_long=False, longest=LONGEST_QUERY)
+                too_long=False)

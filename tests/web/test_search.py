@@ -3,8 +3,7 @@ a page that says what happened, with what was typed shown as text."""
 
 import pytest
 
-from newsletter.search.query import PAGE_SIZE
-from newsletter.web.search import LONGEST_QUERY
+from newsletter.search.query import LONGEST_QUERY, PAGE_SIZE
 
 
 @pytest.fixture
