@@ -4,7 +4,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from newsletter.db import make_engine
+from newsletter.db import make_engine, modelled
 from newsletter.models import Base
 
 config = context.config
@@ -24,7 +24,8 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True)
+    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
+                      include_name=modelled)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -43,6 +44,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=sqlite,
+            include_name=modelled,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,14 +1,19 @@
-"""The reading pages under load on loopback, next to /healthz in the same run, on SQLite with
-100,000 stored papers.
+"""The reading pages, search and the feeds under load on loopback, next to /healthz in the same
+run, on SQLite with 100,000 stored papers.
 
 Run: PYTHONPATH=. python bench/bench_reading.py [--papers N] [--requests N] [--concurrency C]
+     [--only LABEL,...]
 
 Stores N papers (default 100,000) straight into a migrated SQLite database: each with two
 topics of the default taxonomy, a summary by the configured (offline) model, carried by one of
-365 daily editions, so a topic holds about N/9 papers. Then serves it with `newsletter serve`
-(one uvicorn process, the subscribe bench's harness) and drives it from C threads: GET /healthz,
-a topic's first page, its 100th page (a deep offset), a paper's page and an edition's page.
-Prints requests per second and latency percentiles of each, and their ratios to /healthz.
+365 daily editions, so a topic holds about N/9 papers; then indexes them for search as the
+migration does. Serves it with `newsletter serve` (one uvicorn process, bench/load.py) and
+drives it from C threads: GET /healthz, a topic's first page, its 100th page (a deep offset), a
+paper's page, an edition's first page, a search for one paper's title ("paper 12345": one
+match), a search whose words every paper has ("attention scaling": all N match, the worst
+case), a topic's feed, the same feed asked with its ETag (a feed reader's poll: a 304), and the
+feed of every topic. Prints requests per second and latency percentiles of each, and their
+ratios to /healthz.
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import httpx
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
-from bench.bench_subscribe import run_load, start_server, summary, wait_until_up
+from bench.load import run_load, start_server, summary, wait_until_up
 from newsletter.config import OFFLINE_MODEL
 from newsletter.db import make_engine, upgrade
 from newsletter.models import Edition, EditionPaper, Paper, PaperTopic, Summary
+from newsletter.search.index import rebuild
 from newsletter.summarize.prompt import PROMPT_VERSION
 from newsletter.summarize.summaries import content_hash
 from newsletter.summarize.topics import load_taxonomy
@@ -47,6 +55,9 @@ def seed(url: str, papers: int) -> tuple[str, str, dt.date]:
                 values = [row[key] for row in rows]
                 flat = [v for value in values for v in value] if key == "topics" else values
                 connection.execute(insert(table), flat)
+    with Session(engine) as session:
+        rebuild(session)
+        session.commit()
     engine.dispose()
     return topics[0].slug, _id(papers // 2), FIRST_DAY + dt.timedelta(DAYS - 1)
 
@@ -83,6 +94,7 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--only", default="", help="comma-separated labels (and /healthz)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-reading-") as name:
         folder = Path(name)
@@ -94,22 +106,34 @@ def main() -> None:
         server = start_server(folder, port)
         paths = {"GET /healthz": "/healthz", "topic, page 1": f"/topics/{slug}",
                  "topic, page 100": f"/topics/{slug}?page=100",
-                 "paper page": f"/papers/{paper_id}", "edition page": f"/editions/{day}"}
+                 "paper page": f"/papers/{paper_id}", "edition page": f"/editions/{day}",
+                 "search, 1 match": "/search?q=paper+12345",
+                 "search, all match": "/search?q=attention+scaling",
+                 "topic feed": f"/topics/{slug}/feed.atom",
+                 "topic feed, 304": f"/topics/{slug}/feed.atom", "every topic feed": "/feed.atom"}
+        chosen = {"GET /healthz", *filter(None, args.only.split(","))}
         try:
             wait_until_up(base)
+            etag = httpx.get(f"{base}/topics/{slug}/feed.atom").headers["etag"]
             figures = {}
             for label, path in paths.items():
-                def get(client, token, tag, path=path):
-                    return client.get(path)
-                run_load(base, args.concurrency * 3, args.concurrency, get)  # warm-up
+                if args.only and label not in chosen:
+                    continue
+                polled = label.endswith("304")
+                headers = {"If-None-Match": etag} if polled else {}
+
+                def get(client, token, tag, path=path, headers=headers):
+                    return client.get(path, headers=headers)
+                expected = 304 if polled else 200
+                run_load(base, args.concurrency * 3, args.concurrency, get, expected)  # warm-up
                 figures[label] = summary(label, *run_load(base, args.requests,
-                                                          args.concurrency, get))
+                                                          args.concurrency, get, expected))
         finally:
             server.terminate()
             server.wait(timeout=30)
     bare = figures["GET /healthz"]
     for label, measured in figures.items():
-        print(f"{label:16} / healthz: throughput x{measured['rps'] / bare['rps']:.3f}, "
+        print(f"{label:18} / healthz: throughput x{measured['rps'] / bare['rps']:.3f}, "
               f"p99 x{measured['p99'] / bare['p99']:.1f}")
 
 

@@ -14,75 +14,14 @@ latency percentiles of both, their ratios, and how long the emails took to follo
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
 
+from bench.load import healthz, run_load, start_server, summary, wait_until_up
 from tests.stubs.smtp_server import free_port
-
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def start_server(folder: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ,
-           "NEWSLETTER_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-           "NEWSLETTER_OUTBOX_DIR": str(folder / "outbox"),
-           "NEWSLETTER_BASE_URL": f"http://127.0.0.1:{port}",
-           "NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR": "1000000000",
-           "NEWSLETTER_SIGNUPS_PER_ADDRESS_PER_HOUR": "1000000000"}
-    command = [sys.executable, "-c", "from newsletter.cli import main; main()",
-               "serve", "--port", str(port)]
-    return subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-
-
-def wait_until_up(base: str, deadline_seconds: float = 60) -> None:
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit("the server did not start")
-
-
-def run_load(base: str, requests: int, concurrency: int, make_request) -> tuple[float, list]:
-    """Send `requests` requests from `concurrency` threads; (seconds, latencies in seconds)."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    per_thread = requests // concurrency
-
-    def worker(index: int) -> None:
-        with httpx.Client(base_url=base) as client:
-            token = CSRF_FIELD.search(client.get("/").text).group(1)
-            for number in range(per_thread):
-                started = time.perf_counter()
-                response = make_request(client, token, f"{index}-{number}")
-                elapsed = time.perf_counter() - started
-                assert response.status_code == 200, response.status_code
-                with lock:
-                    latencies.append(elapsed)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, latencies
-
-
-def healthz(client: httpx.Client, token: str, tag: str) -> httpx.Response:
-    return client.get("/healthz")
 
 
 def subscribe(client: httpx.Client, token: str, tag: str) -> httpx.Response:
@@ -99,14 +38,6 @@ def wait_for_emails(outbox: Path, count: int, deadline_seconds: float = 600) -> 
             raise SystemExit(f"only {len(list(outbox.glob('*.eml')))} of {count} emails came")
         time.sleep(0.05)
     return time.perf_counter() - started
-
-
-def summary(name: str, seconds: float, latencies: list[float]) -> dict:
-    cuts = statistics.quantiles(latencies, n=100)
-    figures = {"rps": len(latencies) / seconds, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000}
-    print(f"{name:16} {len(latencies):6d} req  {figures['rps']:8.1f} req/s  "
-          f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms")
-    return figures
 
 
 def main() -> None:

@@ -25,9 +25,10 @@ from newsletter.editions.build import build_edition
 from newsletter.ingest.arxiv_export import enrich as enrich_from_arxiv
 from newsletter.ingest.arxiv_export import lacking_metadata
 from newsletter.ingest.source import SourceReport, ingest_all, ingest_source
-from newsletter.models import Edition, Run, utcnow
+from newsletter.models import Edition, Paper, Run, utcnow
 from newsletter.runs import records
 from newsletter.runs.report import RunReport
+from newsletter.search import index as search_index
 from newsletter.services import Services
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import fetch
@@ -103,13 +104,16 @@ def summary_shares(paper_ids: Sequence[str], parts: int) -> list[list[str]]:
 
 def summarize(session: Session, services: Services, paper_ids: Sequence[str],
               languages: Sequence[str], *, concurrency: int = 1) -> SummaryReport:
-    """Summarize and tag these papers within the daily budget. The summarizer is built only when
-    there is a paper: a day with nothing new never imports litellm."""
+    """Summarize and tag these papers within the daily budget, and let search find them by
+    their summaries. The summarizer is built only when there is a paper: a day with nothing new
+    never imports litellm."""
     if not paper_ids:
         return SummaryReport()
-    return summarize_and_tag(session, list(paper_ids), services.summarizer, services.taxonomy,
-                             list(languages), concurrency=concurrency,
-                             daily_budget_usd=services.settings.llm_daily_budget_usd)
+    report = summarize_and_tag(session, list(paper_ids), services.summarizer, services.taxonomy,
+                               list(languages), concurrency=concurrency,
+                               daily_budget_usd=services.settings.llm_daily_budget_usd)
+    search_index.refresh(session, [session.get(Paper, paper_id) for paper_id in paper_ids])
+    return report
 
 
 def plan(session: Session, day: Day, share_size: int | None) -> DeliveryPlan:

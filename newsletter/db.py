@@ -71,6 +71,18 @@ def alembic_config(url: str):
     return config
 
 
+def modelled(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Whether a schema object is one the models describe (Alembic's `include_name` hook). The
+    full-text index of paper search is each database's own, made by a migration and never by
+    the models: FTS5's table and its shadow tables on SQLite, a tsvector column and its GIN
+    index on PostgreSQL."""
+    if type_ == "table":
+        return not (name or "").startswith("paper_search_fts")
+    if type_ == "column":
+        return (parent_names.get("table_name"), name) != ("paper_search", "document")
+    return not (type_ == "index" and name == "ix_paper_search_document")
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (default: the newest)."""
     from alembic import command

@@ -92,6 +92,22 @@ class PaperTopic(Base):
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PaperSearch(Base):
+    """A paper's words as search reads them (newsletter.search): its title, its authors, and its
+    abstract with its English summary, each as lowercase words without accents. The full-text
+    index over these rows is the database's own (SQLite FTS5, PostgreSQL tsvector), made by the
+    migration; `id` is the rowid that SQLite's index refers to."""
+
+    __tablename__ = "paper_search"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paper_id: Mapped[str] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"),
+                                          unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+
+
 class Summary(Base):
     """One structured summary of one text (a paper's title and abstract), by one model and prompt
     version, in one language. Keyed by the text's hash, so the same text is never summarized

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from newsletter.models import Paper, PaperSource, utcnow
+from newsletter.search import index as search_index
 from newsletter.sources.records import PaperRecord, with_clean_text, without_bidi_controls
 
 NEW, MERGED, UPDATED, UNCHANGED = "new", "merged", "updated", "unchanged"
@@ -109,7 +110,8 @@ def upsert_records(
 
     `backdate` (a backfill) makes a new paper first seen when it was published: history, which
     an edition of today does not announce. Bidirectional controls in the text are dropped, and
-    TeX and markdown in titles, abstracts and names are rendered as plain text.
+    TeX and markdown in titles, abstracts and names are rendered as plain text. The search rows
+    of the papers whose text may have changed are written again.
     """
     records = [with_clean_text(without_bidi_controls(record)) for record in records]
     index = PaperIndex.load(session, records)
@@ -118,6 +120,7 @@ def upsert_records(
         outcome, paper = _upsert(session, index, record, kind=kind, url=url, backdate=backdate)
         index.add(paper)
         results.append((outcome, paper))
+    search_index.refresh(session, [paper for outcome, paper in results if outcome != UNCHANGED])
     return results
 
 

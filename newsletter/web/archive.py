@@ -11,13 +11,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.delivery.digest_email import anchor
 from newsletter.editions import archive, cards
-from newsletter.editions.build import edition_on
-from newsletter.models import Paper
+from newsletter.models import Edition, Paper
 from newsletter.web import deps
 from newsletter.web.pages import page
 
@@ -38,21 +38,27 @@ def editions(request: Request):
 
 
 @router.get("/editions/{day}", response_class=HTMLResponse)
-def edition(day: str, request: Request):
-    """One edition: its papers grouped by topic, best first. A valid date without an edition is
-    a page that says so and points to the nearest editions; a malformed date is a 404."""
+def edition(day: str, request: Request,
+            page_number: Annotated[int, Query(alias="page", ge=1, le=archive.LAST_PAGE)] = 1):
+    """One edition: its papers grouped by topic, best first, paged as topic pages are. A valid
+    date without an edition is a page that says so and points to the nearest editions; a
+    malformed date is a 404."""
     date = _date(day)
     services = deps.services(request)
     with deps.transaction(request) as session:
-        found = edition_on(session, date)
+        found = session.scalar(select(Edition.id).where(Edition.date == date))
+        listing = archive.edition_page(session, found, page_number) if found else None
+        starts = {topic: start for topic, _, start in (listing.contents if listing else [])}
         sections = [
-            {"topic": s.topic, "anchor": anchor(s.topic),
+            {"topic": s.topic, "anchor": anchor(s.topic), "continued": starts[s.topic] < page_number,
              "papers": paper_cards(session, services.settings, s.papers)}
-            for s in (archive.edition_sections(found) if found else [])
+            for s in (listing.sections if listing else [])
         ]
         previous, following = archive.neighbours(session, date)
+    contents = [{"topic": topic, "anchor": anchor(topic), "count": count, "page": start}
+                for topic, count, start in (listing.contents if listing else [])]
     return page(request, "edition.html", date=date, published=found is not None,
-                sections=sections, paper_count=sum(len(s["papers"]) for s in sections),
+                sections=sections, contents=contents, listing=listing,
                 previous=previous, following=following)
 
 

@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from emails import filters
+from newsletter.search.query import LONGEST_QUERY
 from newsletter.web import csrf
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 TEMPLATES.env.filters.update(paper_links=filters.paper_links,
                              paper_signals=filters.paper_signals)
+TEMPLATES.env.globals["longest_query"] = LONGEST_QUERY  # the search box's limit, on every page
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:

@@ -10,15 +10,18 @@ from newsletter.web import (
     admin,
     archive,
     feedback,
+    feeds,
     papers,
     preferences,
+    search,
     subscribe,
     unsubscribe,
     webhooks,
 )
 
 router = APIRouter()
-for part in (subscribe, unsubscribe, preferences, archive, papers, feedback, webhooks, admin):
+for part in (subscribe, unsubscribe, preferences, archive, feeds, papers, search, feedback,
+             webhooks, admin):
     router.include_router(part.router)
 
 

@@ -94,7 +94,8 @@ def _stored_pages(cast: Cast, services: Services) -> dict[str, str]:
     return {"landing": "/", "editions": "/editions", "edition": f"/editions/{TODAY}",
             "no-edition": "/editions/2026-11-30", "topic": f"/topics/{robotics}",
             "empty-topic": f"/topics/{empty}", "paper": "/papers/2611.00001",
-            "no-paper": "/papers/2611.09999",
+            "no-paper": "/papers/2611.09999", "search": "/search?q=attention+sequences",
+            "search-too-long": "/search?q=" + "attention+" * 60,
             "preferences": links.preferences_url(services.settings, reader.id,
                                                  reader.token_secret).removeprefix(
                                                      services.settings.base_url)}
@@ -125,7 +126,7 @@ def opened(site):
 
 
 PAGES = ("landing", "editions", "edition", "no-edition", "topic", "empty-topic", "paper",
-         "no-paper", "preferences")
+         "no-paper", "search", "search-too-long", "preferences")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

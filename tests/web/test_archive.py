@@ -117,3 +117,25 @@ def test_an_unknown_topic_is_a_404_and_a_page_number_must_be_one_or_more(site, r
 
 def test_the_landing_page_shows_a_sample_of_the_latest_edition(site, edition):
     assert "What paper 1 found." in site.get("/").text
+
+
+def test_a_long_edition_is_paged_with_its_topics_listed_on_every_page(site, cast):
+    """Robotics papers 1 to 35 (more upvotes first) and Theory paper 36, least discussed: the
+    first page holds 30 Robotics papers, the second the last 5 and Theory."""
+    for number in range(1, TOPIC_PAGE_SIZE + 6):
+        cast.paper(number, topics=["Robotics"], upvotes=100 + number)
+    cast.paper(TOPIC_PAGE_SIZE + 6, topics=["Theory"])
+    cast.edition()
+    cast.commit()
+    first = site.get("/editions/2026-11-23").text
+    assert first.count('<article class="paper">') == TOPIC_PAGE_SIZE
+    assert "36 papers in 2 topics" in first
+    assert 'href="/editions/2026-11-23?page=2#theory"' in first
+    assert 'href="/editions/2026-11-23?page=2">Next page' in first
+    second = site.get("/editions/2026-11-23?page=2").text
+    assert second.count('<article class="paper">') == 6
+    assert "Robotics (continued)" in second and 'href="#theory"' in second
+    assert 'href="/editions/2026-11-23#robotics"' in second
+    assert 'href="/editions/2026-11-23">← Previous page' in second
+    past = site.get("/editions/2026-11-23?page=3")
+    assert past.status_code == 200 and "past its last page" in past.text
