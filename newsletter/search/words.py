@@ -9,7 +9,8 @@ two words on both, and so a query finds the same papers on both.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from newsletter.text.words import fold
 
 _WORD = re.compile(r"[^\W_]+")
 LONGEST_WORD = 64  # longer "words" are hashes and base64 in abstracts: nobody searches for them
@@ -17,9 +18,7 @@ LONGEST_WORD = 64  # longer "words" are hashes and base64 in abstracts: nobody s
 
 def words(text: str) -> list[str]:
     """The words of `text`, in order."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return [word for word in _WORD.findall(plain.casefold()) if len(word) <= LONGEST_WORD]
+    return [word for word in _WORD.findall(fold(text or "")) if len(word) <= LONGEST_WORD]
 
 
 def indexed(*texts: str) -> str:
