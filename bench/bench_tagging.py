@@ -26,6 +26,7 @@ from newsletter.summarize.topics import Taxonomy, load_taxonomy, tag
 ROOT = Path(__file__).parent.parent
 RECENT = ROOT / "bench" / "data" / "recent_papers.jsonl"
 CLASSICS = ROOT / "tests" / "fixtures" / "labelled_papers.jsonl"
+_MEASURES = ("precision", "recall", "f1")
 
 
 def load_labelled(path: Path) -> list[dict]:
@@ -66,10 +67,8 @@ def tag_figures(papers: list[dict], taxonomy: Taxonomy | None = None) -> dict:
         topics[name] = {"gold": tp[name] + fn[name], "tp": tp[name], "fp": fp[name],
                         "fn": fn[name], "precision": p, "recall": r, "f1": f}
     micro = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    macro = [sum(t[key] for t in topics.values()) / len(topics)
-             for key in ("precision", "recall", "f1")]
-    as_dict = lambda values: dict(zip(("precision", "recall", "f1"), values))  # noqa: E731
-    return {"papers": len(papers), "micro": as_dict(micro), "macro": as_dict(macro),
+    macro = {key: sum(t[key] for t in topics.values()) / len(topics) for key in _MEASURES}
+    return {"papers": len(papers), "micro": dict(zip(_MEASURES, micro)), "macro": macro,
             "topics": topics}
 
 
