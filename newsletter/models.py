@@ -151,6 +151,8 @@ class SourceRun(Base):
     merged: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     revisions: Mapped[int] = mapped_column(Integer, default=0)
+    # a blog feed's posts left out as not papers (jobs, events, calls: newsletter.sources.posts)
+    not_papers: Mapped[int] = mapped_column(Integer, default=0)
     not_modified: Mapped[bool] = mapped_column(Boolean, default=False)
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(Text)
