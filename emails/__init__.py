@@ -29,6 +29,8 @@ Every email:
     paper: {"title", "url" (abstract page), "pdf_url", "code_url", "hf_url", "project_url"
             (str | None), "authors": [str], "organization": str | None,
             "upvotes": int | None, "github_stars": int | None, "tldr": str,
+            "tldr_credit": str | None (optional: who wrote the TL;DR when it is not the
+            summary's own, shown beside it, e.g. "TL;DR: Hugging Face"),
             "highlights": [str], "topics": [str], "degraded": bool (extractive summary: the
             email says so once),
             "reason": str | None (one line: why this reader gets this paper),

@@ -51,6 +51,9 @@ class Paper(Base):
     trending_score: Mapped[float] = mapped_column(Float, default=0.0)
     # False for a paper first known from an arXiv revision (replace): old work, never news
     announce: Mapped[bool] = mapped_column(Boolean, default=True)
+    # what Hugging Face Daily Papers says of it: an LLM's one-line summary, and its keywords
+    ai_summary: Mapped[str | None] = mapped_column(Text)
+    ai_keywords: Mapped[list] = mapped_column(JSON, default=list)
 
     # in the order the sources first carried the paper
     sources: Mapped[list[PaperSource]] = relationship(back_populates="paper", lazy="selectin",
@@ -167,6 +170,8 @@ class SourceRun(Base):
     merged: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     revisions: Mapped[int] = mapped_column(Integer, default=0)
+    # a blog feed's posts left out as not papers (jobs, events, calls: newsletter.sources.posts)
+    not_papers: Mapped[int] = mapped_column(Integer, default=0)
     not_modified: Mapped[bool] = mapped_column(Boolean, default=False)
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(Text)

@@ -3,7 +3,7 @@ index over them: an FTS5 table kept by triggers on SQLite, a generated tsvector 
 GIN index on PostgreSQL; every stored paper indexed
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

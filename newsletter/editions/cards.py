@@ -8,8 +8,12 @@ plain values:
   upvotes, comments, github_stars (None when no source gave one),
   url (the paper's own page out: its arXiv abstract, else its first link), pdf_url, code_url,
   hf_url, project_url, page_url (its page on this site: /papers/{public id}, absolute when a base
-  URL is given), tldr, highlights (those that do not repeat the TL;DR: it is shown once),
-  topics, degraded (the summary is extractive, or missing).
+  URL is given), tldr, tldr_credit (who wrote a TL;DR that is not ours, e.g. "TL;DR: Hugging
+  Face"; None for the summary's own), highlights (those that do not repeat the TL;DR: it is
+  shown once), topics, degraded (the summary is extractive, or missing).
+
+Without a language model, a paper Hugging Face summarized gets Hugging Face's one-line summary
+as its TL;DR (an LLM wrote it), credited; a model's own TL;DR is always the one shown.
 """
 
 from __future__ import annotations
@@ -18,14 +22,14 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from newsletter.config import OFFLINE_MODEL
 from newsletter.editions.paper_links import paper_url
 from newsletter.editions.trending import signals_of
 from newsletter.models import Paper, Summary
-from newsletter.summarize.summaries import summaries_of
+from newsletter.summarize.summaries import summaries_of, written_offline
 
 SOURCE_NAMES = {"arxiv": "arXiv", "arxiv-api": "arXiv", "hf": "Hugging Face Daily Papers"}
 _TEXT_SIGNALS = ("github_repo", "project_page", "organization", "hf_url")
+HF_TLDR_CREDIT = "TL;DR: Hugging Face"
 
 
 def card(paper: Paper, summary: Summary | None, base_url: str = "") -> dict:
@@ -33,7 +37,8 @@ def card(paper: Paper, summary: Summary | None, base_url: str = "") -> dict:
     site's, for emails and feeds) makes `page_url` absolute; empty, it is the site path."""
     fields = summary.fields if summary else {}
     counts, text = signals_of(paper), _text_signals(paper)
-    tldr = fields.get("tldr") or _first_sentence(paper.abstract) or paper.title
+    offline = summary is None or written_offline(summary)
+    tldr, credit = _tldr(paper, fields, offline)
     return {
         "title": paper.title,
         "authors": list(paper.authors),
@@ -49,11 +54,20 @@ def card(paper: Paper, summary: Summary | None, base_url: str = "") -> dict:
         "project_url": paper.links.get("project") or text.get("project_page"),
         "page_url": paper_url(base_url, paper),
         "tldr": tldr,
+        "tldr_credit": credit,
         "highlights": _besides(tldr, fields.get("highlights") or []),
         "topics": paper.topic_names,
         # shown as "extractive summary": honest about summaries no language model wrote
-        "degraded": summary is None or summary.degraded or summary.model == OFFLINE_MODEL,
+        "degraded": offline,
     }
+
+
+def _tldr(paper: Paper, fields: dict, offline: bool) -> tuple[str, str | None]:
+    """The TL;DR to show and its credit: a model's own, else Hugging Face's summary (a model
+    wrote it), else the offline one, else the abstract's first sentence or the title."""
+    if offline and paper.ai_summary:
+        return paper.ai_summary, HF_TLDR_CREDIT
+    return fields.get("tldr") or _first_sentence(paper.abstract) or paper.title, None
 
 
 def cards(session: Session, papers: list[Paper], model: str, base_url: str = "",

@@ -157,14 +157,15 @@ def _new_paper(record: PaperRecord, backdate: bool) -> Paper:
         published_at=_naive_utc(record.published),
         first_seen_at=min(now, _naive_utc(record.published) or now) if backdate else now,
         announce=record.announce_type not in REVISIONS,
+        ai_summary=record.ai_summary,
+        ai_keywords=list(record.ai_keywords),
     )
 
 
 def _merge_into(paper: Paper, record: PaperRecord, from_arxiv: bool) -> bool:
     """Fill what the paper lacks from the record; a newer arXiv version, or arXiv's own first
     word (`from_arxiv`), replaces the text. Returns whether anything changed."""
-    before = (paper.title, paper.abstract, paper.authors, paper.categories, paper.links,
-              paper.version, paper.doi, paper.journal_ref)
+    before = _merged_fields(paper)
     newer = record.version is not None and (paper.version or 0) < record.version
     older = record.version is not None and record.version < (paper.version or 0)
     replaces = newer or (from_arxiv and not older)
@@ -185,9 +186,15 @@ def _merge_into(paper: Paper, record: PaperRecord, from_arxiv: bool) -> bool:
     paper.doi = paper.doi or normalize_doi(record.doi)
     paper.journal_ref = paper.journal_ref or record.journal_ref
     paper.published_at = paper.published_at or _naive_utc(record.published)
-    after = (paper.title, paper.abstract, paper.authors, paper.categories, paper.links,
-             paper.version, paper.doi, paper.journal_ref)
-    return before != after
+    # Hugging Face writes its summary some hours after listing a paper: its latest word wins.
+    paper.ai_summary = record.ai_summary or paper.ai_summary
+    paper.ai_keywords = list(record.ai_keywords) or paper.ai_keywords
+    return before != _merged_fields(paper)
+
+
+def _merged_fields(paper: Paper) -> tuple:
+    return (paper.title, paper.abstract, paper.authors, paper.categories, paper.links,
+            paper.version, paper.doi, paper.journal_ref, paper.ai_summary, paper.ai_keywords)
 
 
 def _record_source(session, paper: Paper, record: PaperRecord, *, kind: str, url: str) -> bool:

@@ -22,6 +22,7 @@ from newsletter.ingest import papers
 from newsletter.models import Source, SourceRun, utcnow
 from newsletter.sources import SourceSpec
 from newsletter.sources.fetch import Deadline, fetch
+from newsletter.sources.posts import not_a_paper
 from newsletter.sources.read import (
     Attempt,
     Fetcher,
@@ -33,6 +34,9 @@ from newsletter.sources.read import (
 from newsletter.sources.records import PaperRecord
 
 SOURCES_AT_ONCE = 4  # downloads in flight during a run (each host is paced on its own)
+NOT_PAPERS = "not papers"  # the count of a blog feed's posts left out (see sources.posts)
+# Only a blog feed mixes posts with papers: arXiv listings and Daily Papers list papers only.
+_MIXED_KINDS = {"feed"}
 
 
 @dataclass
@@ -63,6 +67,10 @@ class SourceReport:
     def revisions(self) -> int:
         return self.counts[papers.REVISION]
 
+    @property
+    def not_papers(self) -> int:
+        return self.counts[NOT_PAPERS]
+
     def as_dict(self) -> dict:
         return {
             "kind": self.kind,
@@ -72,6 +80,7 @@ class SourceReport:
             "merged": self.merged,
             "unchanged": self.unchanged,
             "revisions": self.revisions,
+            "not_papers": self.not_papers,
             "not_modified": self.not_modified,
             "failed": self.error is not None,
             "error": self.error,
@@ -82,7 +91,8 @@ class SourceReport:
         """The report `as_dict` stored (its paper ids are not kept)."""
         counts = Counter({papers.NEW: data.get("new", 0), papers.MERGED: data.get("merged", 0),
                           papers.UNCHANGED: data.get("unchanged", 0),
-                          papers.REVISION: data.get("revisions", 0)})
+                          papers.REVISION: data.get("revisions", 0),
+                          NOT_PAPERS: data.get("not_papers", 0)})
         return cls(data["kind"], data["url"], data.get("fetched", 0), +counts,
                    data.get("not_modified", False), data.get("error"),
                    list(data.get("paper_ids", [])))
@@ -190,7 +200,12 @@ def _store(
     report: SourceReport,
     backdate: bool,
 ) -> None:
-    """Upsert every record in one savepoint: all of them are stored, or (on error) none."""
+    """Upsert every record in one savepoint: all of them are stored, or (on error) none.
+    A blog feed's posts that are not papers (jobs, events, calls) are counted, not stored."""
+    if spec.kind in _MIXED_KINDS:
+        kept = [record for record in records if not_a_paper(record) is None]
+        report.counts[NOT_PAPERS] += len(records) - len(kept)
+        records = kept
     with session.begin_nested():
         stored = papers.upsert_records(
             session, records, kind=spec.kind, url=spec.url, backdate=backdate
@@ -211,6 +226,7 @@ def _run_row(row: Source, report: SourceReport, started: dt.datetime) -> SourceR
         merged=report.merged,
         unchanged=report.unchanged,
         revisions=report.revisions,
+        not_papers=report.not_papers,
         not_modified=report.not_modified,
         failed=report.error is not None,
         error=report.error,
@@ -262,10 +278,13 @@ def describe(outcome: SourceReport | SourceRun) -> str:
         return f"FAILED: {outcome.error}"
     if outcome.not_modified:
         return "unchanged (304)"
-    return (
+    line = (
         f"{outcome.fetched} fetched, {outcome.new} new, {outcome.merged} merged, "
         f"{outcome.unchanged} unchanged, {outcome.revisions} revisions not news"
     )
+    if outcome.not_papers:
+        line += f", {outcome.not_papers} posts skipped: not papers"
+    return line
 
 
 def _run_text(run: SourceRun) -> str:

@@ -2,7 +2,9 @@
 
 The API answers a JSON list; each item holds the paper under "paper" (id = the arXiv id, title,
 summary, authors [{name}], upvotes, publishedAt, githubRepo, githubStars, projectPage,
-organization, submittedOnDailyAt = the day it entered Daily Papers) and the daily listing's own
+organization, submittedOnDailyAt = the day it entered Daily Papers, ai_summary = a language
+model's one-line summary, ai_keywords = its keywords; the last two come some hours after a
+paper is listed) and the daily listing's own
 fields at the top level (title, summary, numComments, submittedBy, organization, thumbnail, and
 publishedAt, which since 2025 is the arXiv date again, not the day on the page).
 """
@@ -86,6 +88,9 @@ def _record(index: int, item: object) -> PaperRecord:
         links=_links(paper, arxiv_id or paper_id.strip()),
         published=_datetime(paper.get("publishedAt") or item.get("publishedAt")),
         signals=_signals(item, paper, arxiv_id or paper_id.strip()),
+        ai_summary=clean(paper.get("ai_summary")) or None,
+        ai_keywords=[clean(word) for word in paper.get("ai_keywords") or []
+                     if isinstance(word, str) and word.strip()],
     )
 
 

@@ -28,6 +28,8 @@ class PaperRecord:
     upvotes, comments, github_repo, github_stars, project_page, organization, hf_url.
     `links` maps a kind ("abstract", "pdf", "code", "project", "hf", "html") to an absolute URL.
     `announce_type` is arXiv's new/cross/replace/replace-cross, or None for other sources.
+    `ai_summary` and `ai_keywords` are what Hugging Face Daily Papers adds: a one-line summary
+    written by a language model, and keywords (both absent for other sources).
     """
 
     external_id: str
@@ -43,6 +45,8 @@ class PaperRecord:
     journal_ref: str | None = None
     announce_type: str | None = None
     signals: dict[str, object] = field(default_factory=dict)
+    ai_summary: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
 
 
 class ParseError(ValueError):
@@ -66,8 +70,11 @@ def _strip(value):
 
 
 def with_clean_text(record: PaperRecord) -> PaperRecord:
-    """The record with its title, abstract and author names as readers see them: TeX rendered
-    as Unicode, markdown emphasis removed (`newsletter.text.clean_text`)."""
+    """The record with its title, abstract, author names, and Hugging Face's summary and
+    keywords as readers see them: TeX rendered as Unicode, markdown emphasis removed
+    (`newsletter.text.clean_text`)."""
     return dataclasses.replace(record, title=clean_text(record.title),
                                abstract=clean_text(record.abstract),
-                               authors=[clean_text(name) for name in record.authors])
+                               authors=[clean_text(name) for name in record.authors],
+                               ai_summary=clean_text(record.ai_summary or "") or None,
+                               ai_keywords=[clean_text(word) for word in record.ai_keywords])

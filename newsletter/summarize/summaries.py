@@ -19,6 +19,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from newsletter.config import OFFLINE_MODEL
 from newsletter.models import Paper, PaperTopic, Subscriber, Summary, utcnow
 from newsletter.subscribers.subscriptions import CONFIRMED
 from newsletter.summarize.budget import Budget
@@ -92,6 +93,11 @@ class SummaryReport(Counter):
                 f"{self.calls} language-model calls, {tokens} tokens, ${self.cost_usd:.4f}")
         return line + ("; budget reached: the rest used the offline summarizer"
                        if self.budget_reached else "")
+
+
+def written_offline(summary: Summary) -> bool:
+    """Whether no language model wrote this summary: the offline summarizer's, or a fallback."""
+    return summary.degraded or summary.model == OFFLINE_MODEL
 
 
 def summary_languages(session: Session, model: str) -> list[str]:
@@ -212,9 +218,13 @@ def store(session: Session, key: Key, result, requested_model: str,
 
 
 def tag_paper(paper: Paper, summary: Summary | None, taxonomy: Taxonomy) -> list[str]:
-    """Set the paper's topics: the summary's (chosen from the taxonomy), else the offline tagger's."""
-    names = list((summary.fields.get("topics") if summary else None) or [])
-    names = names or tag(paper.title, paper.abstract, list(paper.categories), taxonomy)
+    """Set the paper's topics: those a language model chose from the taxonomy in its summary,
+    else the offline tagger's, which also reads the keywords Hugging Face gave the paper (the
+    offline summary's own topics are the tagger's without them)."""
+    written = summary is not None and not written_offline(summary)
+    names = list((summary.fields.get("topics") if written else None) or [])
+    names = names or tag(paper.title, paper.abstract, list(paper.categories), taxonomy,
+                         keywords=paper.ai_keywords or [])
     paper.topics = [PaperTopic(topic=name, rank=rank) for rank, name in enumerate(names)]
     return names
 

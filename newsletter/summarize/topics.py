@@ -9,14 +9,18 @@ The tagging model is an additive evidence score per topic, deterministic and exp
 
 - keyword evidence: every keyword phrase is matched on word boundaries, case-insensitively, with a
   hyphen and a space treated alike and an optional plural "s"/"es". A phrase found in the title
-  adds `weight * title_weight`; found in the abstract it adds `weight`, plus half its weight for
-  each repeat, up to two repeats (so one phrase cannot carry a topic by repetition alone);
+  adds `weight * title_weight`; found in one of the keywords a source gives the paper (Hugging
+  Face's `ai_keywords`) it adds `weight * keyword_weight`; found in the abstract it adds
+  `weight * abstract_weight`, plus half that for each repeat, up to two repeats (so one phrase
+  cannot carry a topic by repetition alone). The title and the categories are what the authors
+  chose to say what the paper is; the abstract also names what it builds on and compares with,
+  so it weighs less, except for a paper with no categories (a blog post), where it counts in full;
 - category evidence: the paper's primary arXiv category (the first one) adds its full weight, every
   cross-listed category `cross_list_factor` times it. A key matches a category exactly ("cs.CV")
   or as a whole archive ("q-bio" matches "q-bio.BM");
 - a topic is kept when its score reaches `threshold` (so a lone weak hit does not tag) and at least
   `relative_cutoff` times the best topic's score (so a paper is not tagged with every topic it
-  brushes against);
+  brushes against), or when its categories alone reach `threshold` (the authors filed it there);
 - a topic may name broader-or-overlapping topics it `defers_to` (NLP defers to Large Language
   Models and Speech & Audio): it is dropped when one of those is kept with a higher score, because
   a cs.CL paper about an LLM is an LLM paper for a reader, not also a generic NLP one.
@@ -28,7 +32,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +42,8 @@ _SCORING_DEFAULTS = {
     "title_weight": 2.0,
     "cross_list_factor": 0.5,
     "relative_cutoff": 0.3,
+    "keyword_weight": 2.0,
+    "abstract_weight": 1.0,
 }
 _MAX_REPEATS = 2
 
@@ -66,6 +72,8 @@ class Scoring:
     title_weight: float = _SCORING_DEFAULTS["title_weight"]
     cross_list_factor: float = _SCORING_DEFAULTS["cross_list_factor"]
     relative_cutoff: float = _SCORING_DEFAULTS["relative_cutoff"]
+    keyword_weight: float = _SCORING_DEFAULTS["keyword_weight"]
+    abstract_weight: float = _SCORING_DEFAULTS["abstract_weight"]
 
 
 class Taxonomy:
@@ -196,15 +204,24 @@ def tag(
     categories: list[str],
     taxonomy: Taxonomy | None = None,
     max_topics: int = 3,
+    keywords: Sequence[str] = (),
 ) -> list[str]:
-    """The names of the topics of a paper, best first: none, or 1 to `max_topics` of them."""
-    scores = score_topics(title, abstract, categories, taxonomy)
-    if not scores:
-        return []
+    """The names of the topics of a paper, best first: none, or 1 to `max_topics` of them.
+
+    `keywords` are the tags a source gives the paper (Hugging Face's `ai_keywords`), if any.
+    """
     taxonomy = taxonomy or load_taxonomy()
+    evidence = _evidence(title, abstract, categories, taxonomy, keywords)
+    if not evidence:
+        return []
     scoring = taxonomy.scoring
+    scores = {name: filed + said for name, (filed, said) in evidence.items()}
     floor = max(scoring.threshold, scoring.relative_cutoff * max(scores.values()))
-    kept = {name: score for name, score in scores.items() if score >= floor}
+    # A topic the authors filed the paper under (its categories alone reach the threshold) is
+    # kept however strongly the text speaks of another topic: "Depth Anything Under Fog" is a
+    # cs.CV paper, whatever its abstract says about weather.
+    kept = {name: score for name, score in scores.items()
+            if score >= floor or evidence[name][0] >= scoring.threshold}
     kept = {
         name: score
         for name, score in kept.items()
@@ -214,28 +231,44 @@ def tag(
 
 
 def score_topics(
-    title: str, abstract: str, categories: list[str], taxonomy: Taxonomy | None = None
+    title: str,
+    abstract: str,
+    categories: list[str],
+    taxonomy: Taxonomy | None = None,
+    keywords: Sequence[str] = (),
 ) -> dict[str, float]:
     """The evidence score of every topic with any evidence (for tagging and for explaining it)."""
-    taxonomy = taxonomy or load_taxonomy()
+    evidence = _evidence(title, abstract, categories, taxonomy or load_taxonomy(), keywords)
+    return {name: filed + said for name, (filed, said) in evidence.items()}
+
+
+def _evidence(
+    title: str, abstract: str, categories: list[str], taxonomy: Taxonomy, keywords: Sequence[str]
+) -> dict[str, tuple[float, float]]:
+    """Per topic with any evidence: (the score of its categories, the score of its phrases)."""
     scoring = taxonomy.scoring
-    scores = {}
+    tags = " | ".join(keywords)
+    # A paper filed under categories is judged by them and its title first; one without any
+    # (a blog post) has only its text to go by, so its abstract counts in full.
+    abstract_weight = scoring.abstract_weight if categories else 1.0
+    evidence = {}
     for topic in taxonomy.topics:
-        score = _category_score(topic, categories, scoring)
-        for pattern, weight in taxonomy._patterns[topic.name]:
-            score += _keyword_score(pattern, weight, title, abstract, scoring)
-        if score > 0:
-            scores[topic.name] = score
-    return scores
+        filed = _category_score(topic, categories, scoring)
+        said = sum(_phrase_score(pattern, weight, title, abstract, tags, scoring, abstract_weight)
+                   for pattern, weight in taxonomy._patterns[topic.name])
+        if filed + said > 0:
+            evidence[topic.name] = (filed, said)
+    return evidence
 
 
-def _keyword_score(
-    pattern: re.Pattern[str], weight: float, title: str, abstract: str, scoring: Scoring
-) -> float:
+def _phrase_score(pattern: re.Pattern[str], weight: float, title: str, abstract: str,
+                  tags: str, scoring: Scoring, abstract_weight: float) -> float:
     score = weight * scoring.title_weight if pattern.search(title) else 0.0
+    if tags and pattern.search(tags):
+        score += weight * scoring.keyword_weight
     hits = len(pattern.findall(abstract))
     if hits:
-        score += weight * (1 + 0.5 * min(hits - 1, _MAX_REPEATS))
+        score += weight * abstract_weight * (1 + 0.5 * min(hits - 1, _MAX_REPEATS))
     return score
 
 

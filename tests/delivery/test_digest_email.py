@@ -52,6 +52,18 @@ def test_each_paper_of_a_digest_links_to_its_page_in_both_parts(cast, session, s
     assert f"Read the full summary: {page}" in text
     assert f'<a href="{page}"' in html and "Read the full summary</a>" in html
 
+
+def test_hugging_faces_tldr_is_credited_in_both_parts(cast, session, settings):
+    cast.paper(1, topics=["Robotics"], tldr="Our extract.", ai_summary="A robot learns fast.")
+    edition = cast.edition()
+    cast.readers(1, ["Robotics"])
+    deliver_edition(session, settings, OutboxMailer(settings.outbox_dir), edition)
+    [message] = emails_in(settings.outbox_dir)
+    text, html = parts(message)
+    assert "TL;DR: A robot learns fast.\n    (TL;DR: Hugging Face)" in text
+    assert "A robot learns fast." in html and "(TL;DR: Hugging Face)</span>" in html
+    assert "Our extract." not in text + html
+
 def _one_paper_digest(settings, summary_language: str, reader_language: str):
     from emails.samples import make_paper, make_section
 

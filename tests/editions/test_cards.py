@@ -2,7 +2,7 @@
 
 from newsletter.config import OFFLINE_MODEL
 from newsletter.delivery.digest_email import paper_context
-from newsletter.editions.cards import card, cards
+from newsletter.editions.cards import HF_TLDR_CREDIT, card, cards
 from newsletter.models import Summary
 from newsletter.summarize.summaries import paper_hash
 
@@ -58,3 +58,25 @@ def test_the_cards_of_many_papers_come_in_their_order_with_their_summaries(cast,
     first, second = cast.paper(1, tldr="First."), cast.paper(2, tldr="Second.")
     assert [c["tldr"] for c in cards(session, [second, first], OFFLINE_MODEL)] == [
         "Second.", "First."]
+
+
+def test_without_a_model_hugging_faces_summary_is_the_tldr_credited(cast, session):
+    paper = cast.paper(1, tldr="Our extract.", ai_summary="Hugging Face's line.",
+                       summary={"highlights": ["A method detail."]})
+    shown = card(paper, summary_of(session, paper))
+    assert (shown["tldr"], shown["tldr_credit"]) == ("Hugging Face's line.", HF_TLDR_CREDIT)
+    assert shown["highlights"] == ["A method detail."] and shown["degraded"]
+    assert card(paper, None)["tldr"] == "Hugging Face's line."
+
+
+def test_a_models_own_tldr_stays_the_one_shown(cast, session):
+    paper = cast.paper(1, tldr="The model's line.", ai_summary="Hugging Face's line.")
+    summary = summary_of(session, paper)
+    summary.model = summary.requested_model = "openai/some-model"
+    shown = card(paper, summary)
+    assert (shown["tldr"], shown["tldr_credit"]) == ("The model's line.", None)
+
+
+def test_a_paper_hugging_face_did_not_summarize_keeps_the_offline_tldr(cast, session):
+    paper = cast.paper(1, tldr="Our extract.")
+    assert card(paper, summary_of(session, paper))["tldr_credit"] is None

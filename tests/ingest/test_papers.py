@@ -109,3 +109,14 @@ def test_a_backdated_paper_is_first_seen_when_published(cast):
     _, paper = cast.store(arxiv_record(published=published), kind="arxiv-api",
                           url="file:///api", backdate=True)
     assert paper.first_seen_at == dt.datetime(2026, 10, 2, 9)
+
+
+def test_hugging_faces_summary_and_keywords_are_stored_cleaned_and_its_latest_word_wins(cast):
+    _, paper = cast.store(cast.record(1, ai_summary=r"A \textbf{fast} solver for $\alpha$-nets.",
+                                      ai_keywords=["**sparse** attention"]), kind="hf")
+    assert paper.ai_summary == "A fast solver for α-nets."
+    assert paper.ai_keywords == ["sparse attention"]
+    cast.store(cast.record(1), kind="arxiv")  # a source without them keeps them
+    assert paper.ai_summary == "A fast solver for α-nets."
+    outcome, _ = cast.store(cast.record(1, ai_summary="Newer words."), kind="hf")
+    assert (outcome, paper.ai_summary) == ("updated", "Newer words.")

@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 
 from newsletter.ingest import papers
-from newsletter.ingest.source import ingest_source
+from newsletter.ingest.source import SourceReport, describe, ingest_source
 from newsletter.models import Paper, Source, SourceRun
 from newsletter.sources import SourceSpec, read
 from tests.stubs.feeds import Answer
@@ -102,3 +102,21 @@ def test_a_weekend_listing_without_items_is_a_success(session, stand_in):
     report = ingest_source(session, spec, fetcher=quick_fetch())
     assert (report.error, report.fetched) == (None, 0)
     assert session.query(Source).filter_by(url=spec.url).one().last_success_at is not None
+
+
+def test_a_blog_feeds_adverts_events_and_calls_are_counted_not_stored(session, stand_in):
+    spec = SourceSpec("feed", stand_in.serve("/news", Answer(recorded("lab_blog_mixed.atom"))))
+    report = ingest_source(session, spec, fetcher=quick_fetch())
+    assert (report.fetched, report.not_papers, report.new) == (11, 6, 5)
+    titles = {paper.title for paper in session.query(Paper)}
+    assert "Summer 2027 PhD internships in robot learning" not in titles
+    assert "Position: benchmark results need error bars" in titles
+    [run] = session.query(SourceRun).all()
+    assert run.not_papers == 6
+    assert describe(run).endswith(", 6 posts skipped: not papers")
+    assert SourceReport.from_dict(report.as_dict()).not_papers == 6
+
+
+def test_an_arxiv_listing_is_never_filtered_as_posts(session):
+    report = ingest_source(session, GOOD)
+    assert report.not_papers == 0 and "skipped" not in describe(report)

@@ -40,3 +40,9 @@ def test_hugging_face_publication_is_the_arxiv_date_and_submission_the_daily_day
     assert first.published == dt.datetime(2026, 8, 17, tzinfo=dt.UTC)
     assert {record.signals["submitted_at"] for record in records} == {"2026-08-20T00:00:00+00:00"}
     assert (first.signals["upvotes"], first.signals["comments"]) == (92, 1)
+
+
+def test_hugging_face_gives_its_one_line_summary_and_keywords():
+    first = hf.parse(recorded("hf_daily_papers_2026-08-20.json"))[0]
+    assert first.ai_summary.startswith("Zetta is a closed-loop embodied harness")
+    assert first.ai_keywords[:2] == ["closed-loop embodied harness", "code-based runtime critics"]

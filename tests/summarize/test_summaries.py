@@ -109,3 +109,11 @@ def test_the_offline_summarizer_is_not_asked_for_languages_it_cannot_write(cast,
     session.flush()
     assert summary_languages(session, OFFLINE_MODEL) == ["en"]
     assert summary_languages(session, "openai/stub-model") == ["en", "es"]
+
+
+def test_without_a_model_hugging_faces_keywords_inform_the_tags(cast, session, services):
+    keywords = ["reinforcement learning", "policy gradient", "reward shaping"]
+    paper = cast.paper(1, topics=None, title="Zero-shot planners", abstract="We study planners.",
+                       categories=["cs.AI"], ai_keywords=keywords)
+    summarize_and_tag(session, [paper.id], LLMSummarizer(OFFLINE_MODEL), services.taxonomy)
+    assert "Reinforcement Learning" in session.get(Paper, paper.id).topic_names

@@ -118,8 +118,36 @@ def test_a_primary_category_alone_tags():
     assert tag("A paper", "", ["cs.RO"]) == ["Robotics"]
 
 
-def test_a_cross_listed_category_alone_is_too_weak_to_tag():
-    assert tag("A paper", "", ["math.CO", "cs.CV"]) == []
+def test_a_cross_listed_category_tags_like_the_primary_one():
+    # The authors list every category the paper belongs to; arXiv moderates them all.
+    assert tag("A paper", "", ["math.CO", "cs.CV"]) == ["Computer Vision"]
+
+
+def test_a_weak_category_alone_does_not_tag():
+    assert tag("A paper", "", ["stat.ML"]) == []
+
+
+def test_the_topic_a_paper_is_filed_under_survives_a_stronger_one_in_the_text():
+    title = "Depth Anything Under Fog: Robust Monocular Depth Estimation in Adverse Weather"
+    abstract = ("Monocular depth estimators trained on clear-weather imagery degrade in fog. We "
+                "introduce a physically based augmentation pipeline for foggy driving scenes.")
+    robotics_heavy = "Robot grasping and manipulation with a quadruped robot and a gripper"
+    assert tag(title, abstract, ["cs.CV"])[0] == "Computer Vision"
+    assert "Science & Health" not in tag(title, abstract, ["cs.CV"])
+    assert "Computer Vision" in tag(robotics_heavy, abstract, ["cs.RO", "cs.CV"])
+
+
+def test_a_sources_keywords_inform_the_tags():
+    title, abstract = "Zero-shot planners", "We study planners."
+    assert "Reinforcement Learning" not in tag(title, abstract, ["cs.AI"])
+    keywords = ["reinforcement learning", "policy gradient", "reward shaping"]
+    assert "Reinforcement Learning" in tag(title, abstract, ["cs.AI"], keywords=keywords)
+
+
+def test_the_abstract_of_a_filed_paper_weighs_less_than_that_of_a_blog_post():
+    abstract = "A computer vision study: pedestrian detection in fog."
+    assert tag("Pedestrians in fog", abstract, []) == ["Computer Vision"]
+    assert tag("Pedestrians in fog", abstract, ["cs.AI"]) == []
 
 
 def test_a_paper_matching_nothing_gets_no_topics():

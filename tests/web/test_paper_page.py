@@ -99,3 +99,11 @@ def test_the_paper_and_topic_pages_read_the_same_on_sqlite_and_postgresql(stored
     assert order == sorted(order)
     assert site.get("/papers/2611.00004").status_code == 200
     assert title in site.get("/papers/2611.00008").text
+
+
+def test_a_paper_page_credits_hugging_faces_tldr(site, cast):
+    cast.paper(2, tldr="Our extract.", ai_summary="A robot learns fast.")
+    cast.commit()
+    page = html.unescape(site.get("/papers/2611.00002").text)
+    assert "A robot learns fast." in page and "TL;DR: Hugging Face" in page
+    assert "Our extract." not in page
