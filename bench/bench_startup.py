@@ -33,9 +33,11 @@ REPORT_LITELLM = ("import atexit, sys; atexit.register(lambda: print('litellm im
 
 
 def measured(code: str, args: list[str], env: dict) -> tuple[float, int, bool]:
-    """(wall seconds, peak RSS in MiB, whether litellm was imported) of one command."""
+    """(wall seconds, peak RSS in MiB, whether litellm was imported) of one command, run in
+    the database's folder (so PYTHONPATH, not the current folder, can choose the code)."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", REPORT_LITELLM + code, *args], env=env,
+                               cwd=Path(env["NEWSLETTER_OUTBOX_DIR"]).parent,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
