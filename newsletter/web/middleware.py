@@ -1,4 +1,5 @@
-"""ASGI middleware: the request size limit and the security headers of every response."""
+"""ASGI middleware: the request size limit, the security headers of every response, and the
+count of requests being answered."""
 
 from __future__ import annotations
 
@@ -79,3 +80,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class InFlight:
+    """How many HTTP requests are being answered, counted by the CountRequests middleware (on
+    the event loop) and read from other threads: work that can wait gives way to them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def busy(self) -> bool:
+        return self.count > 0
+
+
+class CountRequests:
+    """Count each HTTP request in `in_flight` from its arrival to the end of its answer (and of
+    the answer's background tasks)."""
+
+    def __init__(self, app: ASGIApp, in_flight: InFlight) -> None:
+        self.app, self.in_flight = app, in_flight
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.in_flight.count += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight.count -= 1
