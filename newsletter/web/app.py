@@ -28,7 +28,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     settings = services.settings
     app.state.signup_limits = SignupLimits.from_settings(settings)
     app.state.admin_failures = admin.failure_limiter(settings)
-    in_flight = InFlight()
+    app.state.in_flight = in_flight = InFlight()
     app.state.notice_sender = NoticeSender(services, busy=in_flight.busy)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
                        larger={"/webhooks/": WEBHOOK_MAX_BYTES})

@@ -3,6 +3,8 @@ count of requests being answered."""
 
 from __future__ import annotations
 
+import time
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -86,11 +88,15 @@ class InFlight:
     """How many HTTP requests are being answered, counted by the CountRequests middleware (on
     the event loop) and read from other threads: work that can wait gives way to them."""
 
-    def __init__(self) -> None:
-        self.count = 0
+    QUIET_SECONDS = 0.05  # a client that asks again this soon after an answer is mid-burst
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.count, self.clock = 0, clock
+        self.last_answered = float("-inf")
 
     def busy(self) -> bool:
-        return self.count > 0
+        """Whether a request is being answered, or one was within the last QUIET_SECONDS."""
+        return self.count > 0 or self.clock() - self.last_answered < self.QUIET_SECONDS
 
 
 class CountRequests:
@@ -109,3 +115,4 @@ class CountRequests:
             await self.app(scope, receive, send)
         finally:
             self.in_flight.count -= 1
+            self.in_flight.last_answered = self.in_flight.clock()

@@ -2,6 +2,7 @@
 
 from newsletter.subscribers import notice_queue
 from newsletter.subscribers.signup import SignupRequest
+from newsletter.web.middleware import InFlight
 from newsletter.web.notice_sender import NoticeSender
 from tests.support.outbox import read_outbox
 
@@ -17,9 +18,20 @@ def queue_sign_ups(services, addresses):
 def test_the_app_counts_the_request_it_is_answering(stored_site):
     site, _ = stored_site
     app = site.client.app
-    app.get("/probe")(lambda: {"busy": app.state.notice_sender.busy()})
-    assert site.get("/probe").json() == {"busy": True}
-    assert not app.state.notice_sender.busy()  # that request is answered
+    app.get("/probe")(lambda: {"in flight": app.state.in_flight.count,
+                               "busy": app.state.notice_sender.busy()})
+    assert site.get("/probe").json() == {"in flight": 1, "busy": True}
+    assert app.state.in_flight.count == 0  # that request is answered
+
+
+def test_the_app_stays_busy_for_a_moment_after_an_answer():
+    now = [100.0]
+    in_flight = InFlight(clock=lambda: now[0])
+    assert not in_flight.busy()
+    in_flight.last_answered = now[0]
+    assert in_flight.busy()  # the same client may be about to ask again
+    now[0] += 2 * InFlight.QUIET_SECONDS
+    assert not in_flight.busy()
 
 
 def test_a_sender_kept_busy_by_requests_still_sends_each_email(stored_site):
