@@ -35,11 +35,12 @@ def sentence(rng: random.Random, words: int) -> str:
 
 
 def make_listing(items: int, seed: int = 0) -> bytes:
-    """An rss.arxiv.org-style RSS listing with `items` items of ~150-word abstracts."""
+    """An rss.arxiv.org-style RSS listing with `items` items of ~150-word abstracts; listings of
+    different seeds name different papers."""
     rng = random.Random(seed)
     body = []
     for n in range(items):
-        arxiv_id = f"2611.{n:05d}"
+        arxiv_id = f"2611.{seed * items + n:05d}"
         abstract = " ".join(sentence(rng, 15) for _ in range(10))
         authors = ", ".join(
             f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}" for _ in range(4)

@@ -33,7 +33,10 @@ from newsletter.sources.read import (
 )
 from newsletter.sources.records import PaperRecord
 
-SOURCES_AT_ONCE = 4  # downloads in flight during a run (each host is paced on its own)
+# Downloads in flight during a run. A download waits on the network, not the CPU, and each host
+# is paced on its own, so a typical configuration's sources are all read at once and the day
+# costs about its slowest source (bench/bench_ingest.py); the cap bounds the bodies held at once.
+SOURCES_AT_ONCE = 16
 NOT_PAPERS = "not papers"  # the count of a blog feed's posts left out (see sources.posts)
 # Only a blog feed mixes posts with papers: arXiv listings and Daily Papers list papers only.
 _MIXED_KINDS = {"feed"}

@@ -6,7 +6,9 @@ Parsers never fetch (feedparser has no timeout); `fetch` returns bytes that a pa
 
 from __future__ import annotations
 
+import functools
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +36,14 @@ CONNECT_TIMEOUT = 10.0  # seconds to connect, at most
 # A best-effort fetch (give_up_unreachable) connects within this or gives up: a host that is
 # up answers a SYN in well under a second.
 BEST_EFFORT_CONNECT_TIMEOUT = 3.0
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The verifying TLS context every fetch shares (it is thread-safe): loading the certificate
+    store costs tens of milliseconds of CPU, which a new context per source would pay each time
+    while the other sources' threads wait for the GIL."""
+    return httpx.create_ssl_context()
 
 
 @dataclass
@@ -149,7 +159,7 @@ def fetch(
     request = _Request(url, etag, last_modified, timeout, max_bytes, deadline,
                        give_up_unreachable)
     own_client = client is None
-    client = client or httpx.Client(follow_redirects=True)
+    client = client or httpx.Client(follow_redirects=True, verify=_tls_context())
     try:
         return _get_with_retries(client, request, retries, pacer or DEFAULT_PACER, sleep)
     finally:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
+from collections.abc import Callable
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,16 +54,20 @@ def queue_notice(session: Session, kind: str, subscriber_id: int, **payload) -> 
 
 
 def drain(factory: sessionmaker[Session], settings: Settings, mailer: Mailer,
-          taxonomy: Taxonomy) -> Counter:
+          taxonomy: Taxonomy, *, pause: Callable[[], None] = lambda: None) -> Counter:
     """Handle every queued row that no other sender holds, oldest first, until none is left;
-    count the outcomes: SENT, DROPPED (nothing to send), RETRY (to be tried again), FAILED."""
+    count the outcomes: SENT, DROPPED (nothing to send), RETRY (to be tried again), FAILED.
+    `pause` is called before each row (the web process's sender gives way to requests there)."""
     outcomes: Counter = Counter()
-    while (row_id := _claim_next(factory)) is not None:
+    while True:
+        pause()
+        row_id = _claim_next(factory)
+        if row_id is None:
+            return outcomes
         try:
             outcomes[_handle(factory, settings, mailer, taxonomy, row_id)] += 1
         except Exception as error:  # noqa: BLE001 (one bad row must not stop the others)
             outcomes[_failed(factory, row_id, error)] += 1
-    return outcomes
 
 
 def _claim_next(factory: sessionmaker[Session]) -> int | None:

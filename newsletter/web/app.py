@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from newsletter.config import get_settings
 from newsletter.services import Services
 from newsletter.web import admin, errors, routes
-from newsletter.web.middleware import BodySizeLimit, SecurityHeaders
+from newsletter.web.middleware import BodySizeLimit, CountRequests, InFlight, SecurityHeaders
 from newsletter.web.notice_sender import NoticeSender
 from newsletter.web.pages import HERE
 from newsletter.web.signup_limits import SignupLimits
@@ -28,10 +28,12 @@ def create_app(services: Services | None = None) -> FastAPI:
     settings = services.settings
     app.state.signup_limits = SignupLimits.from_settings(settings)
     app.state.admin_failures = admin.failure_limiter(settings)
-    app.state.notice_sender = NoticeSender(services)
+    app.state.in_flight = in_flight = InFlight()
+    app.state.notice_sender = NoticeSender(services, busy=in_flight.busy)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
                        larger={"/webhooks/": WEBHOOK_MAX_BYTES})
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CountRequests, in_flight=in_flight)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes.router)

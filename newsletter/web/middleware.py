@@ -1,6 +1,9 @@
-"""ASGI middleware: the request size limit and the security headers of every response."""
+"""ASGI middleware: the request size limit, the security headers of every response, and the
+count of requests being answered."""
 
 from __future__ import annotations
+
+import time
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -79,3 +82,37 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class InFlight:
+    """How many HTTP requests are being answered, counted by the CountRequests middleware (on
+    the event loop) and read from other threads: work that can wait gives way to them."""
+
+    QUIET_SECONDS = 0.05  # a client that asks again this soon after an answer is mid-burst
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.count, self.clock = 0, clock
+        self.last_answered = float("-inf")
+
+    def busy(self) -> bool:
+        """Whether a request is being answered, or one was within the last QUIET_SECONDS."""
+        return self.count > 0 or self.clock() - self.last_answered < self.QUIET_SECONDS
+
+
+class CountRequests:
+    """Count each HTTP request in `in_flight` from its arrival to the end of its answer (and of
+    the answer's background tasks)."""
+
+    def __init__(self, app: ASGIApp, in_flight: InFlight) -> None:
+        self.app, self.in_flight = app, in_flight
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.in_flight.count += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight.count -= 1
+            self.in_flight.last_answered = self.in_flight.clock()
