@@ -22,6 +22,7 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,15 +85,27 @@ def make_token(secret_key: str, purpose: str, value: int | str | list) -> str:
 
 def make_link_token(secret_key: str, purpose: str, subscriber_id: int, secret: str) -> str:
     """The token of a link made for one subscriber: their id and `secret`, signed."""
+    [token] = make_link_tokens(secret_key, (purpose,), subscriber_id, secret)
+    return token
+
+
+def make_link_tokens(secret_key: str, purposes: Sequence[str], subscriber_id: int,
+                     secret: str) -> list[str]:
+    """The tokens of one subscriber's links for each of `purposes`, in one pass: the signed
+    part (their id and `secret`, and the time) is the same for every purpose, only the
+    signature differs."""
     if type(subscriber_id) is not int or subscriber_id not in _FAST_IDS \
             or not isinstance(secret, str) or not _FAST_SECRET.fullmatch(secret):
-        return make_token(secret_key, purpose, [subscriber_id, secret])
-    keyed, sep = _signer(secret_key, purpose)
-    payload = f'[{subscriber_id},"{secret}"]'.encode()  # itsdangerous's compact JSON
-    signed = _b64(payload) + sep + _timestamp(int(time.time()))
-    mac = keyed.copy()
-    mac.update(signed)
-    return (signed + sep + _b64(mac.digest())).decode()
+        return [make_token(secret_key, purpose, [subscriber_id, secret]) for purpose in purposes]
+    payload = _b64(f'[{subscriber_id},"{secret}"]'.encode())  # itsdangerous's compact JSON
+    stamp, tokens = _timestamp(int(time.time())), []
+    for purpose in purposes:
+        keyed, sep = _signer(secret_key, purpose)
+        signed = payload + sep + stamp
+        mac = keyed.copy()
+        mac.update(signed)
+        tokens.append((signed + sep + _b64(mac.digest())).decode())
+    return tokens
 
 
 def read_link_token(secret_key: str, purpose: str, token: str,
