@@ -8,8 +8,8 @@ one subscriber never opens another's account, even one that got the same id. Con
 tokens expire; the others do not (an old digest's unsubscribe link must always work).
 
 Tokens are itsdangerous URL-safe timed tokens. A digest run signs three per reader, so the
-tokens of an id and a short secret are made here from the signer's own derived key and a
-`hmac.digest` (about a tenth of `URLSafeTimedSerializer.dumps`'s cost): the same bytes, except
+tokens of an id and a short secret are signed here with `hmac.digest` and the signer's own
+derived key (about a tenth of `URLSafeTimedSerializer.dumps`'s cost): the same bytes, except
 that this path never zlib-compresses, which itsdangerous reads just the same (it compresses only
 what shrinks by 2 bytes, which JSON this short with a random secret does not). Everything else,
 and all reading, goes through itsdangerous.
