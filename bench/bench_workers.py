@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import multiprocessing
 import os
 import subprocess
@@ -129,6 +130,9 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--workers", default="1,2,3,4",
                         help="the numbers of worker processes to time, comma-separated")
+    parser.add_argument("--share-size", default="per-worker",
+                        help="ids per delivery task: a number, or per-worker (the subscribers "
+                             "divided by the worker processes: one share each)")
     args = parser.parse_args()
     redis.Redis.from_url(REDIS_URL).flushdb()
     url = create_database()
@@ -147,7 +151,7 @@ def main() -> None:
     try:
         seed(services, args.subscribers)
         report(args.subscribers, services, api_url, env,
-               [int(count) for count in args.workers.split(",")])
+               [int(count) for count in args.workers.split(",")], args.share_size)
     finally:
         services.factory.kw["bind"].dispose()
         drop_database(url)
@@ -155,17 +159,20 @@ def main() -> None:
 
 
 def report(subscribers: int, services: Services, api_url: str, env: dict,
-           worker_counts: list[int]) -> None:
+           worker_counts: list[int], share_size: str) -> None:
     print(f"subscribers {subscribers:,}; PostgreSQL + Redis; SendGrid stand-in; "
-          f"{services.settings.delivery_batch_size} ids per delivery task")
+          f"ids per delivery task: {share_size}")
     sent, base = in_process(services, api_url)
     print(f"in-process (deliver_edition): {sent:,} emails in {base:.1f}s = "
           f"{sent / base:,.0f} emails/s")
     for count in worker_counts:
         empty_ledger(services)
-        sent, seconds = through_workers(services, count, env)
-        print(f"{count} worker process{'es' if count > 1 else ''}: {sent:,} emails in "
-              f"{seconds:.1f}s = {sent / seconds:,.0f} emails/s; "
+        size = (math.ceil(subscribers / count) if share_size == "per-worker"
+                else int(share_size))
+        sent, seconds = through_workers(services, count,
+                                        {**env, "NEWSLETTER_DELIVERY_BATCH_SIZE": str(size)})
+        print(f"{count} worker process{'es' if count > 1 else ''}, {size:,} ids per task: "
+              f"{sent:,} emails in {seconds:.1f}s = {sent / seconds:,.0f} emails/s; "
               f"time against in-process {seconds / base:.2f}x")
 
 
