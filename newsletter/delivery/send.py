@@ -197,11 +197,13 @@ class EditionSender:
             self._send_wave()
 
     def _send_wave(self) -> None:
-        """Record the waves sent (waiting for the oldest when IN_FLIGHT are out) and put this
-        one's rows in "sending", in one commit; build this wave's batches while the others are
-        sent, and hand them to the sender."""
+        """Start rendering this wave's digests; record the waves sent (waiting for the oldest
+        when IN_FLIGHT are out) and put this one's rows in "sending", in one commit; build its
+        batches while the others are sent, and hand them to the sender."""
         members = self.queue.members([waiting for _, waiting in self.wave])
         digests = [digest for digest, _ in self.wave]
+        # rendered meanwhile (in the render process once it runs)
+        renderings = [self.renderings.get(digest, self._render) for digest in digests]
         outcomes = self._sent(wait_for=len(self._in_flight) - IN_FLIGHT + 1)
         ledger.record(self.session, outcomes)
         rows = self._start_sending(digests, members)
@@ -209,10 +211,10 @@ class EditionSender:
         self._count(outcomes)
         self.wave = []
         sendable = []
-        for digest, readers in zip(digests, members):
+        for rendering, readers in zip(renderings, members):
             if kept := [Member(rows[m.subscriber_id], m.subscriber_id, m.email, m.token_secret)
                         for m in readers if m.subscriber_id in rows]:
-                sendable.append((self._pending_batch(digest, kept), kept))
+                sendable.append((self._pending_batch(rendering, kept), kept))
         if sendable:
             self._in_flight.append(self._sender.submit(_send_all, self.mailer, sendable))
 
@@ -234,14 +236,15 @@ class EditionSender:
             rows.update((held[delivery_id], delivery_id) for delivery_id in moved)
         return rows
 
-    def _pending_batch(self, digest: Digest, members: list[Member]) -> PendingBatch:
-        """The digest's batch for these readers, each with their own links and ledger id; its
-        rendering may still be under way."""
+    def _pending_batch(self, rendering: Future[PersonalizedBatch], members: list[Member]
+                       ) -> PendingBatch:
+        """The batch of a digest's `rendering` (maybe still under way) for these readers, each
+        with their own links and ledger id."""
         recipients = [digest_email.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
                                                     secret=m.token_secret, email=m.email,
                                                     delivery_id=m.delivery_id)
                       for m in members]
-        return PendingBatch(self.renderings.get(digest, self._render), recipients)
+        return PendingBatch(rendering, recipients)
 
     def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
         """The digest rendered once for all its readers (placeholders for their own parts)."""
