@@ -17,17 +17,20 @@ import argparse
 import json
 import math
 import multiprocessing
+import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select
 
+from bench.bench_ingest_parse import make_listing
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
 from newsletter.delivery import digest_email, ledger
@@ -38,7 +41,15 @@ from newsletter.delivery.send import deliver_edition
 from newsletter.editions.build import build_edition
 from newsletter.mail.batch import expand
 from newsletter.mail.sendgrid import SendGridMailer
-from newsletter.models import Edition, Paper, PaperTopic, Subscriber, utcnow
+from newsletter.models import (
+    Delivery,
+    Edition,
+    EditionPaper,
+    Paper,
+    PaperTopic,
+    Subscriber,
+    utcnow,
+)
 from newsletter.services import Services
 from newsletter.summarize.topics import load_taxonomy
 
@@ -147,19 +158,27 @@ def phase(mode: str, folder: Path, api_url: str, sample: int) -> dict:
             "peak_mb": peak_mb, "render_mb": render_mb}
 
 
-def serve_stub(port_queue) -> None:
+def serve_stub(port_queue, counter=None) -> None:
+    """The SendGrid stand-in, serving until terminated; `counter` (a multiprocessing.Value)
+    counts the requests it answered."""
     from tests.stubs.sendgrid_api import SendGridStub
 
     stub = SendGridStub()
-    stub.requests = _Discarding()  # keep the figures, not 100,000 bodies
+    stub.requests = _Discarding(counter)  # keep the figures, not 100,000 bodies
     stub.start()
     port_queue.put(stub.url)
     stub.serve_until_stopped()
 
 
 class _Discarding(list):
+    def __init__(self, counter=None):
+        super().__init__()
+        self.counter = counter
+
     def append(self, item) -> None:
-        pass
+        if self.counter is not None:
+            with self.counter.get_lock():
+                self.counter.value += 1
 
 
 def run_phase(mode: str, folder: Path, api_url: str, sample: int) -> dict:
@@ -180,18 +199,123 @@ def distinct_digests(folder: Path) -> int:
     return len(keys)
 
 
+def whole_run_env(folder: Path, api_url: str) -> dict[str, str]:
+    """The settings of `newsletter run` on the bench's database, mailing the stand-in."""
+    return {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            "NEWSLETTER_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "NEWSLETTER_MAIL_BACKEND": "sendgrid", "NEWSLETTER_SENDGRID_API_KEY": "SG.bench",
+            "NEWSLETTER_SENDGRID_API_URL": api_url, "NEWSLETTER_ARXIV_API_URL": "",
+            "NEWSLETTER_BASE_URL": "https://digest.example.org",
+            "NEWSLETTER_SECRET_KEY": "bench-secret",
+            "NEWSLETTER_FROM_EMAIL": "Paper Digest <digest@example.org>"}
+
+
+def newsletter_run(folder: Path, api_url: str) -> dict:
+    """One `newsletter run --all-due` of the listing in `folder`, in a fresh process: its wall
+    time (interpreter start and imports included) and its peak RSS and its children's."""
+    command = [sys.executable, __file__, "--phase", "run", "--folder", str(folder)]
+    started = time.perf_counter()
+    output = subprocess.run(command, check=True, capture_output=True, text=True,
+                            env=whole_run_env(folder, api_url)).stdout
+    seconds = time.perf_counter() - started
+    return {**json.loads(output.strip().splitlines()[-1]), "seconds": seconds}
+
+
+def run_phase_here(folder: Path) -> dict:
+    """`newsletter run` as cron starts it, in this process; the peak memory it took."""
+    from newsletter.cli import main as newsletter
+
+    listing = (folder / "listing.xml").as_uri()
+    newsletter(["run", "--source", f"arxiv={listing}", "--all-due"], standalone_mode=False)
+    return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "render_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def mjml_compile_seconds(repeat: int = 200) -> float:
+    """The median time of compiling one 25-paper digest's MJML to HTML (mjml-python), the
+    template already rendered: the unit a whole run's cost per email is measured against."""
+    import mjml
+
+    from emails import samples
+    from emails.rendering import _ENV
+
+    papers = [samples.make_paper(number) for number in range(25)]
+    context = samples.digest_context([samples.make_section(f"Topic {n}", papers[n * 5:n * 5 + 5])
+                                      for n in range(5)])
+    source = _ENV.get_template("digest/body.mjml.j2").render(context)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        mjml.mjml2html(source, disable_comments=True, fonts={})
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def seed_day(folder: Path, api_url: str, subscribers: int) -> int:
+    """A day already ingested and summarized once (the listing's 120 papers, their summaries
+    cached), then the readers; its edition is removed so that the measured run builds it again.
+    Return how many distinct digests the readers get."""
+    folder.joinpath("listing.xml").write_bytes(make_listing(PAPERS, seed=7))
+    newsletter_run(folder, api_url)  # nobody subscribed yet: ingest, summarize, edition
+    settings = settings_for(folder)
+    topics, rng = load_taxonomy(None).names(), random.Random(7)
+    weights = [1 / (rank + 1) for rank in range(len(topics))]
+    with session_scope(Services(settings).factory) as session:
+        for start in range(0, subscribers, SEED_CHUNK):
+            session.execute(insert(Subscriber), [
+                _subscriber(n, topics, weights, rng)
+                for n in range(start, min(start + SEED_CHUNK, subscribers))])
+    digests = distinct_digests(folder)
+    with session_scope(Services(settings).factory) as session:
+        session.execute(delete(EditionPaper))
+        session.execute(delete(Edition))
+    return digests
+
+
+def whole_run(subscribers: int) -> None:
+    """Time a whole `newsletter run` to `subscribers` readers against one MJML compile."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        urls, requests = multiprocessing.Queue(), multiprocessing.Value("q", 0)
+        stub = multiprocessing.Process(target=serve_stub, args=(urls, requests), daemon=True)
+        stub.start()
+        api_url = urls.get(timeout=30)
+        digests = seed_day(folder, api_url, subscribers)
+        requests.value = 0
+        measured = newsletter_run(folder, api_url)
+        compile_seconds = mjml_compile_seconds()
+        with session_scope(Services(settings_for(folder)).factory) as session:
+            sent = session.scalar(select(func.count()).select_from(Delivery)
+                                  .where(Delivery.status == ledger.SENT))
+        stub.terminate()
+    per_email = measured["seconds"] / max(sent, 1)
+    bound = math.ceil(subscribers / 1000) + digests
+    print(f"subscribers {subscribers:,}; distinct digests {digests:,}; whole run "
+          f"{measured['seconds']:.1f}s, {sent:,} emails sent, {requests.value:,} API requests "
+          f"(bound ceil(N/1000) + digests = {bound:,}); peak RSS {measured['peak_mb']:.0f} MB "
+          f"+ {measured['render_mb']:.0f} MB render process")
+    print(f"per email: {per_email * 1e6:.0f} us; MJML compile: {compile_seconds * 1e6:.0f} us; "
+          f"ratio Y/X {compile_seconds / per_email:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--naive-sample", type=int, default=2_000)
-    parser.add_argument("--phase", choices=["batched", "naive"])
+    parser.add_argument("--whole-run", action="store_true",
+                        help="time a whole `newsletter run` against one MJML compile instead")
+    parser.add_argument("--phase", choices=["batched", "naive", "run"])
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--api-url")
     args = parser.parse_args()
-    if args.phase:
+    if args.phase == "run":
+        print(json.dumps(run_phase_here(args.folder)))
+    elif args.phase:
         print(json.dumps(phase(args.phase, args.folder, args.api_url, args.naive_sample)))
-        return
-    compare(args.subscribers, args.naive_sample)
+    elif args.whole_run:
+        whole_run(args.subscribers)
+    else:
+        compare(args.subscribers, args.naive_sample)
 
 
 def compare(subscribers: int, sample: int) -> None:

@@ -1,9 +1,10 @@
 """Delivery through Celery workers: N subscribers, all due, delivered to the SendGrid stand-in
 (tests/stubs/sendgrid_api.py, its own process, on loopback) in-process (`deliver_edition` in one
-process, what `newsletter run` does) and then by 1 and by 2 worker processes, on the local
+process, what `newsletter run` does) and then by 1 to 4 worker processes, on the local
 PostgreSQL and Redis. Prints emails/s and the workers' overhead against the in-process path.
 
-Run: PYTHONPATH=. python bench/bench_workers.py [--subscribers 100000]
+Run: PYTHONPATH=. python bench/bench_workers.py [--subscribers 100000] [--workers 1,2,3,4]
+(Redis on TEST_REDIS_PORT, default 6379.)
 
 The database is seeded once (the workload of bench_delivery.py); the ledger is emptied between
 the paths. A worker path is timed from the enqueue of a delivery run to the end of its last task
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import multiprocessing
 import os
 import subprocess
@@ -39,7 +41,7 @@ from newsletter.services import Services
 from newsletter.summarize.topics import load_taxonomy
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/6"
+REDIS_URL = f"redis://127.0.0.1:{os.environ.get('TEST_REDIS_PORT', '6379')}/6"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -126,6 +128,11 @@ def through_workers(services: Services, count: int, env: dict) -> tuple[int, flo
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--workers", default="1,2,3,4",
+                        help="the numbers of worker processes to time, comma-separated")
+    parser.add_argument("--share-size", default="per-worker",
+                        help="ids per delivery task: a number, or per-worker (the subscribers "
+                             "divided by the worker processes: one share each)")
     args = parser.parse_args()
     redis.Redis.from_url(REDIS_URL).flushdb()
     url = create_database()
@@ -143,24 +150,29 @@ def main() -> None:
     services = Services(load_settings(**options))
     try:
         seed(services, args.subscribers)
-        report(args.subscribers, services, api_url, env)
+        report(args.subscribers, services, api_url, env,
+               [int(count) for count in args.workers.split(",")], args.share_size)
     finally:
         services.factory.kw["bind"].dispose()
         drop_database(url)
         stub.terminate()
 
 
-def report(subscribers: int, services: Services, api_url: str, env: dict) -> None:
+def report(subscribers: int, services: Services, api_url: str, env: dict,
+           worker_counts: list[int], share_size: str) -> None:
     print(f"subscribers {subscribers:,}; PostgreSQL + Redis; SendGrid stand-in; "
-          f"{services.settings.delivery_batch_size} ids per delivery task")
+          f"ids per delivery task: {share_size}")
     sent, base = in_process(services, api_url)
     print(f"in-process (deliver_edition): {sent:,} emails in {base:.1f}s = "
           f"{sent / base:,.0f} emails/s")
-    for count in (1, 2):
+    for count in worker_counts:
         empty_ledger(services)
-        sent, seconds = through_workers(services, count, env)
-        print(f"{count} worker process{'es' if count > 1 else ''}: {sent:,} emails in "
-              f"{seconds:.1f}s = {sent / seconds:,.0f} emails/s; "
+        size = (math.ceil(subscribers / count) if share_size == "per-worker"
+                else int(share_size))
+        sent, seconds = through_workers(services, count,
+                                        {**env, "NEWSLETTER_DELIVERY_BATCH_SIZE": str(size)})
+        print(f"{count} worker process{'es' if count > 1 else ''}, {size:,} ids per task: "
+              f"{sent:,} emails in {seconds:.1f}s = {sent / seconds:,.0f} emails/s; "
               f"time against in-process {seconds / base:.2f}x")
 
 

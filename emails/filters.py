@@ -5,6 +5,7 @@ They live in Python rather than in Jinja so the HTML and the plain-text part sha
 
 import datetime
 import textwrap
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # English names on purpose: strftime("%a") follows the process locale, and the subject must not.
@@ -22,8 +23,12 @@ _PAPER_LINKS = (
 
 def is_http_url(value: object) -> bool:
     """True for an absolute http(s) URL with a host; javascript:, relative and others are not."""
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _is_http_url(str(value))
+
+
+# A run renders the same papers' links into many digests: each URL is checked once.
+@lru_cache(maxsize=4096)
+def _is_http_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -125,10 +130,16 @@ def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None)
     Every line after the first starts with `indent`; the first starts with `first` (default:
     `indent`). Long words such as URLs are never broken, so they stay clickable.
     """
+    return _fill(str(text), width, indent, indent if first is None else first)
+
+
+# A run renders the same papers' titles and summaries into many digests: each is wrapped once.
+@lru_cache(maxsize=4096)
+def _fill(text: str, width: int, indent: str, first: str) -> str:
     return textwrap.fill(
-        " ".join(str(text).split()),
+        " ".join(text.split()),
         width=width,
-        initial_indent=indent if first is None else first,
+        initial_indent=first,
         subsequent_indent=indent,
         break_long_words=False,
         break_on_hyphens=False,

@@ -65,7 +65,11 @@ def anchor(topic: str) -> str:
 
 def placeholder(settings: Settings, name: str) -> str:
     """The stand-in for a personal value in a shared rendering, shaped as a URL of the site."""
-    return f"{settings.base_url}/-{name}-"
+    return _placeholder(settings.base_url, name)
+
+
+def _placeholder(base_url: str, name: str) -> str:
+    return f"{base_url}/-{name}-"
 
 
 def digest_message_id(settings: Settings, subscriber_id: int, delivery_id: int) -> str:
@@ -83,21 +87,24 @@ def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email:
                      delivery_id: int) -> Recipient:
     """One reader of a shared digest (`secret`: their token secret): their links, their
     List-Unsubscribe, their ledger row."""
-    unsubscribe = links.unsubscribe_url(settings, subscriber_id, secret)
+    unsubscribe, preferences, feedback = links.reader_urls(settings, subscriber_id, secret)
+    unsubscribe_key, preferences_key, feedback_key, recipient_key = _personal_keys(
+        settings.base_url)
     return Recipient(
         email=email,
         message_id=digest_message_id(settings, subscriber_id, delivery_id),
-        substitutions={
-            placeholder(settings, "unsubscribe_url"): unsubscribe,
-            placeholder(settings, "preferences_url"): links.preferences_url(settings,
-                                                                            subscriber_id, secret),
-            placeholder(settings, "feedback_url"): links.feedback_url(settings, subscriber_id,
-                                                                      secret),
-            placeholder(settings, "recipient"): email,
-        },
+        substitutions={unsubscribe_key: unsubscribe, preferences_key: preferences,
+                       feedback_key: feedback, recipient_key: email},
         headers={"List-Unsubscribe": f"<{unsubscribe}>"},
         custom_args={"delivery_id": str(delivery_id)},
     )
+
+
+@lru_cache(maxsize=8)  # the same four keys for every reader of a run
+def _personal_keys(base_url: str) -> tuple[str, str, str, str]:
+    """The placeholders of a reader's unsubscribe, preferences and feedback URLs and address."""
+    return tuple(_placeholder(base_url, name) for name in
+                 ("unsubscribe_url", "preferences_url", "feedback_url", "recipient"))
 
 
 def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequence[str],

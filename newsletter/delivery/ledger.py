@@ -1,10 +1,13 @@
 """The delivery ledger: one row per (subscriber, edition), the guard against double sends.
 
-A row's life: claimed -> sending -> sent | failed; or claimed as empty (nothing to send).
+A row's life: sending -> sent | failed, or claimed as empty (nothing to send); a row taken
+over after a crash goes claimed -> sending -> sent | failed.
 
-The guarantee: **every due reader gets the edition's digest once**. Rows are claimed (a unique
-insert, committed) before anything is sent, and moved to "sending" (committed) just before the
-request; only a process holding a "claimed" row sends it. Each row's message carries a
+The guarantee: **every due reader gets the edition's digest once**. A reader's row is inserted
+as "sending" (a unique insert, committed: `claim_sending`) just before their request, so each
+row is written twice (inserted, then closed) and a run's waves cost one insert and one update
+per request; a reader whose row another process inserted first is not sent. Only a process
+holding a "claimed" row moves it to "sending" (`start_sending`). Each row's message carries a
 Message-ID made from the row (`compose.digest_message_id`), the same on every attempt.
 
 Every held row names its holder (`holder`: the owner token of a lease, `newsletter.leases`),
@@ -118,6 +121,24 @@ def claim_digests(session: Session, edition_id: int, picks: Mapping[int, Sequenc
     return claimed
 
 
+def claim_sending(session: Session, edition_id: int, lists: Mapping[int, int],
+                  holder: str | None = None) -> dict[int, int]:
+    """Insert, for `holder`, the rows of readers about to be sent ({subscriber id: their
+    `digest_papers` id}) straight as "sending", in one insert; return {subscriber id: delivery
+    id} of the rows inserted (not those another process has). The caller commits, and must
+    before any of these requests leaves."""
+    if not lists:
+        return {}
+    now = utcnow()
+    rows = [{"subscriber_id": subscriber_id, "edition_id": edition_id, "status": SENDING,
+             "claimed_at": now, "sending_at": now, "digest_papers_id": list_id, "holder": holder}
+            for subscriber_id, list_id in lists.items()]
+    statement = (dialect_insert(session, Delivery.__table__)
+                 .on_conflict_do_nothing(index_elements=["subscriber_id", "edition_id"])
+                 .returning(Delivery.subscriber_id, Delivery.id))
+    return dict(session.connection().execute(statement, rows).all())
+
+
 def pick_again(session: Session, picks: Mapping[int, Sequence[str]],
                lists: PaperLists | None = None) -> None:
     """Give held rows ({delivery id: paper ids}) the papers picked for them again, closing as
@@ -154,18 +175,22 @@ def start_sending(session: Session, delivery_ids: Iterable[int],
 
 
 def record(session: Session, outcomes: list[Outcome]) -> None:
-    """Close these rows with their outcomes, one executemany for the sent and one for the
-    failed; the caller commits. Sent rows keep the provider's message id; failed rows keep the
-    error, and their papers stay eligible for a later edition (unless the provider reports
-    later that it took the email after all: `confirm_sent`)."""
-    now = utcnow()
-    sent = [{"row_id": o.delivery_id, "message_id": o.message_id}
-            for o in outcomes if o.error is None]
+    """Close these rows with their outcomes: one UPDATE per provider message id for the sent
+    (the rows of one request share it) and one executemany for the failed; the caller
+    commits. Sent rows keep the provider's message id; failed rows keep the error, and their
+    papers stay eligible for a later edition (unless the provider reports later that it took
+    the email after all: `confirm_sent`)."""
+    now, sent = utcnow(), defaultdict(list)
+    for outcome in outcomes:
+        if outcome.error is None:
+            sent[outcome.message_id].append(outcome.delivery_id)
     failed = [{"row_id": o.delivery_id, "error_text": o.error[:2000]}
               for o in outcomes if o.error is not None]
-    if sent:
-        session.connection().execute(_row_by_id().values(
-            status=SENT, sent_at=now, provider_message_id=bindparam("message_id")), sent)
+    table = Delivery.__table__
+    for message_id, delivery_ids in sent.items():
+        session.connection().execute(
+            update(table).where(table.c.id.in_(delivery_ids))
+            .values(status=SENT, sent_at=now, provider_message_id=message_id))
     if failed:
         session.connection().execute(
             _row_by_id().values(status=FAILED, error=bindparam("error_text")), failed)

@@ -6,7 +6,9 @@ plan the same way; `deliver_edition` still decides reader by reader when it clai
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,8 @@ from newsletter.models import Edition, Subscriber
 
 if TYPE_CHECKING:
     from newsletter.day import Day
+
+STREAMED_ROWS = 10_000  # rows of subscribers read at a time while planning
 
 
 @dataclass(frozen=True)
@@ -58,35 +62,66 @@ def due_ids(session: Session, edition: Edition,
     """The confirmed readers without a ledger row for the edition whose digest is due at `now`
     (schedule.is_due; None: whatever the hour), in id order, and the others counted by why
     they are not due (schedule.why_not_due)."""
+    waiting = Counter()
+    return list(_due_stream(session, edition, now, waiting)), waiting
+
+
+def _due_stream(session: Session, edition: Edition, now: dt.datetime | None,
+                waiting: Counter) -> Iterator[int]:
+    """`due_ids` read a few thousand rows at a time, so a million readers are never all in
+    memory; the readers not due are counted into `waiting` as they go by."""
     columns = (Subscriber.id, Subscriber.frequency, Subscriber.delivery_hour,
                Subscriber.timezone, Subscriber.confirmed_at)
-    rows = session.execute(undelivered(edition.id, None, None, *columns).order_by(Subscriber.id))
-    due, waiting = [], Counter()
-    for row in rows:
+    query = undelivered(edition.id, None, None, *columns).order_by(Subscriber.id)
+    for row in session.execute(query.execution_options(yield_per=STREAMED_ROWS)):
         if schedule.is_due(row, edition.date, now):
-            due.append(row.id)
+            yield row.id
         else:
             waiting[schedule.why_not_due(row, edition.date, now)] += 1
-    return due, waiting
 
 
-def id_ranges(ids: list[int], size: int) -> list[tuple[int, int]]:
-    """Ascending `ids` in consecutive groups of `size`, each as its (first id, last id)."""
-    return [(ids[start], ids[min(start + size, len(ids)) - 1])
-            for start in range(0, len(ids), size)]
+def id_ranges(ids: Iterable[int], size: int | None) -> list[tuple[int, int]]:
+    """Ascending `ids` in consecutive groups of `size` (None: one group), each as its (first id,
+    last id)."""
+    return [(share.first_id, share.last_id) for share in _shares(0, iter(ids), size)[0]]
+
+
+def _shares(edition_id: int, ids: Iterator[int], size: int | None) -> tuple[list[Share], int]:
+    """The shares of `size` ids (None: one share) that ascending `ids` make, and how many ids
+    there were; the ids are read once, never held."""
+    shares, count, first, last = [], 0, None, None
+    for last in ids:
+        first = last if first is None else first
+        count += 1
+        if size and count % size == 0:
+            shares.append(Share(edition_id, first, last))
+            first = None
+    if first is not None:
+        shares.append(Share(edition_id, first, last))
+    return shares, count
+
+
+def _distinct(ids: Iterable[int]) -> Iterator[int]:
+    """Ascending `ids` without repeats."""
+    previous = None
+    for subscriber_id in ids:
+        if subscriber_id != previous:
+            yield subscriber_id
+            previous = subscriber_id
 
 
 def plan_delivery(session: Session, day: Day, share_size: int | None) -> DeliveryPlan:
     """For each edition to deliver: the due readers and the held ones, in shares of
-    `share_size` ids (None: one share spanning them all); no share when there is nobody."""
+    `share_size` ids (None: one share spanning them all); no share when there is nobody. The
+    readers are streamed: the plan holds its shares and counts, not the readers' ids."""
     editions = editions_to_deliver(session, day)
     plan = DeliveryPlan(edition_ids=[edition.id for edition in editions])
     for position, edition in enumerate(editions):
-        due, waiting = due_ids(session, edition, day.now)
-        readers = sorted({*due, *ledger.held_subscriber_ids(session, edition.id)})
-        plan.planned += len(readers)
+        held, waiting = sorted(ledger.held_subscriber_ids(session, edition.id)), Counter()
+        readers = _distinct(heapq.merge(_due_stream(session, edition, day.now, waiting), held))
+        shares, count = _shares(edition.id, readers, share_size)
+        plan.planned += count
+        plan.shares += shares
         if position == 0:  # counted once, for the day's edition
             plan.waiting = waiting
-        plan.shares += [Share(edition.id, first, last)
-                        for first, last in id_ranges(readers, share_size or len(readers) or 1)]
     return plan

@@ -4,8 +4,9 @@ group the readers who get the same digest, render each digest once, send it as o
 Readers are streamed in chunks of `CHUNK` ids, and a digest's batch is sent as soon as it holds
 `BATCH_SIZE` readers (SendGrid's personalizations per request), so memory is bounded by the
 number of distinct digests, not subscribers, and a run makes at most ceil(N / 1000) + distinct
-digests requests. Every row is claimed before its batch is sent, and what a dead process left
-is taken back first; the ledger (`newsletter.delivery.ledger`) states the guarantee: one digest per
+digests requests. A reader's row is inserted as "sending" just before their batch is sent
+(readers without papers get an "empty" row when read), and what a dead process left is taken
+back first; the ledger (`newsletter.delivery.ledger`) states the guarantee: one digest per
 subscriber and edition.
 The requests of a wave go out on a sender thread while the next waves are claimed and rendered;
 a large run renders in a process of its own (`newsletter.delivery.rendering.Renderer`), so
@@ -14,7 +15,6 @@ that claiming, picking and rendering use two cores.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import time
@@ -45,6 +45,7 @@ WAVE = 1000  # readers whose rows go to "sending" together, before their request
 # Waves handed to the sender and not yet recorded: with two, this thread renders the next wave
 # while a slow one (many small requests) is still being sent, instead of waiting for it.
 IN_FLIGHT = 2
+NO_ROW_YET = 0  # the delivery id of a queued reader whose row is inserted when their batch leaves
 
 
 def deliver_edition(session: Session, settings: Settings, mailer: Mailer, edition: Edition,
@@ -131,16 +132,20 @@ class EditionSender:
             self.renderer.close()
 
     def add(self, readers: list) -> None:
-        """Claim the rows of these readers (one commit) and queue them; send every batch that
-        fills up."""
+        """Pick the papers of these readers; close as empty the rows of those with none (one
+        commit) and queue the others, without a row until their batch leaves; send every batch
+        that fills up."""
         due = {reader.id: reader for reader in readers
                if schedule.is_due(reader, self.date, self.now)}
         self.outcomes["not_due"] += len(readers) - len(due)
         picks = self.picker.picks(list(due.values()))
-        claimed = ledger.claim_digests(self.session, self.edition_id, _paper_ids(picks),
-                                       self.lists, self.holder)
-        self.outcomes["already"] += len(picks) - len(claimed)
-        self._queue_readers(due, picks, claimed)
+        nothing = {subscriber_id: () for subscriber_id, papers in picks.items() if not papers}
+        closed = ledger.claim_digests(self.session, self.edition_id, nothing, self.lists,
+                                      self.holder)
+        self.outcomes["empty"] += len(closed)
+        self.outcomes["already"] += len(nothing) - len(closed)
+        self._queue_readers(due, picks, {subscriber_id: NO_ROW_YET
+                                         for subscriber_id, papers in picks.items() if papers})
 
     def take_back(self, first_id: int | None, last_id: int | None) -> None:
         """Take what dead processes left in this range (`ledger.reclaim`) and queue again the
@@ -166,7 +171,8 @@ class EditionSender:
         self._queue_readers({reader.id: reader for reader in readers}, picks, rows)
 
     def _queue_readers(self, readers: dict, picks: dict, rows: dict[int, int]) -> None:
-        """Queue each reader of `rows` ({subscriber id: delivery id}) with papers to send."""
+        """Queue each reader of `rows` ({subscriber id: delivery id, or NO_ROW_YET}) with papers
+        to send."""
         for subscriber_id, delivery_id in rows.items():
             papers = picks[subscriber_id]
             if not papers:
@@ -191,31 +197,54 @@ class EditionSender:
             self._send_wave()
 
     def _send_wave(self) -> None:
-        """Build this wave's batches while earlier ones are sent; record the waves sent (waiting
-        for the oldest when IN_FLIGHT are out) and mark this one's rows "sending", in one
-        commit; hand this one to the sender."""
+        """Start rendering this wave's digests; record the waves sent (waiting for the oldest
+        when IN_FLIGHT are out) and put this one's rows in "sending", in one commit; build its
+        batches while the others are sent, and hand them to the sender."""
         members = self.queue.members([waiting for _, waiting in self.wave])
-        built = [(self._pending_batch(digest, readers), readers)
-                 for (digest, _), readers in zip(self.wave, members) if readers]
+        digests = [digest for digest, _ in self.wave]
+        # rendered meanwhile (in the render process once it runs)
+        renderings = [self.renderings.get(digest, self._render) for digest in digests]
         outcomes = self._sent(wait_for=len(self._in_flight) - IN_FLIGHT + 1)
         ledger.record(self.session, outcomes)
-        moving = ledger.start_sending(self.session, [
-            member.delivery_id for _, readers in built for member in readers], self.holder)
+        rows = self._start_sending(digests, members)
         self.session.commit()
         self._count(outcomes)
         self.wave = []
-        cut = [_only(batch, members, moving) for batch, members in built]
-        if sendable := [(batch, members) for batch, members in cut if members]:
+        sendable = []
+        for rendering, readers in zip(renderings, members):
+            if kept := [Member(rows[m.subscriber_id], m.subscriber_id, m.email, m.token_secret)
+                        for m in readers if m.subscriber_id in rows]:
+                sendable.append((self._pending_batch(rendering, kept), kept))
+        if sendable:
             self._in_flight.append(self._sender.submit(_send_all, self.mailer, sendable))
 
-    def _pending_batch(self, digest: Digest, members: list[Member]) -> PendingBatch:
-        """The digest's batch for these readers, each with their own links and ledger id; its
-        rendering may still be under way."""
+    def _start_sending(self, digests: list[Digest], members: list[list[Member]]
+                       ) -> dict[int, int]:
+        """Put the rows of these readers in "sending": insert those of readers without one, move
+        those taken back; return {subscriber id: delivery id} of the rows this process sends (a
+        row another process inserted or took back meanwhile is not sent from here)."""
+        list_ids = self.lists.ids(self.session, {digest.paper_ids for digest in digests})
+        new = {m.subscriber_id: list_ids[digest.paper_ids]
+               for digest, readers in zip(digests, members) for m in readers
+               if m.delivery_id == NO_ROW_YET}
+        rows = ledger.claim_sending(self.session, self.edition_id, new, self.holder)
+        self.outcomes["already"] += len(new) - len(rows)
+        held = {m.delivery_id: m.subscriber_id for readers in members for m in readers
+                if m.delivery_id != NO_ROW_YET}
+        if held:
+            moved = ledger.start_sending(self.session, list(held), self.holder)
+            rows.update((held[delivery_id], delivery_id) for delivery_id in moved)
+        return rows
+
+    def _pending_batch(self, rendering: Future[PersonalizedBatch], members: list[Member]
+                       ) -> PendingBatch:
+        """The batch of a digest's `rendering` (maybe still under way) for these readers, each
+        with their own links and ledger id."""
         recipients = [digest_email.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
                                                     secret=m.token_secret, email=m.email,
                                                     delivery_id=m.delivery_id)
                       for m in members]
-        return PendingBatch(self.renderings.get(digest, self._render), recipients)
+        return PendingBatch(rendering, recipients)
 
     def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
         """The digest rendered once for all its readers (placeholders for their own parts)."""
@@ -250,17 +279,6 @@ class EditionSender:
 def _paper_ids(picks: dict[int, list]) -> dict[int, tuple[str, ...]]:
     return {subscriber_id: tuple(paper.id for paper in papers)
             for subscriber_id, papers in picks.items()}
-
-
-def _only(batch: PendingBatch, members: list[Member], delivery_ids: set[int]
-          ) -> tuple[PendingBatch, list[Member]]:
-    """The batch and members cut to the rows in `delivery_ids` (a row another process took
-    back meanwhile is not sent from here)."""
-    if all(member.delivery_id in delivery_ids for member in members):
-        return batch, members
-    kept = [i for i, member in enumerate(members) if member.delivery_id in delivery_ids]
-    return (dataclasses.replace(batch, recipients=[batch.recipients[i] for i in kept]),
-            [members[i] for i in kept])
 
 
 def _send_all(mailer: Mailer, batches: list[tuple[PendingBatch, list[Member]]]

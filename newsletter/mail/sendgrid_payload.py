@@ -113,6 +113,21 @@ def _json_size(value) -> int:
     return len(json.dumps(value).encode())
 
 
+# The JSON of a personalization, less its strings and items: the field names, brackets, quotes.
+_ENVELOPE_OVERHEAD = 128
+
+
+def _size_bound(recipient: Recipient) -> int:
+    """At least the JSON size of the recipient's `personalization`, for far less than encoding
+    it: json.dumps writes a character in at most 12 bytes and adds 8 around each item (see
+    `_fits`); header names SendGrid reserves are counted although they are left out."""
+    parts = (recipient.substitutions, recipient.headers, recipient.custom_args)
+    characters = len(recipient.email) + len(recipient.message_id or "") + sum(
+        sum(map(len, part)) + sum(map(len, part.values())) for part in parts)
+    items = 2 + sum(map(len, parts))
+    return 12 * characters + 8 * items + _ENVELOPE_OVERHEAD
+
+
 def _fits(values: Mapping, limit: int) -> bool:
     """Whether `values` takes at most `limit` bytes as JSON. A bound first, as it costs far less
     than encoding: json.dumps writes a character in at most 12 bytes (an escaped surrogate
@@ -163,10 +178,15 @@ def batch_requests(
     empty_size = _json_size(shell | {"personalizations": []})
     chunk: list[Recipient] = []
     envelopes: list[dict] = []
-    size = empty_size
+    size, exact = empty_size, False
     for recipient in recipients:
         envelope = personalization(recipient)
-        envelope_size = _json_size(envelope) + 2  # the comma and space between array items
+        # the comma and space between array items: 2
+        envelope_size = (_json_size(envelope) if exact else _size_bound(recipient)) + 2
+        if not exact and size + envelope_size > max_bytes:  # the bounds are not enough: measure
+            exact = True
+            size = empty_size + sum(_json_size(item) + 2 for item in envelopes)
+            envelope_size = _json_size(envelope) + 2
         if chunk and (len(chunk) == max_personalizations or size + envelope_size > max_bytes):
             yield chunk, shell | {"personalizations": envelopes}
             chunk, envelopes, size = [], [], empty_size

@@ -52,6 +52,16 @@ def _signed_url(settings: Settings, route: str, purpose: str, subscriber_id: int
     return f"{settings.base_url}/{route}/{token}"
 
 
+def reader_urls(settings: Settings, subscriber_id: int, secret: str) -> tuple[str, str, str]:
+    """A digest reader's unsubscribe, preferences and feedback URLs, signed in one pass."""
+    unsubscribe, preferences, feedback = tokens.make_link_tokens(
+        settings.secret_key, (tokens.UNSUBSCRIBE, tokens.PREFERENCES, FEEDBACK), subscriber_id,
+        secret)
+    base = settings.base_url
+    return (f"{base}/unsubscribe/{unsubscribe}", f"{base}/preferences/{preferences}",
+            f"{base}/feedback/{feedback}")
+
+
 def edition_url(settings: Settings, date: dt.date) -> str:
     return f"{settings.base_url}/editions/{date.isoformat()}"
 

@@ -52,6 +52,25 @@ def test_readers_with_and_without_papers_are_claimed_in_one_call_and_only_once(t
     assert ledger.claim_digests(session, edition_id, picks) == {}
 
 
+def test_rows_inserted_as_sending_are_inserted_once_and_closed_by_request(three_readers):
+    session, edition_id, (first, second, third) = three_readers
+    [list_id] = ledger.PaperLists().ids(session, [tuple(NLP_PAPERS)]).values()
+    lists = dict.fromkeys([first, second, third], list_id)
+    sending = ledger.claim_sending(session, edition_id, lists, "run")
+    session.commit()
+    assert set(sending) == {first, second, third}
+    assert {row.status for row in rows(session).values()} == {ledger.SENDING}
+    assert ledger.claim_sending(session, edition_id, lists, "another run") == {}  # never twice
+    ledger.record(session, [ledger.Outcome(sending[first], "request-1"),
+                            ledger.Outcome(sending[second], "request-1"),
+                            ledger.Outcome(sending[third], error="refused")])
+    session.commit()
+    after = rows(session)
+    assert [(after[s].status, after[s].provider_message_id) for s in (first, second, third)] == [
+        (ledger.SENT, "request-1"), (ledger.SENT, "request-1"), (ledger.FAILED, None)]
+    assert after[first].paper_ids == NLP_PAPERS
+
+
 def test_sent_rows_keep_the_message_id_and_their_papers_count_as_sent(three_readers):
     session, edition_id, (first, second, third) = three_readers
     claimed = ledger.claim_digests(session, edition_id, dict.fromkeys(three_readers[2], NLP_PAPERS))
