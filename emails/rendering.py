@@ -80,14 +80,25 @@ def render(name: str, context: dict, parts: PaperParts | None = None) -> Rendere
     if name not in TEMPLATE_NAMES:
         raise jinja2.TemplateNotFound(name)
     check_urls(name, context)
+    subject = _ENV.get_template(f"{name}/subject.txt.j2").render(context)
+    text = _ENV.get_template(f"{name}/body.txt.j2").render(context,
+                                                            paper_part=_paper_part(parts))
+    # fonts={} drops MJML's default Google Fonts: no external requests when the email is opened.
+    html = mjml.mjml2html(mjml_source(name, context, parts), disable_comments=True, fonts={})
+    return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
 
+
+def mjml_source(name: str, context: dict, parts: PaperParts | None = None) -> str:
+    """The MJML that `render` compiles into the email's HTML part (the context unchecked)."""
+    return _ENV.get_template(f"{name}/body.mjml.j2").render(context,
+                                                            paper_part=_paper_part(parts))
+
+
+def _paper_part(parts: PaperParts | None):
+    """The templates' `paper_part(template_name, **values)`: a paper's part of a digest, kept in
+    `parts` when given."""
     def paper_part(template_name: str, **values) -> Markup:
         template = _ENV.get_template(template_name)
         return render_part(template, values) if parts is None else parts.render(template, values)
 
-    subject = _ENV.get_template(f"{name}/subject.txt.j2").render(context)
-    text = _ENV.get_template(f"{name}/body.txt.j2").render(context, paper_part=paper_part)
-    source = _ENV.get_template(f"{name}/body.mjml.j2").render(context, paper_part=paper_part)
-    # fonts={} drops MJML's default Google Fonts: no external requests when the email is opened.
-    html = mjml.mjml2html(source, disable_comments=True, fonts={})
-    return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
+    return paper_part
