@@ -1,4 +1,4 @@
-"""Each paper's part of a digest (its HTML block, its plain-text entry), rendered once a run.
+"""Each paper's part of a digest (its HTML block, its plain-text entry), rendered once.
 
 A run sends many digests that share papers: the same paper, with the same reason line, appears
 in hundreds of them. `PaperParts` keeps the parts it rendered, keyed by everything the part's

@@ -74,8 +74,8 @@ def render(name: str, context: dict, parts: PaperParts | None = None) -> Rendere
 
     Context values are data: they are escaped in HTML and never compiled as templates.
     Raises jinja2.UndefinedError when a key is missing, ValueError for a bad URL, and
-    jinja2.TemplateNotFound for an unknown name. With `parts` (one per run), a digest reuses
-    the papers' parts rendered for earlier digests: the same email, rendered faster.
+    jinja2.TemplateNotFound for an unknown name. With `parts` (kept across digests), a digest
+    reuses the papers' parts rendered for earlier ones: the same email, rendered faster.
     """
     if name not in TEMPLATE_NAMES:
         raise jinja2.TemplateNotFound(name)
