@@ -237,12 +237,12 @@ def mjml_compile_seconds(repeat: int = 200) -> float:
     import mjml
 
     from emails import samples
-    from emails.rendering import _ENV
+    from emails.rendering import mjml_source
 
     papers = [samples.make_paper(number) for number in range(25)]
     context = samples.digest_context([samples.make_section(f"Topic {n}", papers[n * 5:n * 5 + 5])
                                       for n in range(5)])
-    source = _ENV.get_template("digest/body.mjml.j2").render(context)
+    source = mjml_source("digest", context)
     times = []
     for _ in range(repeat):
         started = time.perf_counter()

@@ -1,12 +1,15 @@
 """The emails of the newsletter: `render(name, context)` -> RenderedEmail(subject, text, html).
 
 A leaf library: it imports nothing from the project. Each email is a folder under templates/
-(subject.txt.j2, body.txt.j2, body.mjml.j2) sharing _layout.mjml.j2 and _footer.txt.j2.
+(subject.txt.j2, body.txt.j2, body.mjml.j2) sharing _layout.mjml.j2 and _footer.txt.j2; the
+digest's papers are parts of their own (digest/paper.mjml.j2, digest/paper.txt.j2).
 HTML is escaped, plain text is written for reading, and a missing context key raises
 jinja2.UndefinedError. `fit_digest(context)` renders a digest whose HTML, quoted-printable
 encoded (`html_size`), stays under GMAIL_SAFE_BYTES so Gmail does not clip its footer; its
-plain-text part keeps every paper. HTML is 600 px wide, loads no fonts, images or trackers, and
-has a dark palette for clients that honour prefers-color-scheme.
+plain-text part keeps every paper. A sender of many digests passes one `PaperParts` to either
+(`parts=`): each paper's part is rendered once for all the digests that show it alike, and
+the emails are the same. HTML is 600 px wide, loads no fonts, images or trackers, and has a
+dark palette for clients that honour prefers-color-scheme.
 
 Context contract (all URLs absolute http(s); render raises ValueError otherwise):
 
@@ -43,12 +46,14 @@ Every email:
 "goodbye": resubscribe_url: str.
 """
 
-from emails.size_limit import GMAIL_SAFE_BYTES, fit_digest, html_size
+from emails.paper_parts import PaperParts
 from emails.rendering import TEMPLATE_NAMES, RenderedEmail, render
+from emails.size_limit import GMAIL_SAFE_BYTES, fit_digest, html_size
 
 __all__ = [
     "GMAIL_SAFE_BYTES",
     "TEMPLATE_NAMES",
+    "PaperParts",
     "RenderedEmail",
     "fit_digest",
     "html_size",

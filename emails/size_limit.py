@@ -3,6 +3,7 @@
 import binascii
 from dataclasses import replace
 
+from emails.paper_parts import PaperParts
 from emails.rendering import RenderedEmail, render
 
 # Gmail clips an HTML part past ~102 KB, and the clipped tail holds the unsubscribe link.
@@ -50,7 +51,8 @@ def _keep_papers(context: dict, keep: int) -> dict:
 
 
 def fit_digest(
-    context: dict, render_fn=render, limit_bytes: int = GMAIL_SAFE_BYTES
+    context: dict, render_fn=render, limit_bytes: int = GMAIL_SAFE_BYTES,
+    parts: PaperParts | None = None,
 ) -> RenderedEmail:
     """Render the digest with as many full papers as fit in `limit_bytes` of HTML.
 
@@ -58,9 +60,10 @@ def fit_digest(
     `overflow_note`; the footer is always kept. Only the HTML is clipped by Gmail, so the
     plain-text part always keeps every paper in full. Bisects on the number of full papers, so it
     renders about log2(papers) + 1 times. If even zero full papers do not fit, returns that
-    smallest rendering: the caller sends it rather than dropping the digest.
+    smallest rendering: the caller sends it rather than dropping the digest. `parts`: the
+    papers' parts kept across the digests of a run (see `render`).
     """
-    email = render_fn("digest", context)
+    email = render_fn("digest", context, parts)
     if html_size(email) <= limit_bytes:
         return email
     # Invariant: keeping `low` papers fits (-1: nothing known to fit), keeping `high` does not.
@@ -68,7 +71,7 @@ def fit_digest(
     best, smallest = None, email
     while high - low > 1:
         keep = (low + high) // 2
-        candidate = render_fn("digest", _keep_papers(context, keep))
+        candidate = render_fn("digest", _keep_papers(context, keep), parts)
         if html_size(candidate) <= limit_bytes:
             low, best = keep, candidate
         else:

@@ -33,6 +33,9 @@ from newsletter.subscribers.tokens import SECRET_CHARS
 from newsletter.summarize.prompt import LANGUAGE_NAMES
 
 FOLLOWED = "Followed"  # the section of papers that match a reader's follows, whatever the topic
+# The papers' parts this process rendered, for every digest it renders: a part's key holds all
+# it depends on, so parts kept from another run or edition are still right.
+PAPER_PARTS = emails.PaperParts()
 
 
 def list_headers(settings: Settings) -> dict[str, str]:
@@ -138,8 +141,8 @@ def digest_batch(settings: Settings, date: dt.date, frequency: str, topics: Sequ
         "more_url": (links.archive_url(settings) if frequency == WEEKLY
                      else links.edition_url(settings, date)),
     }
-    rendered = emails.fit_digest(context, limit_bytes=_fit_limit(settings,
-                                                                 context["paper_count"]))
+    rendered = emails.fit_digest(context, limit_bytes=_fit_limit(settings, context["paper_count"]),
+                                 parts=PAPER_PARTS)
     return PersonalizedBatch(
         from_email=settings.from_email, subject=rendered.subject, text=rendered.text,
         html=rendered.html, recipients=recipients, reply_to=settings.reply_to,

@@ -82,3 +82,28 @@ def test_a_french_reader_of_english_summaries_is_told_once_and_the_email_says_en
 def test_summaries_in_the_readers_language_set_the_emails_lang_without_a_note(settings):
     batch = _one_paper_digest(settings, summary_language="fr", reader_language="fr")
     assert '<html lang="fr"' in batch.html and "You chose summaries" not in batch.html
+
+
+def test_a_runs_digests_are_the_same_with_the_papers_parts_kept_across_them(
+        cast, session, settings, monkeypatch):
+    """Digests of a delivery (papers shared across readers of overlapping topics, with reasons)
+    rendered with the parts kept for the process equal the same digests rendered plainly."""
+    for number, topics in enumerate([("NLP",), ("NLP", "Robotics"), ("Robotics",), ("Theory",),
+                                     ("Theory", "NLP")], start=1):
+        cast.paper(number, topics=topics, upvotes=number, tldr=f"Finding {number}.")
+    edition = cast.edition()
+    for prefix, topics in {"a": ["NLP"], "b": ["Robotics"], "c": ["NLP", "Theory"],
+                           "d": [], "e": ["Theory"]}.items():
+        cast.readers(2, topics, prefix=prefix)
+    contexts, fit = [], digest_email.emails.fit_digest
+
+    def recording(context, **options):
+        contexts.append(context)
+        return fit(context, **options)
+
+    monkeypatch.setattr(digest_email.emails, "fit_digest", recording)
+    deliver_edition(session, settings, OutboxMailer(settings.outbox_dir), edition)
+    assert len(contexts) == 5
+    for context in contexts:
+        assert (fit(context, parts=digest_email.PAPER_PARTS) == fit(context)
+                == fit(context, parts=digest_email.emails.PaperParts()))

@@ -32,9 +32,9 @@ def long_digest(digest, section, paper, count=60):
 
 
 def counting(calls):
-    def render_fn(name, context):
+    def render_fn(name, context, parts=None):
         calls.append(context)
-        return render(name, context)
+        return render(name, context, parts)
 
     return render_fn
 
