@@ -5,7 +5,8 @@ the same RunReport as an in-process one, is a chain of chords:
 
     run_pipeline: housekeeping -> ingest, one task per source           -> after_ingest
     after_ingest: enrich, edition -> summarize, one task per share      -> after_summaries
-    deliver_run:  plan -> deliver_batch, one task per share of readers; the last to end
+    deliver_run:  plan (one share per live worker process, or of NEWSLETTER_DELIVERY_BATCH_SIZE
+                  ids) -> deliver_batch, one task per share of readers; the last to end
                   stores the report and closes the run (runs.records.batch_done)
 
 Beat starts `ingest_all` (a run without delivery) a few times a day, `dispatch` (delivery
