@@ -50,6 +50,12 @@ def create_database() -> str:
     name = f"bench_workers_{uuid.uuid4().hex[:8]}"
     with create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # The local server runs without autovacuum, so a worker's connection could keep the
+        # generic plan of the readers' query made while the ledger was nearly empty (a scan of
+        # `deliveries` per reader) for the whole run; with autovacuum, each ANALYZE of the
+        # growing table makes it plan again. Here, every query is planned with its values.
+        connection.execute(text(f'ALTER DATABASE "{name}" SET plan_cache_mode = '
+                                "force_custom_plan"))
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
     return url
@@ -81,6 +87,8 @@ def seed(services: Services, subscribers: int) -> None:
             session.execute(insert(Subscriber), [
                 {**_subscriber(n, topics, weights, rng), "delivery_hour": 0}
                 for n in range(start, min(start + 20_000, subscribers))])
+    with session_scope(services.factory) as session:
+        session.execute(text("ANALYZE subscribers"))  # what autovacuum would know by now
 
 
 def empty_ledger(services: Services) -> None:
