@@ -4,19 +4,20 @@ process, what `newsletter run` does) and then by 1 to 4 worker processes, on the
 PostgreSQL and Redis. Prints emails/s and the workers' overhead against the in-process path.
 
 Run: PYTHONPATH=. python bench/bench_workers.py [--subscribers 100000] [--workers 1,2,3,4]
-(Redis on TEST_REDIS_PORT, default 6379.)
+[--share-size N] (Redis on TEST_REDIS_PORT, default 6379.)
 
 The database is seeded once (the workload of bench_delivery.py); the ledger is emptied between
 the paths. A worker path is timed from the enqueue of a delivery run to the end of its last task
-(planning, fan-out in ranges of NEWSLETTER_DELIVERY_BATCH_SIZE ids, the chord's callback), with
-the workers already started.
+(asking the workers how many processes they run, planning, the fan-out in shares, the last
+share's report), with the workers already started. Without --share-size,
+NEWSLETTER_DELIVERY_BATCH_SIZE is unset (the default): the plan gives each worker process one
+share.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import multiprocessing
 import os
 import subprocess
@@ -49,6 +50,12 @@ def create_database() -> str:
     name = f"bench_workers_{uuid.uuid4().hex[:8]}"
     with create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # The local server runs without autovacuum, so a worker's connection could keep the
+        # generic plan of the readers' query made while the ledger was nearly empty (a scan of
+        # `deliveries` per reader) for the whole run; with autovacuum, each ANALYZE of the
+        # growing table makes it plan again. Here, every query is planned with its values.
+        connection.execute(text(f'ALTER DATABASE "{name}" SET plan_cache_mode = '
+                                "force_custom_plan"))
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     upgrade(url)
     return url
@@ -80,6 +87,8 @@ def seed(services: Services, subscribers: int) -> None:
             session.execute(insert(Subscriber), [
                 {**_subscriber(n, topics, weights, rng), "delivery_hour": 0}
                 for n in range(start, min(start + 20_000, subscribers))])
+    with session_scope(services.factory) as session:
+        session.execute(text("ANALYZE subscribers"))  # what autovacuum would know by now
 
 
 def empty_ledger(services: Services) -> None:
@@ -110,7 +119,9 @@ def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
     return workers
 
 
-def through_workers(services: Services, count: int, env: dict) -> tuple[int, float]:
+def through_workers(services: Services, count: int, env: dict) -> tuple[int, float, int]:
+    """The emails `count` worker processes sent, the seconds they took, and the shares the
+    plan made."""
     workers = start_workers(count, env)
     try:
         with session_scope(services.factory) as session:
@@ -118,7 +129,8 @@ def through_workers(services: Services, count: int, env: dict) -> tuple[int, flo
         started = time.perf_counter()
         send_task(services.settings, PIPELINE_TASK, run_id)
         run = records.follow(services.factory, run_id, lambda line: None, poll=0.2)
-        return run.report["deliveries"].get("sent", 0), time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        return run.report["deliveries"].get("sent", 0), seconds, len(run.report["plan"])
     finally:
         for worker in workers:
             worker.terminate()
@@ -130,9 +142,9 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--workers", default="1,2,3,4",
                         help="the numbers of worker processes to time, comma-separated")
-    parser.add_argument("--share-size", default="per-worker",
-                        help="ids per delivery task: a number, or per-worker (the subscribers "
-                             "divided by the worker processes: one share each)")
+    parser.add_argument("--share-size", type=int, default=None,
+                        help="NEWSLETTER_DELIVERY_BATCH_SIZE, ids per delivery task; unset (the "
+                             "default): one share per worker process answering at dispatch")
     args = parser.parse_args()
     redis.Redis.from_url(REDIS_URL).flushdb()
     url = create_database()
@@ -145,13 +157,17 @@ def main() -> None:
                "base_url": "https://digest.example.org", "secret_key": "bench-secret",
                "from_email": "Paper Digest <digest@example.org>",
                "arxiv_api_url": ""}  # the worker chain enriches from arXiv: never here
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    if args.share_size is not None:
+        options["delivery_batch_size"] = str(args.share_size)
+    env = {**{key: value for key, value in os.environ.items()
+              if key != "NEWSLETTER_DELIVERY_BATCH_SIZE"},
+           "PYTHONPATH": str(ROOT), "LITELLM_LOCAL_MODEL_COST_MAP": "True",
            **{f"NEWSLETTER_{key.upper()}": value for key, value in options.items()}}
     services = Services(load_settings(**options))
     try:
         seed(services, args.subscribers)
         report(args.subscribers, services, api_url, env,
-               [int(count) for count in args.workers.split(",")], args.share_size)
+               [int(count) for count in args.workers.split(",")])
     finally:
         services.factory.kw["bind"].dispose()
         drop_database(url)
@@ -159,21 +175,19 @@ def main() -> None:
 
 
 def report(subscribers: int, services: Services, api_url: str, env: dict,
-           worker_counts: list[int], share_size: str) -> None:
+           worker_counts: list[int]) -> None:
+    size = services.settings.delivery_batch_size
     print(f"subscribers {subscribers:,}; PostgreSQL + Redis; SendGrid stand-in; "
-          f"ids per delivery task: {share_size}")
+          f"ids per delivery task: {size or 'unset (one share per worker process)'}")
     sent, base = in_process(services, api_url)
     print(f"in-process (deliver_edition): {sent:,} emails in {base:.1f}s = "
           f"{sent / base:,.0f} emails/s")
     for count in worker_counts:
         empty_ledger(services)
-        size = (math.ceil(subscribers / count) if share_size == "per-worker"
-                else int(share_size))
-        sent, seconds = through_workers(services, count,
-                                        {**env, "NEWSLETTER_DELIVERY_BATCH_SIZE": str(size)})
-        print(f"{count} worker process{'es' if count > 1 else ''}, {size:,} ids per task: "
-              f"{sent:,} emails in {seconds:.1f}s = {sent / seconds:,.0f} emails/s; "
-              f"time against in-process {seconds / base:.2f}x")
+        sent, seconds, shares = through_workers(services, count, env)
+        print(f"{count} worker process{'es' if count > 1 else ''}, {shares} share"
+              f"{'s' if shares > 1 else ''}: {sent:,} emails in {seconds:.1f}s = "
+              f"{sent / seconds:,.0f} emails/s; time against in-process {seconds / base:.2f}x")
 
 
 if __name__ == "__main__":

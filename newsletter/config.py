@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     # seconds a process's hold on delivery rows and locks lasts unless renewed (every third of
     # it, while the process lives): a dead process's readers are taken over after about this
     lease_seconds: float = 30.0
-    delivery_batch_size: int = 5000  # subscriber ids per delivery task
+    # subscriber ids per delivery task; unset: one task per worker process answering at
+    # dispatch (newsletter.queue.worker_processes), shares of 5,000 ids when none answers
+    delivery_batch_size: int | None = None
     dispatch_interval: float = 900.0  # seconds between digest dispatches (beat)
     ingest_hours: str = "1,5,9,13,17,21"  # UTC hours of the scheduled ingests (beat)
     sources: str = ""
@@ -156,8 +158,8 @@ class Settings(BaseSettings):
     @field_validator("llm_concurrency", "max_papers_per_digest", "visibility_timeout",
                      "delivery_batch_size")
     @classmethod
-    def _positive(cls, value: int) -> int:
-        if value < 1:
+    def _positive(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
             raise ValueError("must be at least 1")
         return value
 

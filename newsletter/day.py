@@ -116,9 +116,10 @@ def summarize(session: Session, services: Services, paper_ids: Sequence[str],
     return report
 
 
-def plan(session: Session, day: Day, share_size: int | None) -> DeliveryPlan:
-    """Who gets what today (delivery_plan.plan_delivery); None: one share per edition."""
-    return plan_delivery(session, day, share_size)
+def plan(session: Session, day: Day, share_size: int | None, parts: int = 1) -> DeliveryPlan:
+    """Who gets what today (delivery.plan.plan_delivery): in shares of `share_size` ids, or
+    else in about `parts` equal shares (1: one share per edition)."""
+    return plan_delivery(session, day, share_size, parts)
 
 
 def deliver(session: Session, services: Services, share: Share, now: dt.datetime | None, *,

@@ -1,6 +1,7 @@
 """The task queue as the rest of the application sees it: Celery's settings, and work enqueued
 by task name (nothing in `newsletter` imports `workers`; the web app and the CLI only name the
-task). Celery is imported only when something is enqueued."""
+task), and the worker processes there are. Celery is imported only when something is enqueued.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from newsletter.config import Settings
 
 PIPELINE_TASK = "workers.tasks.run_pipeline"
 NOTICES_TASK = "workers.tasks.send_notices"
+ASK_WORKERS_SECONDS = 1.0  # how long the workers have to answer how many processes they run
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
@@ -47,3 +49,11 @@ def send_task(settings: Settings, name: str, *args) -> str:
                                 ignore_result=True).id
     finally:
         client.close()
+
+
+def worker_processes(app, timeout: float = ASK_WORKERS_SECONDS) -> int:
+    """How many tasks the workers answering `app`'s broker within `timeout` seconds run at once:
+    each worker's pool size (`--concurrency`), summed; 0 when none answers. A worker that died
+    does not answer, so it is not counted."""
+    stats = app.control.inspect(timeout=timeout).stats() or {}
+    return sum(worker.get("pool", {}).get("max-concurrency", 1) for worker in stats.values())

@@ -5,7 +5,8 @@ the same RunReport as an in-process one, is a chain of chords:
 
     run_pipeline: housekeeping -> ingest, one task per source           -> after_ingest
     after_ingest: enrich, edition -> summarize, one task per share      -> after_summaries
-    deliver_run:  plan -> deliver_batch, one task per share of readers; the last to end
+    deliver_run:  plan (one share per live worker process, or of NEWSLETTER_DELIVERY_BATCH_SIZE
+                  ids) -> deliver_batch, one task per share of readers; the last to end
                   stores the report and closes the run (runs.records.batch_done)
 
 Beat starts `ingest_all` (a run without delivery) a few times a day, `dispatch` (delivery
@@ -30,10 +31,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from newsletter import day, leases
 from newsletter.config import get_settings
 from newsletter.db import session_scope
-from newsletter.delivery.plan import DeliveryPlan, Share
+from newsletter.delivery.plan import FALLBACK_SHARE_SIZE, DeliveryPlan, Share
 from newsletter.delivery.rendering import WORKER_KEPT, RenderCache
 from newsletter.ingest.source import SourceReport
 from newsletter.models import Run, utcnow
+from newsletter.queue import worker_processes
 from newsletter.runs import records
 from newsletter.services import Services
 from newsletter.sources import SourceSpec
@@ -176,15 +178,29 @@ def after_summaries(self, results: list[dict], run_id: int) -> None:
         locks.release(services().settings, locks.INGEST, owner)
 
 
+def shares_wanted() -> tuple[int | None, int]:
+    """How to cut the plan (day.plan's `share_size` and `parts`): in shares of
+    NEWSLETTER_DELIVERY_BATCH_SIZE ids when it is set; else one share per worker process that
+    answers now, since a share batches only its own readers (fewer, larger shares make fewer
+    provider requests) and a dead process's share is sent again whole by `recover`; else, when
+    none answers, in shares of FALLBACK_SHARE_SIZE ids. Asked before a transaction opens: the
+    workers have a second to answer."""
+    size = services().settings.delivery_batch_size
+    if size is not None:
+        return size, 1
+    processes = worker_processes(app)
+    return (None, processes) if processes else (FALLBACK_SHARE_SIZE, 1)
+
+
 def deliver_run(run_id: int, plan: DeliveryPlan | None = None) -> None:
-    """Plan the run's deliveries (unless given) and send them out, one task per share of
-    NEWSLETTER_DELIVERY_BATCH_SIZE readers. The run ends when every share has reported
+    """Plan the run's deliveries (unless given) and send them out, one task per share
+    (shares_wanted). The run ends when every share has reported
     (records.batch_done), not when a chord fires: a share whose worker died is run again by
     `recover` under the same index."""
-    settings = services().settings
+    wanted = shares_wanted() if plan is None else None
     with database() as session:
         stored = session.get(Run, run_id).report
-        plan = plan or day.plan(session, _day_of(stored), settings.delivery_batch_size)
+        plan = plan or day.plan(session, _day_of(stored), *wanted)
         report = records.report_of(session, run_id)
         report.record_plan(plan)
         records.save_report(session, run_id, report)
@@ -292,9 +308,10 @@ def dispatch(self) -> int | None:
     owner = records.new_owner()
     if not locks.take(settings, locks.DELIVER, owner):
         return None
+    share_size, parts = shares_wanted()
     with database() as session:
         cleaned = day.housekeeping(session)  # every dispatch: the sign-ups past their link go
-        plan = day.plan(session, day.Day(now.date(), now), settings.delivery_batch_size)
+        plan = day.plan(session, day.Day(now.date(), now), share_size, parts)
         run_id = (records.open_run(session, "dispatch", now.date(), owner=owner,
                                 now=now.isoformat()).id if plan.shares else None)
         if run_id is not None:

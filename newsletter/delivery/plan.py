@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
     from newsletter.day import Day
 
 STREAMED_ROWS = 10_000  # rows of subscribers read at a time while planning
+# Planned in a number of parts, the readers are first cut in pieces of this many ids, then the
+# pieces joined into the shares: the plan holds the pieces (a hundredth of the readers), never
+# the ids, and the shares are equal to within a piece.
+PIECE = 100
+# ids per share when the workers are asked how many processes they run and none answers
+FALLBACK_SHARE_SIZE = 5_000
 
 
 @dataclass(frozen=True)
@@ -110,18 +117,32 @@ def _distinct(ids: Iterable[int]) -> Iterator[int]:
             previous = subscriber_id
 
 
-def plan_delivery(session: Session, day: Day, share_size: int | None) -> DeliveryPlan:
+def _joined(pieces: list[Share], count: int) -> list[Share]:
+    """Consecutive `pieces` of one edition joined `count` at a time."""
+    return [Share(group[0].edition_id, group[0].first_id, group[-1].last_id)
+            for group in (pieces[start:start + count] for start in range(0, len(pieces), count))]
+
+
+def plan_delivery(session: Session, day: Day, share_size: int | None,
+                  parts: int = 1) -> DeliveryPlan:
     """For each edition to deliver: the due readers and the held ones, in shares of
-    `share_size` ids (None: one share spanning them all); no share when there is nobody. The
-    readers are streamed: the plan holds its shares and counts, not the readers' ids."""
+    `share_size` ids, or else in about `parts` shares of equal size over every edition (at
+    least one per edition with readers; fewer when there are fewer than `parts` pieces of
+    PIECE ids); no share when there is nobody. The readers are streamed: the plan holds its
+    shares and counts, not the readers' ids."""
     editions = editions_to_deliver(session, day)
     plan = DeliveryPlan(edition_ids=[edition.id for edition in editions])
+    pieces_by_edition = []
     for position, edition in enumerate(editions):
         held, waiting = sorted(ledger.held_subscriber_ids(session, edition.id)), Counter()
         readers = _distinct(heapq.merge(_due_stream(session, edition, day.now, waiting), held))
-        shares, count = _shares(edition.id, readers, share_size)
+        shares, count = _shares(edition.id, readers, share_size or PIECE)
         plan.planned += count
-        plan.shares += shares
+        pieces_by_edition.append(shares)
         if position == 0:  # counted once, for the day's edition
             plan.waiting = waiting
+    pieces_per_share = (1 if share_size else
+                        max(1, math.ceil(plan.planned / (max(parts, 1) * PIECE))))
+    plan.shares = [share for pieces in pieces_by_edition
+                   for share in _joined(pieces, pieces_per_share)]
     return plan

@@ -5,7 +5,7 @@ import datetime as dt
 
 from newsletter.day import Day
 from newsletter.delivery import ledger
-from newsletter.delivery.plan import Share, id_ranges, plan_delivery
+from newsletter.delivery.plan import PIECE, Share, id_ranges, plan_delivery
 from newsletter.models import Delivery
 from tests.support.cast import TODAY
 
@@ -78,3 +78,19 @@ def test_the_plan_says_why_each_reader_waits(cast, session):
     assert monday.waiting == {"hour not reached: at 18:00 Europe/Paris": 1,
                               "hour not reached: at 18:00 UTC": 1,
                               "joined after today's hour: first digest tomorrow": 1}
+
+
+def test_without_a_share_size_the_readers_are_planned_in_about_equal_parts(cast, session):
+    cast.paper(1)
+    edition = cast.edition()
+    readers = cast.readers(3 * PIECE, ["NLP"])
+    cast.commit()
+    ids = [reader.id for reader in readers]
+    halves = plan_delivery(session, Day(TODAY), share_size=None, parts=2).shares
+    assert halves == [Share(edition.id, ids[0], ids[2 * PIECE - 1]),
+                      Share(edition.id, ids[2 * PIECE], ids[-1])]  # equal to within a piece
+    thirds = plan_delivery(session, Day(TODAY), share_size=None, parts=3).shares
+    assert [(share.first_id, share.last_id) for share in thirds] == [
+        (ids[start], ids[start + PIECE - 1]) for start in range(0, 3 * PIECE, PIECE)]
+    assert len(plan_delivery(session, Day(TODAY), share_size=None, parts=10).shares) == 3
+    assert len(plan_delivery(session, Day(TODAY), share_size=None).shares) == 1

@@ -51,16 +51,18 @@ class Cluster:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, role: str = "worker", app: str = "workers.celery_app", name: str = "w1",
-              **extra_env: str) -> subprocess.Popen:
-        """Start `celery -A app role` (a worker: one prefork process) with `extra_env` added."""
+              processes: int = 1, **extra_env: str | None) -> subprocess.Popen:
+        """Start `celery -A app role` (a worker: `processes` prefork processes) with `extra_env`
+        added (a variable given as None: removed)."""
         args = [CELERY, "-A", app, role, "--loglevel=INFO"]
         if role == "worker":
-            args += ["--pool=prefork", "-c", "1", "-n", f"{name}@%h", "--without-gossip",
-                     "--without-mingle", "--without-heartbeat"]
+            args += ["--pool=prefork", "-c", str(processes), "-n", f"{name}@%h",
+                     "--without-gossip", "--without-mingle", "--without-heartbeat"]
         else:
             args += [f"--schedule={self.logs / 'beat-schedule'}"]
+        env = {key: value for key, value in {**self.env, **extra_env}.items() if value is not None}
         with open(self.logs / f"{role}-{name}.log", "ab") as log:  # the child keeps its copy
-            process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **extra_env}, stdout=log,
+            process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log,
                                        stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(process)
         return process

@@ -1,7 +1,8 @@
-"""A worker SIGKILLed mid-delivery with the production settings (5,000 readers per task, the
-default visibility timeout of an hour and the default lease): its readers are mailed within
-about two minutes, by the batch `recover` sends again once the dead task's lease runs out, each
-exactly once in the outbox; the run ends and reports the emails it took over."""
+"""A worker SIGKILLed mid-delivery with the production settings (NEWSLETTER_DELIVERY_BATCH_SIZE
+unset: one share per worker process, the default visibility timeout of an hour and the default
+lease): its readers are mailed within about two minutes, by the share `recover` sends again once
+the dead task's lease runs out, each exactly once in the outbox; the run ends and reports the
+emails it took over."""
 
 import pytest
 
@@ -19,15 +20,18 @@ from tests.support.cluster import (
 from tests.support.outbox import count_by_recipient
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-PRODUCTION = {"visibility_timeout": "3600", "delivery_batch_size": "5000",
-              "dispatch_interval": "900"}  # and NEWSLETTER_LEASE_SECONDS unset: its default
+PRODUCTION = {"visibility_timeout": "3600", "dispatch_interval": "900"}
+# and NEWSLETTER_DELIVERY_BATCH_SIZE and NEWSLETTER_LEASE_SECONDS unset: their defaults
 
 
 def test_a_killed_workers_readers_are_mailed_within_two_minutes_with_the_default_settings(
         add_readers, worker_settings, cluster, outbox):
-    services = Services(load_settings(**{**worker_settings, **PRODUCTION}))
+    settings = {key: value for key, value in {**worker_settings, **PRODUCTION}.items()
+                if key != "delivery_batch_size"}
+    services = Services(load_settings(**settings))
     readers = add_readers(10)
-    production = {f"NEWSLETTER_{key.upper()}": value for key, value in PRODUCTION.items()}
+    production = {"NEWSLETTER_DELIVERY_BATCH_SIZE": None,
+                  **{f"NEWSLETTER_{key.upper()}": value for key, value in PRODUCTION.items()}}
     doomed = cluster.start(name="doomed", **production, **SLOW)
     cluster.start("beat", name="beat", **production)
     run_id = start_run(services)
@@ -37,6 +41,7 @@ def test_a_killed_workers_readers_are_mailed_within_two_minutes_with_the_default
     until(lambda: set(count_by_recipient(outbox)) == set(readers), 150, "every reader's email")
     run = wait_for_the_end(services, run_id, timeout=60)
     assert run.state == records.FINISHED
+    assert len(run.report["plan"]) == 1  # the one worker process that answered: one share
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
     assert ledger_statuses(services) == {"sent": 10}

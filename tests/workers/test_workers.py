@@ -46,6 +46,18 @@ def test_two_workers_in_parallel_send_every_email_exactly_once(
     assert ledger_statuses(cluster_services) == {"sent": 30}
 
 
+def test_without_a_batch_size_each_worker_process_gets_one_share(
+        add_readers, cluster_services, cluster, outbox):
+    readers = add_readers(300)  # three pieces of plan.PIECE ids
+    unset = {"NEWSLETTER_DELIVERY_BATCH_SIZE": None}
+    cluster.start(name="w1", **unset)
+    cluster.start(name="w2", processes=2, **unset)
+    run = wait_for_the_end(cluster_services, start_run(cluster_services))
+    assert run.state == records.FINISHED
+    assert len(run.report["plan"]) == 3  # one worker of one process, one of two
+    assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
+
+
 def test_a_worker_killed_mid_delivery_leaves_every_subscriber_exactly_one_digest(
         add_readers, cluster_services, cluster, outbox):
     readers = add_readers(10)
