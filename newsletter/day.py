@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.db import session_scope
 from newsletter.delivery import ledger
-from newsletter.delivery.plan import DeliveryPlan, Share, plan_delivery
+from newsletter.delivery.plan import Day, DeliveryPlan, Share, plan_delivery
 from newsletter.delivery.rendering import RenderCache
 from newsletter.delivery.send import deliver_edition
 from newsletter.editions.build import build_edition
@@ -38,15 +37,6 @@ from newsletter.subscribers.signup import purge_unconfirmed
 from newsletter.summarize.summaries import SummaryReport, summarize_and_tag, summary_languages
 
 STEPS = ("housekeeping", "ingest", "enrich", "edition", "summarize", "plan", "deliver", "report")
-
-
-@dataclass(frozen=True)
-class Day:
-    """The day a run is for: its edition's `date`, and `now` (naive UTC), the moment that
-    decides who is due; None sends every digest of the day whatever the hour (`--all-due`)."""
-
-    date: dt.date
-    now: dt.datetime | None = None
 
 
 def housekeeping(session: Session) -> Counter:

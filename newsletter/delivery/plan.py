@@ -11,7 +11,6 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -20,9 +19,6 @@ from newsletter.delivery.readers import undelivered
 from newsletter.editions.build import build_edition, edition_on
 from newsletter.models import Edition, Subscriber
 
-if TYPE_CHECKING:
-    from newsletter.day import Day
-
 STREAMED_ROWS = 10_000  # rows of subscribers read at a time while planning
 # Planned in a number of parts, the readers are first cut in pieces of this many ids, then the
 # pieces joined into the shares: the plan holds the pieces (a hundredth of the readers), never
@@ -30,6 +26,15 @@ STREAMED_ROWS = 10_000  # rows of subscribers read at a time while planning
 PIECE = 100
 # ids per share when the workers are asked how many processes they run and none answers
 FALLBACK_SHARE_SIZE = 5_000
+
+
+@dataclass(frozen=True)
+class Day:
+    """The day a run is for: its edition's `date`, and `now` (naive UTC), the moment that
+    decides who is due; None sends every digest of the day whatever the hour (`--all-due`)."""
+
+    date: dt.date
+    now: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
