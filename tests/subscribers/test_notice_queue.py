@@ -13,7 +13,8 @@ from newsletter.mail.outbox import OutboxMailer
 from newsletter.models import QueuedNotice
 from newsletter.services import Services
 from newsletter.subscribers import notice_queue, notices, privacy, subscriptions
-from newsletter.subscribers.signup import CONFIRMATION, SignupRequest
+from newsletter.subscribers.signup import CONFIRMATION
+from tests.support.site import queue_sign_ups
 
 
 @pytest.fixture
@@ -40,14 +41,6 @@ class Recording:
 
 def drain(services, mailer):
     return notice_queue.drain(services.factory, services.settings, mailer, services.taxonomy)
-
-
-def queue_sign_ups(services, addresses):
-    with services.factory() as session:
-        for address in addresses:
-            notice_queue.queue_signup(session, SignupRequest(address, []).checked(
-                services.taxonomy))
-        session.commit()
 
 
 def rows(services) -> list[QueuedNotice]:

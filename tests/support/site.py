@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from newsletter.models import Subscriber
-from newsletter.subscribers import links
+from newsletter.subscribers import links, notice_queue
+from newsletter.subscribers.signup import SignupRequest
 from tests.support.outbox import emails_in, link_in
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -54,6 +55,15 @@ class Site:
     def link_in(self, message, kind: str) -> str:
         """The path of the first /`kind`/ link in an email's plain-text part."""
         return path_of(link_in(message, BASE, kind))
+
+
+def queue_sign_ups(services, addresses) -> None:
+    """Queue a sign-up of each address (all topics) as POST /subscribe does, in one commit."""
+    with services.factory() as session:
+        for address in addresses:
+            notice_queue.queue_signup(session, SignupRequest(address, []).checked(
+                services.taxonomy))
+        session.commit()
 
 
 def stored(services, subscriber):

@@ -1,18 +1,10 @@
 """The web process's sender gives way to the requests being answered, and still sends."""
 
 from newsletter.subscribers import notice_queue
-from newsletter.subscribers.signup import SignupRequest
 from newsletter.web.middleware import InFlight
 from newsletter.web.notice_sender import NoticeSender
 from tests.support.outbox import read_outbox
-
-
-def queue_sign_ups(services, addresses):
-    with services.factory() as session:
-        for address in addresses:
-            notice_queue.queue_signup(session, SignupRequest(address, []).checked(
-                services.taxonomy))
-        session.commit()
+from tests.support.site import queue_sign_ups
 
 
 def test_the_app_counts_the_request_it_is_answering(stored_site):
