@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from newsletter.cli import main
 from tests.stubs.smtp_server import free_port
 from tests.support.cli import invoke
+from tests.support.outbox import emails_in, parts
 from tests.support.recorded import sample_uri
 
 
@@ -18,6 +19,9 @@ def test_demo_sends_the_sample_digests_and_says_where_they_are(cli_env):
     outbox = cli_env / "newsletter-demo" / "outbox"
     assert str(outbox) in result.output
     assert len(list(outbox.glob("*.eml"))) == 4
+    # the sample Daily Papers carry Hugging Face's one-line summaries: offline, they are the TL;DRs
+    texts = [parts(message)[0] for message in emails_in(outbox)]
+    assert any("(TL;DR: Hugging Face)" in text for text in texts)
     again = invoke("demo")
     assert "0 sent" in again.output
     assert len(list(outbox.glob("*.eml"))) == 4
