@@ -40,7 +40,7 @@ from newsletter.delivery.readers import addresses, due_readers
 from newsletter.delivery.send import deliver_edition
 from newsletter.editions.build import build_edition
 from newsletter.mail.batch import expand
-from newsletter.mail.sendgrid import SendGridMailer
+from newsletter.mail.sendgrid import MailSendEndpoint, SendGridMailer
 from newsletter.models import (
     Delivery,
     Edition,
@@ -96,22 +96,18 @@ def _subscriber(number: int, topics: list[str], weights: list[float], rng) -> di
             "delivery_hour": 7, "timezone": "UTC", "confirmed_at": utcnow()}
 
 
-class CountingClient:
-    """The SDK client, counting the requests it makes."""
+class CountingEndpoint(MailSendEndpoint):
+    """The Mail Send endpoint, counting the requests it makes."""
 
-    def __init__(self, client):
-        self.client, self.requests = client, 0
+    requests = 0
 
-    def send(self, payload):
+    def send(self, body: bytes):
         self.requests += 1
-        return self.client.send(payload)
+        return super().send(body)
 
 
 def mailer(api_url: str) -> SendGridMailer:
-    import sendgrid
-
-    client = CountingClient(sendgrid.SendGridAPIClient(api_key="SG.bench", host=api_url))
-    return SendGridMailer("SG.bench", api_url=api_url, client=client)
+    return SendGridMailer("SG.bench", endpoint=CountingEndpoint("SG.bench", api_url))
 
 
 def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Edition,
@@ -154,7 +150,7 @@ def phase(mode: str, folder: Path, api_url: str, sample: int) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the render process, joined when the run ended (0 when the run rendered in this one)
     render_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"emails": emails, "seconds": seconds, "requests": sendgrid.client.requests,
+    return {"emails": emails, "seconds": seconds, "requests": sendgrid.endpoint.requests,
             "peak_mb": peak_mb, "render_mb": render_mb}
 
 
