@@ -1,6 +1,8 @@
 """Search over every stored paper, on SQLite (FTS5) and on PostgreSQL (full-text search): the
 same papers in the same order on both, whatever the query."""
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -122,3 +124,12 @@ def test_every_page_knows_how_many_papers_match_in_all(cast, library):
 
 def test_the_pages_a_reader_can_turn_stop_at_the_last_one_served():
     assert Results([], [], 1, has_next=True, total=10_000, size=20).pages == LAST_PAGE
+
+
+def test_a_paper_no_edition_carried_ranks_by_its_attention_too(cast, library):
+    """A backfilled paper never reaches an edition; its upvotes still count in the ranking."""
+    cast.store(cast.record(6, title="Everything everywhere", abstract="Attention, at last.",
+                           published=dt.datetime(2025, 3, 4, 12), signals={"upvotes": 500}),
+               kind="hf", url="file:///hf", backdate=True)
+    cast.commit()
+    assert found(cast, "attention") == ["2611.00006", "2611.00002", "2611.00001"]
