@@ -12,6 +12,7 @@ from sqlalchemy import select
 from newsletter.config import SettingsError, load_settings
 from newsletter.models import Consent
 from newsletter.services import Services
+from newsletter.subscribers import notice_queue
 from newsletter.subscribers.subscriptions import mailbox_of
 from newsletter.web import create_app
 from newsletter.web.signup_limits import RedisRateLimiter
@@ -88,6 +89,17 @@ def test_with_redis_every_web_process_shares_one_limit(settings, redis_db):
     answers = [sites[n % 2].subscribe(f"p{n}@example.org").status_code for n in range(4)]
     assert answers == [200, 200, 200, 429]
     assert all(b"@" not in key for key in redis_db.keys("newsletter:ratelimit:*"))
+
+
+@pytest.mark.redis
+def test_with_redis_every_web_process_shares_one_limit_per_mailbox(settings, redis_db):
+    sites = [site_for(settings, redis_url=REDIS_URL, signups_per_ip_per_hour=100)
+             for _ in range(2)]  # two web processes, whose workers would send: none here
+    for number in range(8):
+        assert sites[number % 2].subscribe(f"ada+{number}@example.org").status_code == 200
+    services = sites[0].client.app.state.services
+    notice_queue.drain(services.factory, services.settings, services.mailer, services.taxonomy)
+    assert len(sites[0].emails()) == settings.signups_per_address_per_hour
 
 
 @pytest.mark.redis
