@@ -15,7 +15,7 @@ from newsletter.services import Services
 from newsletter.subscribers import notice_queue
 from newsletter.subscribers.subscriptions import mailbox_of
 from newsletter.web import create_app
-from newsletter.web.signup_limits import RedisRateLimiter
+from newsletter.web.signup_limits import RedisRateLimiter, client_key
 from tests.support.local_services import empty_redis, redis_test_url
 from tests.support.site import Site
 
@@ -69,6 +69,28 @@ def test_behind_a_trusted_proxy_the_client_is_the_hop_before_it(settings, servic
     with services.factory() as session:
         ips = session.scalars(select(Consent.ip).order_by(Consent.id)).all()
     assert ips == ["198.51.100.1", "198.51.100.2"]
+
+
+def test_addresses_of_one_ipv6_64_share_one_limit(settings):
+    site = site_for(settings, ("10.0.0.2", 4000), signups_per_ip_per_hour=2,
+                    trusted_proxies="10.0.0.0/8")
+
+    def sign_up_from(client: str, address: str) -> int:
+        return site.client.post("/subscribe", headers={
+            "X-Forwarded-For": client, "Origin": "https://digest.example.org"},
+            data={"email": address, "csrf_token": site.csrf_token()}).status_code
+    # one client hopping from address to address in its /64
+    answers = [sign_up_from(f"2001:db8:1:2:{n:x}::7", f"p{n}@example.org") for n in range(3)]
+    assert answers == [200, 200, 429]
+    assert sign_up_from("2001:db8:1:3::7", "q@example.org") == 200  # the next /64: another
+
+
+@pytest.mark.parametrize("ip, key", [
+    ("203.0.113.7", "203.0.113.7"), ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"), ("unknown", "unknown"),
+])
+def test_a_clients_limits_count_under_its_address_or_its_ipv6_64(ip, key):
+    assert client_key(ip) == key
 
 
 def test_trusted_proxies_must_be_addresses_or_networks():
