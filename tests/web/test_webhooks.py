@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from newsletter.models import Delivery, Edition, ProviderEvent, Subscriber, utcnow
 from newsletter.services import Services
-from newsletter.subscribers import subscriptions
+from newsletter.subscribers import privacy, subscriptions
 from newsletter.web import create_app
 from tests.support.databases import services_with
 
@@ -179,11 +179,11 @@ def test_a_batch_of_5000_events_is_applied_in_bulk(stored):
     assert post(client, events).json() == {"duplicate": 5000}
 
 
-def sending_delivery(services) -> int:
-    """A digest of fine@example.org handed to SendGrid, its answer not recorded yet."""
+def sending_delivery(services, address="fine@example.org", date=dt.date(2026, 11, 23)) -> int:
+    """A digest of `address` handed to SendGrid, its answer not recorded yet."""
     with services.factory() as session:
-        reader = subscriptions.find_subscriber(session, "fine@example.org")
-        edition = Edition(date=dt.date(2026, 11, 23))
+        reader = subscriptions.find_subscriber(session, address)
+        edition = Edition(date=date)
         session.add(edition)
         session.flush()
         delivery = Delivery(subscriber_id=reader.id, edition_id=edition.id, status="sending",
@@ -218,3 +218,19 @@ def test_a_number_too_long_for_python_skips_its_item_not_the_batch(stored):
     assert response.status_code == 200
     assert response.json() == {"suppressed": 1, "invalid": 1}
     assert statuses(services)["fine@example.org"] == (subscriptions.CONFIRMED, 0)
+
+
+def test_a_late_event_of_an_erased_readers_digest_never_closes_another_readers(stored):
+    """Opens and clicks come days later: the erased reader's delivery id must name nobody's."""
+    client, services = stored
+    erased_delivery = sending_delivery(services, "gone@example.org")
+    with services.factory() as session:
+        privacy.erase(session, subscriptions.find_subscriber(session, "gone@example.org"))
+        session.commit()
+    next_delivery = sending_delivery(services, "fine@example.org", dt.date(2026, 11, 24))
+    assert next_delivery > erased_delivery
+    late = event("open", "gone@example.org", "late", delivery_id=str(erased_delivery),
+                 sg_message_id="gone-message.filter")
+    assert post(client, [late]).status_code == 200
+    with services.factory() as session:
+        assert session.get(Delivery, next_delivery).status == "sending"
