@@ -37,9 +37,21 @@ def test_plus_address_variants_of_one_mailbox_get_a_few_emails_in_all(settings):
     assert len(site.emails()) == settings.signups_per_address_per_hour
 
 
+def test_dotted_variants_of_a_gmail_address_get_a_few_emails_in_all(settings):
+    """Eight addresses of one Gmail inbox, told apart by their dots alone."""
+    site = site_for(settings, signups_per_ip_per_hour=100)
+    for mask in range(1, 9):  # a.dalove@, ad.alove@, a.d.alove@... are all adalove@gmail.com
+        local = "".join(letter + ("." if mask >> place & 1 else "")
+                        for place, letter in enumerate("adalove"))
+        assert site.subscribe(f"{local}@gmail.com").status_code == 200
+    assert len(site.emails()) == settings.signups_per_address_per_hour
+
+
 @pytest.mark.parametrize("address, mailbox", [
     ("ada+news@example.org", "ada@example.org"), ("ada@example.org", "ada@example.org"),
     ("ada+a+b@example.org", "ada@example.org"), ("+tag@example.org", "+tag@example.org"),
+    ("a.d.a@example.org", "a.d.a@example.org"),  # dots matter elsewhere
+    ("a.d.a+x@gmail.com", "ada@gmail.com"), ("a.da@googlemail.com", "ada@gmail.com"),
 ])
 def test_the_mailbox_of_an_address_has_no_tag(address, mailbox):
     assert mailbox_of(address) == mailbox
