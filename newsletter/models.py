@@ -296,7 +296,9 @@ class Delivery(Base):
     The unique constraint is the guard against double sends."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscriber_id", "edition_id"),)
+    # ids never handed out twice: SendGrid's events name a delivery by its id, days later
+    __table_args__ = (UniqueConstraint("subscriber_id", "edition_id"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(
