@@ -3,14 +3,14 @@ paper_sources.last_seen_at, summaries.created_at), so a feed answers a reader's 
 index look-ups instead of building itself (newsletter.editions.archive.last_change); the daily
 LLM budget's sum of today's summaries reads the last one too
 
-Revision ID: 0019
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 from alembic import op
 
-revision = "0019"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
