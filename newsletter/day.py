@@ -65,14 +65,16 @@ def ingest_sources(services: Services, specs: Sequence[SourceSpec], day: Day, *,
 
 def enrich(session: Session, settings: Settings, paper_ids: Sequence[str], *,
            fetcher: Fetcher = fetch) -> SourceReport | None:
-    """Ask arXiv's export API about the papers among `paper_ids` that no arXiv source described;
-    None when NEWSLETTER_ARXIV_API_URL is empty or none lacks metadata."""
+    """Ask arXiv's export API about the papers among `paper_ids` that no arXiv source described,
+    within NEWSLETTER_FETCH_DEADLINE like a source; None when NEWSLETTER_ARXIV_API_URL is empty
+    or none lacks metadata."""
     if not settings.arxiv_api_url:
         return None
     lacking = lacking_metadata(session, paper_ids)
     if not lacking:
         return None
-    return enrich_from_arxiv(session, lacking, fetcher=fetcher, base_url=settings.arxiv_api_url)
+    return enrich_from_arxiv(session, lacking, fetcher=fetcher, base_url=settings.arxiv_api_url,
+                             deadline=settings.fetch_deadline)
 
 
 def edition(session: Session, day: Day) -> Edition:

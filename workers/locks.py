@@ -44,6 +44,12 @@ def take(settings: Settings, name: str, owner: str) -> bool:
         return False
 
 
+def holder(settings: Settings, name: str) -> str | None:
+    """The owner holding the lock `name` now, or None when it is free."""
+    token = _client(settings.redis_url).get(name)
+    return token.decode() if token is not None else None
+
+
 def release(settings: Settings, name: str, owner: str) -> None:
     """Release `owner`'s lock; nothing happens when it expired or someone else holds it now."""
     try:

@@ -100,6 +100,9 @@ def run_pipeline(self, run_id: int) -> None:
         report = dict(session.get(Run, run_id).report)
     if not locks.take(settings, _lock_of(report), report["owner"]):
         log.info("another run holds the lock; waiting", extra={"run_id": run_id})
+        with database() as session:  # said to whoever follows the run; its heartbeat moves too
+            records.update_report(session, run_id, stage=records.waiting_for(
+                session, locks.holder(settings, _lock_of(report))))
         raise self.retry(countdown=max(1, settings.visibility_timeout // 10), max_retries=50)
     with database() as session:
         typed = records.report_of(session, run_id)

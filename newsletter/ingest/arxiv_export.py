@@ -58,14 +58,18 @@ def lacking_metadata(session: Session, paper_ids: Iterable[str]) -> list[str]:
 
 
 def enrich(
-    session: Session, arxiv_ids: Iterable[str], *, fetcher: Fetcher = fetch, base_url: str = API_URL
+    session: Session, arxiv_ids: Iterable[str], *, fetcher: Fetcher = fetch, base_url: str = API_URL,
+    deadline: float = 60.0,
 ) -> SourceReport:
     """Fetch these papers from the export API (100 ids a request) and merge what it says: arXiv's
     title, abstract, authors and categories replace a blog's on the first arXiv record.
     Best-effort: an API that does not resolve, refuses or does not connect is given up at the
-    first attempt (fetch's give_up_unreachable), and the report carries the error."""
+    first attempt (fetch's give_up_unreachable), one that answers too slowly at `deadline`
+    seconds for all its pages (a run waits for it before building the edition), and the report
+    carries the error."""
     spec = SourceSpec("arxiv-api", base_url)
     urls = id_list_urls(arxiv_ids, base_url=base_url)
     if not urls:
         return SourceReport(kind=spec.kind, url=spec.url)
-    return ingest_pages(session, spec, urls, fetcher=partial(fetcher, give_up_unreachable=True))
+    return ingest_pages(session, spec, urls, fetcher=partial(fetcher, give_up_unreachable=True),
+                        deadline=deadline)

@@ -164,10 +164,14 @@ def ingest_pages(
     fetcher: Fetcher = fetch,
     page_size: int | None = None,
     backdate: bool = False,
+    deadline: float | None = None,
 ) -> SourceReport:
     """Like ingest_source for the pages of one query (see read_pages), recorded under `spec`.
-    `backdate` stores new papers as first seen when published (see papers.upsert_records)."""
-    attempt = Attempt.of(lambda: read_pages(spec.kind, urls, fetcher=fetcher, page_size=page_size))
+    `backdate` stores new papers as first seen when published (see papers.upsert_records);
+    `deadline`: seconds for every page together (None: none, for an operator's backfill)."""
+    attempt = Attempt.of(lambda: read_pages(
+        spec.kind, urls, fetcher=fetcher, page_size=page_size,
+        deadline=Deadline.after(deadline) if deadline is not None else None))
     return store(session, spec, attempt, backdate=backdate)
 
 

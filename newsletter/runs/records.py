@@ -52,6 +52,14 @@ def touch(session: Session, run_id: int) -> None:
     session.execute(update(Run).where(Run.id == run_id).values(heartbeat_at=utcnow()))
 
 
+def waiting_for(session: Session, owner: str | None) -> str:
+    """The stage of a run waiting for the lock that `owner` holds: which run that is, when it is
+    a running one (it may have died: its lock then lasts a visibility timeout)."""
+    holding = [run.id for run in session.scalars(select(Run).where(Run.state == RUNNING))
+               if owner is not None and run.report.get("owner") == owner]
+    return f"waiting for {f'run #{holding[0]}' if holding else 'another run'} to end (it holds the lock)"
+
+
 def update_report(session: Session, run_id: int, **sections) -> Run:
     """Set these sections of the run's report (one writer per section: the step that owns it)."""
     run = session.get(Run, run_id, with_for_update=True)

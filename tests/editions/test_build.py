@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from newsletter.delivery import ledger
 from newsletter.delivery.picks import Picker
 from newsletter.delivery.plan import due_ids
@@ -107,12 +109,15 @@ def test_only_confirmed_subscribers_are_due(cast, session, services):
     assert due_ids(session, edition, None)[0] == [stays.id]
 
 
-def test_a_past_edition_ranks_as_on_its_own_day_not_by_the_wall_clock(cast, session):
+@pytest.mark.parametrize("published", [None, dt.datetime.now(dt.UTC)],
+                         ids=["a lab post without a date", "a lab post dated today"])
+def test_a_past_edition_ranks_as_on_its_own_day_not_by_the_wall_clock(cast, session, published):
     day = TODAY - dt.timedelta(days=365)
     hit = cast.paper(1, topics=["NLP"], upvotes=150)
     hit.published_at = dt.datetime.combine(day, dt.time(2))
-    _, lab_post = cast.store(  # a lab's post without a date: first seen now
-        PaperRecord(external_id="tag:lab,2026:7", title="Our team's news this week"),
+    _, lab_post = cast.store(  # undated, it counts as first seen now
+        PaperRecord(external_id="tag:lab,2026:7", title="Our team's news this week",
+                    published=published),
         kind="feed", url="file:///lab")
     edition = build.build_edition(session, day)
     assert [entry.paper_id for entry in edition.papers] == [hit.id, lab_post.id]

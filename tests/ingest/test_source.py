@@ -1,14 +1,19 @@
 """ingest_source end to end against a real local HTTP server: bad bodies and silent servers give a
 clear per-source error and store nothing, the next source proceeds, a 304 costs one request."""
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from threading import Barrier
 
 import pytest
+from sqlalchemy.orm import Session
 
+from newsletter.db import make_engine
 from newsletter.ingest import papers
 from newsletter.ingest.source import SourceReport, describe, ingest_source
 from newsletter.models import Paper, Source, SourceRun
 from newsletter.sources import SourceSpec, read
+from newsletter.sources.fetch import FetchResult
 from tests.stubs.feeds import Answer
 from tests.support.fetching import quick_fetch
 from tests.support.recorded import recorded, sample, sample_uri
@@ -120,3 +125,31 @@ def test_a_blog_feeds_adverts_events_and_calls_are_counted_not_stored(session, s
 def test_an_arxiv_listing_is_never_filtered_as_posts(session):
     report = ingest_source(session, GOOD)
     assert report.not_papers == 0 and "skipped" not in describe(report)
+
+
+def test_two_runs_storing_a_new_source_at_once_share_its_row(stored_url):
+    """Two processes ingest the same source, new to the database, and store what they read at
+    the same moment (a scheduled ingest and a run on a fresh PostgreSQL): its row is upserted,
+    so neither dies on the unique (kind, url) and both runs are recorded."""
+    engine, together = make_engine(stored_url), Barrier(2, timeout=30)
+    spec = SourceSpec("arxiv", "https://rss.arxiv.org/rss/cs.LG")
+
+    def read_together(url, **_options) -> FetchResult:
+        together.wait()  # both have looked for the row and found none; both store now
+        return FetchResult(url, 200, sample("arxiv_cs.xml"))
+
+    def ingest() -> SourceReport:
+        with Session(engine) as session:
+            report = ingest_source(session, spec, fetcher=read_together)
+            session.commit()
+            return report
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            reports = [future.result() for future in [pool.submit(ingest) for _ in range(2)]]
+        assert [report.error for report in reports] == [None, None]
+        with Session(engine) as session:
+            [row] = session.query(Source).filter_by(kind=spec.kind, url=spec.url).all()
+            assert session.query(SourceRun).filter_by(source_id=row.id).count() == 2
+    finally:
+        engine.dispose()

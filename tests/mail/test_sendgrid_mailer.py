@@ -146,3 +146,25 @@ def test_a_malformed_retry_after_falls_back_to_the_rate_limit_reset(
     sendgrid_stub.fail_next(1, 429, {"Retry-After": "soon", "X-RateLimit-Reset": str(NOW + 9)})
     mailer.send(digest_message)
     assert sleeps == [9.0]
+
+
+@pytest.mark.parametrize("value, slept", [
+    ("soon", [1.0]), ("-3", [1.0]), ("", [1.0]), ("1e3", [1.0]), ("nan", [1.0]),
+    ("Tue, 14 Nov 2023 22:13:40 GMT", [20.0]),  # an HTTP date, 20 s after the clock
+    ("Mon, 13 Nov 2023 00:00:00 GMT", [0.0]),  # an HTTP date already past
+    ("Tue, 14 Nov 2023 22:13:40", [20.0]),  # an HTTP date without its zone: GMT
+])
+def test_any_retry_after_is_waited_or_backed_off_never_raised(
+        mailer, sendgrid_stub, sleeps, digest_message, value, slept):
+    sendgrid_stub.fail_next(1, 429, {"Retry-After": value})
+    assert mailer.send(digest_message) == sendgrid_stub.accepted[0].message_id
+    assert sleeps == slept
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "86400", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_huge_retry_after_is_a_transient_mail_error_not_a_crash(
+        mailer, sendgrid_stub, sleeps, digest_message, value):
+    sendgrid_stub.fail_next(1, 429, {"Retry-After": value})
+    with pytest.raises(MailError) as failure:
+        mailer.send(digest_message)
+    assert not failure.value.permanent and sleeps == []

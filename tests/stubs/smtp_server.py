@@ -6,8 +6,9 @@
         server.messages[0].message["Subject"]
 
 Options: require AUTH (`auth`), offer STARTTLS (`starttls`, a server SSLContext) or speak
-implicit TLS (`implicit_tls`), refuse some recipients with a given reply (`refuse`), and drop
-every open connection (`disconnect_all`) to test reconnection.
+implicit TLS (`implicit_tls`), refuse some recipients with a given reply (`refuse`), keep each
+message and answer it only `answer_delay` seconds later (a slow server, where a client can die
+between the two), and drop every open connection (`disconnect_all`) to test reconnection.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class _Handler:
                 envelope.mail_from, list(envelope.rcpt_tos), parsed, session.peer, login
             )
         )
+        await asyncio.sleep(self.server.answer_delay)
         return "250 Message accepted for delivery"
 
 
@@ -87,8 +89,10 @@ class SmtpServer:
         auth: tuple[str, str] | None = None,
         starttls: ssl.SSLContext | None = None,
         implicit_tls: ssl.SSLContext | None = None,
+        answer_delay: float = 0.0,
     ):
         self.messages: list[ReceivedMessage] = []
+        self.answer_delay = answer_delay
         self.refuse: dict[str, str] = {}  # address -> SMTP reply, e.g. "550 5.1.1 No such user"
         self.port = free_port()
         self.auth = auth

@@ -2,11 +2,14 @@
 unset: one share per worker process, the default visibility timeout of an hour and the default
 lease): its readers are mailed within about two minutes, by the share `recover` sends again once
 the dead task's lease runs out, each exactly once in the outbox; the run ends and reports the
-emails it took over."""
+emails it took over, sent again under the Message-IDs they had."""
 
 import pytest
 
 from newsletter.config import load_settings
+from newsletter.db import session_scope
+from newsletter.delivery.digest_email import digest_message_id
+from newsletter.models import Delivery, Subscriber
 from newsletter.runs import records
 from newsletter.services import Services
 from tests.support.cluster import (
@@ -18,6 +21,7 @@ from tests.support.cluster import (
     wait_for_the_end,
 )
 from tests.support.outbox import count_by_recipient
+from tests.support.outbox import emails_in as messages_in
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 PRODUCTION = {"visibility_timeout": "3600", "dispatch_interval": "900"}
@@ -37,6 +41,7 @@ def test_a_killed_workers_readers_are_mailed_within_two_minutes_with_the_default
     run_id = start_run(services)
     until(emails_in(outbox, 3), 90, "the third email")
     cluster.kill(doomed)  # in the pause after a message was written, before the answer
+    written = message_ids(outbox)
     cluster.start(name="heir", **production, **SLOW)
     until(lambda: set(count_by_recipient(outbox)) == set(readers), 150, "every reader's email")
     run = wait_for_the_end(services, run_id, timeout=60)
@@ -45,3 +50,17 @@ def test_a_killed_workers_readers_are_mailed_within_two_minutes_with_the_default
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
     assert run.report["deliveries"] == {"sent": 10, "resumed": 10}
     assert ledger_statuses(services) == {"sent": 10}
+    resent = message_ids(outbox)
+    assert {reader: resent[reader] for reader in written} == written  # the same Message-IDs
+    assert resent == ledger_message_ids(services)  # each made from its reader's ledger row
+
+
+def message_ids(outbox) -> dict[str, str]:
+    return {message["To"]: message["Message-ID"] for message in messages_in(outbox)}
+
+
+def ledger_message_ids(services) -> dict[str, str]:
+    with session_scope(services.factory) as session:
+        rows = session.query(Delivery, Subscriber.email).join(Subscriber).all()
+        return {email: digest_message_id(services.settings, row.subscriber_id, row.id)
+                for row, email in rows}

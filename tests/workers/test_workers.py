@@ -1,12 +1,18 @@
 """The distributed mode against the real local Redis and PostgreSQL, with real worker processes:
-the whole pipeline, two workers at once, a worker killed mid-delivery, Redis restarted mid-run."""
+the whole pipeline, two workers at once, a worker killed mid-delivery, Redis restarted mid-run,
+a run waiting for another's lock."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from click.testing import CliRunner
 
 from newsletter.cli import main
+from newsletter.config import load_settings
+from newsletter.db import session_scope
+from newsletter.models import Run
 from newsletter.runs import records
 from newsletter.sources import sample_sources
 from tests.support.cluster import (
@@ -19,6 +25,7 @@ from tests.support.cluster import (
     wait_for_the_end,
 )
 from tests.support.outbox import count_by_recipient
+from workers import locks
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -101,3 +108,27 @@ def test_newsletter_run_with_redis_set_hands_the_day_to_the_workers_and_follows_
     assert "enqueued for the workers" in result.output
     assert "finished" in result.output and "emails 2 sent" in result.output
     assert count_by_recipient(outbox) == {reader: 1 for reader in readers}
+
+
+def test_a_run_started_while_another_holds_the_lock_says_which_it_waits_for(
+        add_readers, cluster_services, cluster, worker_settings):
+    """Its follower reads the run it waits for (a run that died holding the lock keeps it a
+    visibility timeout), not a run that seems to do nothing."""
+    readers = add_readers(1)
+    settings = load_settings(**{**worker_settings, "visibility_timeout": "60"})
+    with session_scope(cluster_services.factory) as session:
+        holding = records.open_run(session, "pipeline", dt.date.today())
+        holding_id, owner = holding.id, holding.report["owner"]
+    assert locks.take(settings, locks.DELIVER, owner)
+    cluster.start(NEWSLETTER_VISIBILITY_TIMEOUT="60")
+    run_id = start_run(cluster_services)
+
+    def waiting() -> str | None:
+        with session_scope(cluster_services.factory) as session:
+            line = records.progress(session, session.get(Run, run_id))
+        return line if "waiting" in line else None
+    line = until(waiting, 60, "the run to say it waits")
+    assert line == (f"running: waiting for run #{holding_id} to end (it holds the lock) "
+                    "(0 sources done)")
+    locks.release(settings, locks.DELIVER, owner)
+    assert wait_for_the_end(cluster_services, run_id).report["deliveries"]["sent"] == len(readers)
