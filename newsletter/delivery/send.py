@@ -240,12 +240,10 @@ class EditionSender:
     def _pending_batch(self, rendering: Future[PersonalizedBatch], members: list[Member]
                        ) -> PendingBatch:
         """The batch of a digest's `rendering` (maybe still under way) for these readers, each
-        with their own links and ledger id."""
-        recipients = [digest_email.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
-                                                    secret=m.token_secret, email=m.email,
-                                                    delivery_id=m.delivery_id)
-                      for m in members]
-        return PendingBatch(rendering, recipients)
+        with their own links and ledger id, made where the renderings are (in the render
+        process once it runs: signing links is this thread's costliest work a reader)."""
+        return PendingBatch(rendering, self.renderer.submit(digest_email.digest_recipients,
+                                                            self.settings, members))
 
     def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
         """The digest rendered once for all its readers (placeholders for their own parts)."""
