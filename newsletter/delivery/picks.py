@@ -45,7 +45,7 @@ class Picker:
         self._views: dict[str, list[PaperView]] = {}
         self._trending: dict[str, dict[str, float]] = {}
         self._shared_picks: dict[tuple, Picks] = {}
-        self._shared_digests: dict[tuple, Digest] = {}
+        self._shared_digests: dict[int, dict[str, Digest]] = {}  # by id() of shared picks
         self._contexts: dict[tuple[str, str], dict] = {}
 
     def views(self, frequency: str) -> list[PaperView]:
@@ -77,28 +77,26 @@ class Picker:
         """The reader's digest of their `papers` (`Digest.of`). Readers given the same shared
         picks in the same language get one Digest object: a run's queues find it by identity,
         not by comparing up to 25 picks each time."""
-        key = self._shared_key(reader)
-        if self._shared_picks.get(key) is not papers:
+        # keyed by id(): shared picks live as long as this Picker, so no other has their id
+        by_language = self._shared_digests.get(id(papers))
+        if by_language is None:
             return Digest.of(reader, papers)
-        digest = self._shared_digests.get((key, reader.language))
+        digest = by_language.get(reader.language)
         if digest is None:
-            digest = self._shared_digests[key, reader.language] = Digest.of(reader, papers)
+            digest = by_language[reader.language] = Digest.of(reader, papers)
         return digest
-
-    def _shared_key(self, reader) -> tuple:
-        """What decides the picks of a reader who follows, mutes, rated and was sent nothing."""
-        limit = reader.max_papers or self.settings.max_papers_per_digest
-        return reader.frequency, frozenset(reader.topics or ()), limit
 
     def _pick(self, reader, already_sent: set[str], interests: Interests | None,
               ratings: list) -> Picks:
         limit = reader.max_papers or self.settings.max_papers_per_digest
         if already_sent or interests or ratings:
             return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
-        key = self._shared_key(reader)
-        if key not in self._shared_picks:
-            self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
-        return self._shared_picks[key]
+        key = (reader.frequency, frozenset(reader.topics or ()), limit)
+        shared = self._shared_picks.get(key)
+        if shared is None:
+            shared = self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
+            self._shared_digests[id(shared)] = {}
+        return shared
 
     def _choose(self, reader, limit: int, already_sent: set[str], interests: Interests,
                 ratings: list) -> Picks:
