@@ -2,6 +2,8 @@
 stand-in (tests/stubs/sendgrid_api.py, its own process, on loopback), batched versus naive.
 
 Run: PYTHONPATH=. python bench/bench_delivery.py [--subscribers 100000] [--naive-sample 2000]
+(`--whole-run`: a whole `newsletter run` against one MJML compile; `--sender-cpu`: the
+sending thread's CPU per 1,000-reader request)
 
 One SQLite database is seeded (an edition of 120 papers over the taxonomy, subscribers choosing
 1 to 3 topics by a Zipf-like popularity, 10% choosing all topics, 5% another language), then
@@ -39,8 +41,8 @@ from newsletter.delivery.picks import Picker
 from newsletter.delivery.readers import addresses, due_readers
 from newsletter.delivery.send import deliver_edition
 from newsletter.editions.build import build_edition
-from newsletter.mail.batch import expand
-from newsletter.mail.sendgrid import SendGridMailer
+from newsletter.mail.batch import PersonalizedBatch, expand
+from newsletter.mail.sendgrid import MailSendEndpoint, SendGridMailer
 from newsletter.models import (
     Delivery,
     Edition,
@@ -96,22 +98,18 @@ def _subscriber(number: int, topics: list[str], weights: list[float], rng) -> di
             "delivery_hour": 7, "timezone": "UTC", "confirmed_at": utcnow()}
 
 
-class CountingClient:
-    """The SDK client, counting the requests it makes."""
+class CountingEndpoint(MailSendEndpoint):
+    """The Mail Send endpoint, counting the requests it makes."""
 
-    def __init__(self, client):
-        self.client, self.requests = client, 0
+    requests = 0
 
-    def send(self, payload):
+    def send(self, body: bytes):
         self.requests += 1
-        return self.client.send(payload)
+        return super().send(body)
 
 
 def mailer(api_url: str) -> SendGridMailer:
-    import sendgrid
-
-    client = CountingClient(sendgrid.SendGridAPIClient(api_key="SG.bench", host=api_url))
-    return SendGridMailer("SG.bench", api_url=api_url, client=client)
+    return SendGridMailer("SG.bench", endpoint=CountingEndpoint("SG.bench", api_url))
 
 
 def deliver_naively(session, settings, sendgrid: SendGridMailer, edition: Edition,
@@ -154,7 +152,7 @@ def phase(mode: str, folder: Path, api_url: str, sample: int) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the render process, joined when the run ended (0 when the run rendered in this one)
     render_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"emails": emails, "seconds": seconds, "requests": sendgrid.client.requests,
+    return {"emails": emails, "seconds": seconds, "requests": sendgrid.endpoint.requests,
             "peak_mb": peak_mb, "render_mb": render_mb}
 
 
@@ -298,12 +296,46 @@ def whole_run(subscribers: int) -> None:
           f"ratio Y/X {compile_seconds / per_email:.1f}")
 
 
+def sender_cpu(requests: int = 20, rounds: int = 3) -> None:
+    """The sending thread's CPU for `requests` batches of 1,000 readers each (links, headers and
+    ids as a run makes them; a 90 KB shared part), sent through SendGridMailer to the stand-in
+    in its own process: the transport's cost per request, without the rest of a run."""
+    settings = settings_for(Path(tempfile.gettempdir()))
+    batches = [_thousand_readers(settings, first=number * 1000) for number in range(requests)]
+    urls = multiprocessing.Queue()
+    stub = multiprocessing.Process(target=serve_stub, args=(urls,), daemon=True)
+    stub.start()
+    sendgrid = SendGridMailer("SG.bench", api_url=urls.get(timeout=30))
+    for _ in range(rounds):
+        cpu, wall = time.thread_time(), time.perf_counter()
+        sent = sum(len(sendgrid.send_batch(batch).sent) for batch in batches)
+        cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+        print(f"{sent:,} readers in {requests} requests: sender CPU {cpu / requests * 1e3:.1f} ms "
+              f"a request, wall {wall / requests * 1e3:.1f} ms")
+    stub.terminate()
+
+
+def _thousand_readers(settings, first: int) -> PersonalizedBatch:
+    recipients = [digest_email.digest_recipient(settings, subscriber_id=number,
+                                                secret="abcdefghijklmnop",
+                                                email=f"reader{number}@example.com",
+                                                delivery_id=10_000 + number)
+                  for number in range(first, first + 1000)]
+    return PersonalizedBatch(from_email=settings.from_email, subject="Your digest",
+                             text="A paper\n" * 3000, html='<p class="paper">A paper</p>\n' * 3000,
+                             recipients=recipients, headers=digest_email.list_headers(settings),
+                             categories=["digest"], custom_args={"edition_id": "1"},
+                             addresses_checked=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--naive-sample", type=int, default=2_000)
     parser.add_argument("--whole-run", action="store_true",
                         help="time a whole `newsletter run` against one MJML compile instead")
+    parser.add_argument("--sender-cpu", action="store_true",
+                        help="time the sending thread's CPU per 1,000-reader request instead")
     parser.add_argument("--phase", choices=["batched", "naive", "run"])
     parser.add_argument("--folder", type=Path)
     parser.add_argument("--api-url")
@@ -314,6 +346,8 @@ def main() -> None:
         print(json.dumps(phase(args.phase, args.folder, args.api_url, args.naive_sample)))
     elif args.whole_run:
         whole_run(args.subscribers)
+    elif args.sender_cpu:
+        sender_cpu()
     else:
         compare(args.subscribers, args.naive_sample)
 

@@ -11,7 +11,12 @@ import pytest
 from newsletter.mail.batch import PersonalizedBatch, Recipient, send_batch_by_one, substitute
 from newsletter.mail.outbox import OutboxMailer
 from newsletter.mail.sendgrid import SendGridMailer
-from newsletter.mail.sendgrid_payload import address, batch_requests
+from newsletter.mail.sendgrid_payload import (
+    address,
+    batch_requests,
+    personalization,
+    personalization_json,
+)
 
 
 def reader(number: int, email_address: str | None = None) -> Recipient:
@@ -54,6 +59,35 @@ def test_2500_recipients_go_in_three_requests(sendgrid_stub):
     assert len(result.sent) == 2500 and result.failed == []
     request_ids = {request.message_id for request in sendgrid_stub.accepted}
     assert {r.message_id for r in result.results} == request_ids
+
+
+def test_the_requests_of_a_mailer_share_one_kept_alive_connection(sendgrid_stub):
+    mailer = sendgrid(sendgrid_stub)
+    mailer.send_batch(digest([reader(n) for n in range(2500)]))
+    mailer.send_batch(digest([reader(1)]))
+    assert len(sendgrid_stub.requests) == 4
+    assert len({request.connection for request in sendgrid_stub.requests}) == 1
+
+
+def test_the_request_is_the_sdks_post_to_mail_send(sendgrid_stub):
+    sendgrid(sendgrid_stub).send_batch(digest([reader(1)]))
+    [request] = sendgrid_stub.requests
+    assert request.path == "/v3/mail/send"
+    assert request.headers["Authorization"] == "Bearer SG.test-key"
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.headers["User-Agent"].startswith("sendgrid/")
+
+
+@pytest.mark.parametrize("recipient", [
+    reader(1),
+    Recipient("Ann Lee <ann@example.org>", message_id="<d.1@example.org>",
+              substitutions={"-name-": 'Zoë "the" \\ 😀\n'},
+              headers={"List-Unsubscribe": "<https://x/u>", "Reply-To": "left-out@example.org"},
+              custom_args={"delivery_id": 7, "note": None}),
+    Recipient("plain@example.org"),
+])
+def test_a_personalization_is_written_as_json_dumps_writes_it(recipient):
+    assert personalization_json(recipient) == json.dumps(personalization(recipient))
 
 
 def test_each_reader_gets_their_own_links_headers_and_ids(sendgrid_stub):
@@ -118,7 +152,9 @@ def test_requests_are_split_to_stay_under_the_size_limit():
     requests = list(batch_requests(batch, batch.recipients, max_bytes=2_000))
     assert len(requests) > 1
     assert sum(len(recipients) for recipients, _ in requests) == 10
-    assert all(len(json.dumps(body).encode()) <= 2_000 for _, body in requests)
+    assert all(len(body) <= 2_000 for _, body in requests)
+    sent = [envelope for _, body in requests for envelope in json.loads(body)["personalizations"]]
+    assert [envelope["to"] for envelope in sent] == [[{"email": r.email}] for r in batch.recipients]
 
 
 def test_other_mailers_send_one_expanded_message_per_reader(tmp_path):

@@ -32,6 +32,7 @@ class RecordedRequest:
     body: dict | None
     status: int
     message_id: str | None = None
+    connection: tuple | None = None  # the client's (host, port): one per TCP connection
 
 
 @dataclass
@@ -66,12 +67,14 @@ class SendGridStub(LoopbackServer):
         to, subject, text, html, headers, custom_args, categories, message_id."""
         return [email for request in self.accepted for email in _expand(request)]
 
-    def answer(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, dict, dict]:
+    def answer(self, path: str, headers: dict[str, str], raw: bytes,
+               connection: tuple | None = None) -> tuple[int, dict, dict]:
         """(status, response headers, JSON body) for one request; records it."""
         status, extra, body, payload = self._judge(path, headers, raw)
         message_id = extra.get("X-Message-Id")
         with self._lock:
-            self.requests.append(RecordedRequest(path, headers, payload, status, message_id))
+            self.requests.append(RecordedRequest(path, headers, payload, status, message_id,
+                                                 connection))
         return status, extra, body
 
     def _judge(self, path: str, headers: dict[str, str], raw: bytes):
@@ -145,9 +148,15 @@ def _expand(request: RecordedRequest) -> list[dict]:
 
 def _handler_for(stub: SendGridStub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # As SendGrid's API does: the connection stays open for the client's next request
+        # (every answer carries a Content-Length), each answer leaves without Nagle's wait.
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
         def do_POST(self):
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status, headers, body = stub.answer(self.path, dict(self.headers), raw)
+            status, headers, body = stub.answer(self.path, dict(self.headers), raw,
+                                                self.client_address)
             send_json(self, status, headers, body or None)
 
         def log_message(self, format, *args):

@@ -27,6 +27,20 @@ def _size(value) -> int:
     return len(json.dumps(value or {}).encode())
 
 
+def _over(values, limit: int) -> bool:
+    """Whether `values` (a JSON object) takes more than `limit` bytes as JSON. Counted exactly
+    only when a cheap upper bound says it may: a character is at most 12 bytes as JSON (an
+    escaped surrogate pair), an item adds at most 8 (quotes, colon, comma, space); the stand-in
+    checks every personalization of a 100,000-reader bench run."""
+    values = values or {}
+    strings = all(isinstance(name, str) and isinstance(value, str)
+                  for name, value in values.items())
+    if strings and 2 + sum(12 * (len(name) + len(value)) + 8
+                           for name, value in values.items()) <= limit:
+        return False
+    return _size(values) > limit
+
+
 def address_errors(field: str, value) -> list[dict]:
     if not isinstance(value, dict) or not _ADDRESS.match(str(value.get("email", ""))):
         return [_error(f"{field}.email", "Does not contain a valid address.")]
@@ -61,11 +75,11 @@ def personalization_errors(index: int, envelope: dict, root_args: dict, seen: se
                 )
             )
         seen.add(email)
-    if _size({**root_args, **(envelope.get("custom_args") or {})}) > 10_000:
+    if _over({**root_args, **(envelope.get("custom_args") or {})}, 10_000):
         errors.append(
             _error(f"{field}.custom_args", "The custom arguments may not exceed 10,000 bytes.")
         )
-    if _size(envelope.get("substitutions")) > 10_000:
+    if _over(envelope.get("substitutions"), 10_000):
         errors.append(
             _error(
                 f"{field}.substitutions",
