@@ -2,7 +2,7 @@
 run, on SQLite with 100,000 stored papers.
 
 Run: PYTHONPATH=. python bench/bench_reading.py [--papers N] [--requests N] [--concurrency C]
-     [--only LABEL,...]
+     [--only LABEL]...
 
 Stores N papers (default 100,000) straight into a migrated SQLite database: each with two
 topics of the default taxonomy, a summary by the configured (offline) model, carried by one of
@@ -94,7 +94,9 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--only", default="", help="comma-separated labels (and /healthz)")
+    # repeated rather than comma-separated: labels such as "topic feed, 304" hold commas
+    parser.add_argument("--only", action="append", default=[],
+                        help="a label to measure (repeat for more; /healthz always is)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-reading-") as name:
         folder = Path(name)
@@ -111,7 +113,7 @@ def main() -> None:
                  "search, all match": "/search?q=attention+scaling",
                  "topic feed": f"/topics/{slug}/feed.atom",
                  "topic feed, 304": f"/topics/{slug}/feed.atom", "every topic feed": "/feed.atom"}
-        chosen = {"GET /healthz", *filter(None, args.only.split(","))}
+        chosen = {"GET /healthz", *args.only}
         try:
             wait_until_up(base)
             etag = httpx.get(f"{base}/topics/{slug}/feed.atom").headers["etag"]

@@ -47,7 +47,9 @@ class Paper(Base):
     journal_ref: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # indexed: the newest is when the archive last changed (editions.archive.last_change)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
+                                                    index=True)
     trending_score: Mapped[float] = mapped_column(Float, default=0.0)
     # False for a paper first known from an arXiv revision (replace): old work, never news
     announce: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -80,7 +82,7 @@ class PaperSource(Base):
     external_id: Mapped[str] = mapped_column(String(512))
     signals: Mapped[dict] = mapped_column(JSON, default=dict)
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     paper: Mapped[Paper] = relationship(back_populates="sources")
 
@@ -134,7 +136,7 @@ class Summary(Base):
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
     cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class Source(Base):
@@ -294,7 +296,9 @@ class Delivery(Base):
     The unique constraint is the guard against double sends."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscriber_id", "edition_id"),)
+    # ids never handed out twice: SendGrid's events name a delivery by its id, days later
+    __table_args__ = (UniqueConstraint("subscriber_id", "edition_id"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(

@@ -162,6 +162,31 @@ def test_0010_gives_every_subscriber_a_link_secret_and_never_reuses_an_id(tmp_pa
     engine.dispose()
 
 
+def test_0017_never_hands_out_a_deleted_deliverys_id_again(tmp_path):
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0016")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        insert_row(connection, "subscribers", id=1, email="r@example.org", token_secret="s")
+        for day in (1, 2):
+            insert_row(connection, "editions", id=day, date=f"2026-11-2{day}")
+            insert_row(connection, "deliveries", id=day, subscriber_id=1, edition_id=day,
+                       status="sent", digest_papers_id=None)
+    upgrade(url)
+    with engine.begin() as connection:
+        assert "AUTOINCREMENT" in connection.execute(text(
+            "SELECT sql FROM sqlite_master WHERE name = 'deliveries'")).scalar()
+        connection.execute(text("DELETE FROM deliveries WHERE id = 2"))
+        insert_row(connection, "deliveries", id=None, subscriber_id=1, edition_id=2,
+                   status="claimed", digest_papers_id=None)
+        assert connection.execute(text("SELECT max(id) FROM deliveries")).scalar() == 3
+    command.downgrade(alembic_config(url), "0016")
+    upgrade(url)
+    engine.dispose()
+
+
 @pytest.mark.postgres
 def test_0010_gives_every_subscriber_a_link_secret_on_postgresql(postgres_url):
     from alembic import command

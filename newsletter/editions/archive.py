@@ -1,5 +1,5 @@
 """The web archive's queries: every edition, one edition by topic and its neighbours, the papers
-of a topic day by day, the editions a paper appeared in."""
+of a topic day by day, the editions a paper appeared in, when any of it last changed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from newsletter.editions.sections import Section, group_by_topic
-from newsletter.models import Edition, EditionPaper, Paper, PaperTopic
+from newsletter.models import Edition, EditionPaper, Paper, PaperSource, PaperTopic, Summary
 
 TOPIC_PAGE_SIZE = 30
 LAST_PAGE = 1000  # deeper offsets cost the database more than any reader pages
@@ -148,6 +148,17 @@ def _topic_rows(session: Session, topic: str | None, edition_ids: list[int]) -> 
         query = query.where(exists().where(PaperTopic.paper_id == EditionPaper.paper_id,
                                            PaperTopic.topic == topic))
     return [tuple(row) for row in session.execute(query)]
+
+
+def last_change(session: Session) -> dt.datetime | None:
+    """When anything the archive shows last changed (naive UTC; None: nothing stored yet): an
+    edition built, a paper or one of its sources written, a summary made or made again. Each is
+    the newest value of an indexed column (migration 0018; the editions, one a day, need none),
+    so this costs a few index look-ups however large the archive is. A paper's topics follow from its text and its summary."""
+    newest = [select(func.max(column)).scalar_subquery()
+              for column in (Edition.created_at, Paper.updated_at, PaperSource.last_seen_at,
+                             Summary.created_at)]
+    return max(filter(None, session.execute(select(*newest)).one()), default=None)
 
 
 def appearances(session: Session, paper: Paper) -> list[dt.date]:

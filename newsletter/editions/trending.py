@@ -1,5 +1,5 @@
 """The trending score: a paper's attention across its sources, decayed by its age on the
-edition's day."""
+edition's day; until an edition carries the paper, on its own first day."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from newsletter.models import Paper
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsletter.models import EditionPaper, Paper
+
+CHUNK = 500  # papers looked up at once: well under every database's limit of bound parameters
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,18 @@ def refresh_trending_score(paper: Paper, now: dt.datetime) -> float:
     born = paper.published_at or paper.first_seen_at
     paper.trending_score = trending_score(signals_of(paper), (now - born).total_seconds() / 3600)
     return paper.trending_score
+
+
+def refresh_first_day_scores(session: Session, papers: list[Paper]) -> None:
+    """Score each of `papers` that no edition has carried as of the end of its own first day
+    (`ranked_at` of the day it was published or first seen), so that search, which ranks the
+    most discussed first, ranks a paper no edition will carry (a backfill, an old paper's
+    revision, one seen too late for its days) by its attention, not as if nobody had looked at
+    it. An edition scores its papers again as of its own date, which is then kept."""
+    ids = [paper.id for paper in papers]
+    carried = {paper_id for start in range(0, len(ids), CHUNK) for paper_id in session.scalars(
+        select(EditionPaper.paper_id).where(EditionPaper.paper_id.in_(ids[start:start + CHUNK])))}
+    for paper in papers:
+        if paper.id not in carried:
+            born = paper.published_at or paper.first_seen_at
+            refresh_trending_score(paper, ranked_at(born.date()))

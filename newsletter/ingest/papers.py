@@ -21,6 +21,7 @@ import unicodedata
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from newsletter.editions.trending import refresh_first_day_scores
 from newsletter.models import Paper, PaperSource, utcnow
 from newsletter.search import index as search_index
 from newsletter.sources.records import PaperRecord, with_clean_text, without_bidi_controls
@@ -111,7 +112,8 @@ def upsert_records(
     `backdate` (a backfill) makes a new paper first seen when it was published: history, which
     an edition of today does not announce. Bidirectional controls in the text are dropped, and
     TeX and markdown in titles, abstracts and names are rendered as plain text. The search rows
-    of the papers whose text may have changed are written again.
+    of the papers whose text may have changed are written again, and papers no edition carried
+    yet are scored as of their first day (editions.trending.refresh_first_day_scores).
     """
     records = [with_clean_text(without_bidi_controls(record)) for record in records]
     index = PaperIndex.load(session, records)
@@ -120,6 +122,7 @@ def upsert_records(
         outcome, paper = _upsert(session, index, record, kind=kind, url=url, backdate=backdate)
         index.add(paper)
         results.append((outcome, paper))
+    refresh_first_day_scores(session, [paper for _, paper in results])
     search_index.refresh(session, [paper for outcome, paper in results if outcome != UNCHANGED])
     return results
 

@@ -106,9 +106,9 @@ class EventBatch:
 
 def parse_events(payload: bytes) -> EventBatch:
     """The events of one webhook body (a JSON array). An item that is not a valid event (a field
-    missing or of the wrong type, a timestamp out of range, a delivery id that cannot be ours,
-    nesting too deep to read) is left out and counted; raises ValueError when the body is not
-    an array at all."""
+    missing, of the wrong type or too long to store, a timestamp out of range, a delivery id
+    that cannot be ours, nesting too deep or a number too long to read) is left out and
+    counted; raises ValueError when the body is not an array at all."""
     items = [_event(item) for item in _items(payload)]
     events = [item for item in items if item is not None]
     return EventBatch(events, invalid=len(items) - len(events))
@@ -117,10 +117,13 @@ def parse_events(payload: bytes) -> EventBatch:
 def _items(payload: bytes) -> list:
     try:
         items = json.loads(payload)
-    except RecursionError:  # an item nested too deep: read the others one by one
-        items = [_loaded(text) for text in array_elements(payload.decode("utf-8", "replace"))]
-    except ValueError as error:
-        raise ValueError(f"a SendGrid event webhook body is JSON: {error}") from None
+    except (RecursionError, ValueError) as error:
+        # an item nested too deep, or with a number of more than 4,300 digits (Python refuses
+        # to read those, a ValueError): read the items one by one, if the body is an array
+        elements = array_elements(payload.decode("utf-8", "replace"))
+        if not elements:
+            raise ValueError(f"a SendGrid event webhook body is JSON: {error}") from None
+        items = [_loaded(text) for text in elements]
     if not isinstance(items, list):
         raise ValueError("a SendGrid event webhook body is a JSON array of objects")
     return items
@@ -143,20 +146,26 @@ def _event(item) -> Event | None:
     delivery_id = custom_args.get("delivery_id")
     if not (_text(item.get("sg_event_id"), 128) and _text(item.get("event"), 32)
             and _text(item.get("email"), 320) and timestamp and categories is not None
-            and all(value is None or isinstance(value, str) for value in texts.values())
+            and all(_optional_text(value, _OPTIONAL_TEXT[name]) for name, value in texts.items())
             and (delivery_id is None or _is_our_id(delivery_id))):
         return None
     return Event(sg_event_id=item["sg_event_id"], event=item["event"], email=item["email"],
                  timestamp=timestamp, categories=categories, custom_args=custom_args, **texts)
 
 
-_OPTIONAL_TEXT = ("sg_message_id", "reason", "type", "bounce_classification")
+# each optional text field and its longest value: a message id is stored in a column of 255
+# characters (PostgreSQL refuses longer ones); the others are only read
+_OPTIONAL_TEXT = {"sg_message_id": 255, "reason": 4096, "type": 32, "bounce_classification": 64}
 _LATEST = 2**33  # seconds: the year 2242
 _MAX_ID = 2**31 - 1  # our ids are 32-bit integers
 
 
 def _text(value, longest: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= longest
+
+
+def _optional_text(value, longest: int) -> bool:
+    return value is None or (isinstance(value, str) and len(value) <= longest)
 
 
 def _moment(value) -> datetime | None:
@@ -192,7 +201,8 @@ def _categories(value) -> tuple[str, ...] | None:
 
 def array_elements(text: str) -> list[str]:
     """The source text of each element of the JSON array `text`, found by matching brackets
-    outside strings (no parsing, so no nesting limit); [] when `text` is not an array."""
+    outside strings (no parsing, so no nesting limit); [] when `text` is not an array, or one
+    that never ends."""
     text = text.strip()
     if not text.startswith("["):
         return []
@@ -213,8 +223,8 @@ def array_elements(text: str) -> list[str]:
             depth -= 1
             if depth == 0:  # the end of the array itself
                 elements.append(text[start:position])
-                break
+                return [element for element in elements if element.strip()]
         elif char == "," and depth == 1:
             elements.append(text[start:position])
             start = position + 1
-    return [element for element in elements if element.strip()]
+    return []  # the array never ends

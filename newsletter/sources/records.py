@@ -9,13 +9,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.text import clean_text
-
-# Unicode's bidirectional controls (embeddings, overrides, isolates, marks): one in a title
-# reorders what follows it, in our pages and in mail clients, so that a title can pass off one
-# text (a link, a name) as another
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                       "\u2066\u2067\u2068\u2069"))
+from newsletter.text import clean_text, without_bidi
 
 
 @dataclass
@@ -61,7 +55,7 @@ def without_bidi_controls(record: PaperRecord) -> PaperRecord:
 
 def _strip(value):
     if isinstance(value, str):
-        return value.translate(BIDI_CONTROLS)
+        return without_bidi(value)
     if isinstance(value, list):
         return [_strip(item) for item in value]
     if isinstance(value, dict):

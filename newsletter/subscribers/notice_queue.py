@@ -10,7 +10,9 @@ does, enqueued after each request and every minute by beat. Commands drain it be
 
 A sign-up is queued as the form's answer (kind SIGNUP, no subscriber yet); the sender records
 it (`signup.request_signup`) and turns the row into the confirmation or reminder it calls for,
-or drops it (a suppressed address, a limit reached). A row is claimed before it is handled, so
+or drops it (a suppressed address, a limit reached). A sign-up over its mailbox's limit is
+queued all the same (kind OVER_LIMIT), so that its request does the same work as any other,
+and dropped unread. A row is claimed before it is handled, so
 two senders never send one email; the claim of a sender that died lapses after LEASE. A failed
 send is tried again later, up to MAX_ATTEMPTS times.
 """
@@ -36,16 +38,18 @@ from newsletter.summarize.topics import Taxonomy
 
 log = logging.getLogger(__name__)
 
-SIGNUP = "signup"
+SIGNUP, OVER_LIMIT = "signup", "signup-over-limit"
 LEASE = dt.timedelta(minutes=5)
 RETRY_DELAY = dt.timedelta(minutes=1)  # times the attempts made
 MAX_ATTEMPTS = 5
 SENT, DROPPED, RETRY, FAILED = "sent", "dropped", "retry", "failed"
 
 
-def queue_signup(session: Session, request: SignupRequest) -> None:
-    """Queue a sign-up request (checked: `SignupRequest.checked`) to be recorded and answered."""
-    session.add(QueuedNotice(kind=SIGNUP, payload=request.to_payload()))
+def queue_signup(session: Session, request: SignupRequest, over_limit: bool = False) -> None:
+    """Queue a sign-up request (checked: `SignupRequest.checked`) to be recorded and answered;
+    `over_limit`: to be dropped (too many for its mailbox), though queued like the others."""
+    session.add(QueuedNotice(kind=OVER_LIMIT if over_limit else SIGNUP,
+                             payload=request.to_payload()))
 
 
 def queue_notice(session: Session, kind: str, subscriber_id: int, **payload) -> None:
@@ -92,7 +96,8 @@ def _handle(factory: sessionmaker[Session], settings: Settings, mailer: Mailer,
     (a slow mail server must hold no lock); the row goes once sent."""
     with session_scope(factory) as session:
         row = session.get(QueuedNotice, row_id)
-        if row is None or (row.kind == SIGNUP and not _record_signup(session, row, taxonomy)):
+        if row is None or (row.kind in (SIGNUP, OVER_LIMIT)
+                           and not _record_signup(session, row, taxonomy)):
             return DROPPED  # erased meanwhile (the row went with the subscriber), or no email
         kind, payload = row.kind, dict(row.payload)
         subscriber = session.get(Subscriber, row.subscriber_id)
@@ -105,10 +110,10 @@ def _handle(factory: sessionmaker[Session], settings: Settings, mailer: Mailer,
 
 def _record_signup(session: Session, row: QueuedNotice, taxonomy: Taxonomy) -> bool:
     """Record the sign-up and make the row the email it calls for; False (row deleted) when
-    it calls for none."""
+    it calls for none (an OVER_LIMIT row is not even recorded)."""
     try:
-        notice = request_signup(session, SignupRequest.from_payload(row.payload), taxonomy,
-                                now=row.queued_at)
+        notice = None if row.kind == OVER_LIMIT else request_signup(
+            session, SignupRequest.from_payload(row.payload), taxonomy, now=row.queued_at)
     except SubscriptionError:  # the taxonomy changed since the form was checked
         notice = None
     if notice is None:

@@ -35,11 +35,18 @@ def normalize_email(address: str) -> str:
     return valid.normalized.lower()
 
 
+# Gmail ignores the dots of an address (a.d.a@ is ada@) and answers for googlemail.com too
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
 def mailbox_of(address: str) -> str:
     """The mailbox a normalized address reaches, for the limits on emails to one inbox: without
-    its `+tag` (ada+1@… and ada+2@… are one inbox to flood)."""
+    its `+tag` (ada+1@… and ada+2@… are one inbox to flood), and at Gmail without its dots."""
     local, _, domain = address.rpartition("@")
-    return f"{local.split('+', 1)[0] or local}@{domain}"
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", "") or local, DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
 
 
 def resolve_topics(names: list[str], taxonomy: Taxonomy) -> list[str]:

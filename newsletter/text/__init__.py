@@ -6,7 +6,7 @@ the personal ranking and the offline summarizer share; the word lists these read
 in `newsletter/data/` (`word_lists`)."""
 
 from newsletter.text.boilerplate import is_boilerplate
-from newsletter.text.clean import clean_text
+from newsletter.text.clean import clean_text, without_bidi
 from newsletter.text.tex import tex_to_text
 
-__all__ = ["clean_text", "is_boilerplate", "tex_to_text"]
+__all__ = ["clean_text", "is_boilerplate", "tex_to_text", "without_bidi"]

@@ -20,7 +20,7 @@ from newsletter.stats.subscribers import STATUSES
 from newsletter.web import deps
 from newsletter.web.charts import bar_chart, line_chart
 from newsletter.web.pages import page
-from newsletter.web.signup_limits import limiter
+from newsletter.web.signup_limits import client_key, limiter
 
 USER = "admin"
 ADMIN_FAILURES, ADMIN_FAILURE_PERIOD = 10, 900.0  # wrong credentials per client address
@@ -54,7 +54,7 @@ def dashboard(request: Request, days: int = Query(30, ge=1, le=366),
 
 def authorize(request: Request, credentials: HTTPBasicCredentials | None, password: str) -> None:
     """Return for the admin's credentials; else raise 401 (a challenge) or 429."""
-    failures, client = request.app.state.admin_failures, deps.client_ip(request)
+    failures, client = request.app.state.admin_failures, client_key(deps.client_ip(request))
     if failures.retry_after(client) > 0:
         raise HTTPException(429, "Too many wrong passwords from your address; try again later.",
                             {"Retry-After": str(failures.retry_after(client)), **NOT_INDEXED})

@@ -1,7 +1,9 @@
 """The Atom feeds: /feed.atom (the latest papers of every topic) and /topics/{slug}/feed.atom,
 each the newest editions' papers, newest edition first and each edition's in its trending order,
-answered with a 304 to a reader that already has them. Public: nothing in them is about a
-subscriber."""
+answered with a 304 to a reader that already has them. Whether a reader has them is decided from
+when the archive last changed (`archive.last_change`, a few index look-ups), before the feed is
+built: a reader polling every few minutes costs no cards and no XML. Public: nothing in them is
+about a subscriber."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from newsletter.editions.paper_links import path_of
 from newsletter.models import Edition
 from newsletter.web import deps
 from newsletter.web.atom import Entry, Feed, atom
-from newsletter.web.conditional import cached_response
+from newsletter.web.conditional import Validators, conditional_response
 
 router = APIRouter()
 FEED_SIZE = 50  # papers per feed: a few days of a busy topic, a day of every topic
@@ -48,11 +50,21 @@ def one_topic(slug: str, request: Request) -> Response:
 
 
 def _feed_response(request: Request, feed: Feed, topic: str | None) -> Response:
+    settings = deps.services(request).settings
     with deps.transaction(request) as session:
-        entries = latest_entries(session, deps.services(request).settings, topic)
-    # the newest entry is the last change: older editions never change
-    updated = entries[0].entered if entries else NEVER
-    return cached_response(request, atom(feed, entries, updated), ATOM, updated)
+        changed = archive.last_change(session)
+        # the same feed, topic and model show the same bytes until the archive changes
+        version = (feed.url, topic, settings.llm_model, changed and changed.isoformat())
+        validators = Validators.of(version, changed.replace(tzinfo=dt.UTC) if changed else NEVER)
+        return conditional_response(request, validators, ATOM,
+                                    lambda: document(session, settings, feed, topic))
+
+
+def document(session: Session, settings: Settings, feed: Feed, topic: str | None) -> bytes:
+    """The Atom document of the feed of `topic` (None: of every topic)."""
+    entries = latest_entries(session, settings, topic)
+    # the newest entry is the feed's date: older editions never change
+    return atom(feed, entries, entries[0].entered if entries else NEVER)
 
 
 def latest_entries(session: Session, settings: Settings, topic: str | None) -> list[Entry]:

@@ -1,4 +1,4 @@
-"""Rate limits: one token bucket per key (a client IP address, a mailbox).
+"""Rate limits: one token bucket per key (a client address or its IPv6 /64, a mailbox).
 
 A bucket holds up to `capacity` requests and refills at `capacity` per `period` seconds, so a
 burst is allowed and a steady flood is not. With NEWSLETTER_REDIS_URL the buckets live in Redis
@@ -9,6 +9,7 @@ durable per-address limit on sign-up emails is in `newsletter.subscribers.signup
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import time
@@ -90,6 +91,21 @@ def limiter(settings: Settings, name: str, capacity: int,
         return RateLimiter(capacity, period)
     client = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
     return RedisRateLimiter(client, name, capacity, period)
+
+
+def client_key(ip: str) -> str:
+    """The key a client address's limits count under: an IPv4 address itself, an IPv6 address
+    its /64, since one home or server line is usually given a whole /64 (2**64 addresses that
+    would each get a bucket of their own). Anything else (no address known) as it is."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d, a dual-stack socket's IPv4 client
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 @dataclass

@@ -25,6 +25,7 @@ from newsletter.web.archive import paper_cards
 from newsletter.web.csrf import require_csrf
 from newsletter.web.errors import error_page
 from newsletter.web.pages import page
+from newsletter.web.signup_limits import client_key
 
 router = APIRouter()
 SAMPLE_SIZE = 3
@@ -57,20 +58,22 @@ def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = ""
               frequency: Annotated[str, Form()] = "daily",
               language: Annotated[str, Form()] = "en"):
     """Queue the sign-up: recorded, and its email sent, after the answer. Limited per client IP
-    (429) and per mailbox (silently). Every address gets the same answer after the same work."""
+    (429) and per mailbox (silently: queued to be dropped). Every address gets the same answer
+    after the same work."""
     limits, ip = request.app.state.signup_limits, deps.client_ip(request)
-    if not limits.per_ip.allow(ip):
+    client = client_key(ip)
+    if not limits.per_ip.allow(client):
         return error_page(request, 429, "Too many sign-ups from your network; please try "
-                          "again later.", {"Retry-After": str(limits.per_ip.retry_after(ip))})
+                          "again later.", {"Retry-After": str(limits.per_ip.retry_after(client))})
     form = {"email": email, "topics": topics, "frequency": frequency, "language": language}
     asked = signup.SignupRequest(email, topics, frequency, language, ip, deps.user_agent(request))
     try:
         wanted = asked.checked(deps.services(request).taxonomy)
     except SubscriptionError as error:
         return landing_page(request, status_code=400, error=str(error), form=form)
-    if limits.per_mailbox.allow(mailbox_of(wanted.email)):
-        with deps.transaction(request) as session:
-            notice_queue.queue_signup(session, wanted)
+    over_limit = not limits.per_mailbox.allow(mailbox_of(wanted.email))
+    with deps.transaction(request) as session:  # queued even then: the same work as any other
+        notice_queue.queue_signup(session, wanted, over_limit)
     return deps.send_queued(request, page(request, "check_inbox.html", email=wanted.email))
 
 

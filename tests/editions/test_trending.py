@@ -3,7 +3,12 @@ day. The tests pin orderings rather than numbers."""
 
 import datetime as dt
 
-from newsletter.editions.trending import Signals, refresh_trending_score, trending_score
+from newsletter.editions.trending import (
+    Signals,
+    ranked_at,
+    refresh_trending_score,
+    trending_score,
+)
 
 
 def test_150_upvotes_outrank_an_unvoted_paper_of_the_same_age():
@@ -24,3 +29,15 @@ def test_score_uses_the_papers_age(cast):
     fresh = refresh_trending_score(paper, dt.datetime(2026, 11, 20, 6))
     stale = refresh_trending_score(paper, dt.datetime(2026, 11, 23, 6))
     assert stale < fresh
+
+
+def test_a_stored_paper_is_scored_as_of_its_first_day_until_an_edition_scores_it(cast):
+    paper = cast.paper(1, upvotes=40)
+    first_day = trending_score(Signals(upvotes=40), (ranked_at(paper.first_seen_at.date())
+                                                     - paper.first_seen_at).total_seconds() / 3600)
+    assert paper.trending_score == first_day > 0
+    edition = cast.edition(paper.first_seen_at.date() + dt.timedelta(days=2))
+    on_its_day = paper.trending_score
+    assert [entry.paper for entry in edition.papers] == [paper] and on_its_day < first_day
+    cast.store(cast.record(1, signals={"upvotes": 400}), kind="hf", url="file:///hf")
+    assert paper.trending_score == on_its_day  # the edition's score is the one kept

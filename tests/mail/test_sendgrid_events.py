@@ -103,7 +103,8 @@ def test_a_bounce_keeps_its_reason_type_and_classification():
     assert bounce.categories == ("digest", "daily")
 
 
-@pytest.mark.parametrize("body", [b'{"event": "delivered"}', b"not json", b"\xff\xfe"])
+@pytest.mark.parametrize("body", [b'{"event": "delivered"}', b"not json", b"\xff\xfe",
+                                  b'[{"event": "delivered"}, {"event": "bou'])
 def test_a_body_that_is_not_an_array_is_a_value_error(body):
     with pytest.raises(ValueError):
         parse_events(body)

@@ -1,13 +1,15 @@
 """Search over every stored paper, on SQLite (FTS5) and on PostgreSQL (full-text search): the
 same papers in the same order on both, whatever the query."""
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
 from newsletter import day
 from newsletter.db import session_scope
 from newsletter.models import PaperSearch
-from newsletter.search.query import search
+from newsletter.search.query import LAST_PAGE, Results, search
 from tests.support.cast import Cast
 from tests.support.databases import services_with
 
@@ -108,3 +110,26 @@ def test_results_come_a_page_at_a_time(cast):
     last = search(cast.session, "kernel", number=2, size=20)
     assert [paper.id for paper in last.papers] == [f"2611.{n:05d}" for n in range(5, 0, -1)]
     assert not last.has_next
+
+
+def test_every_page_knows_how_many_papers_match_in_all(cast, library):
+    pages = [search(cast.session, "transformers", number=n, size=2) for n in (1, 2, 3)]
+    assert [(len(page.papers), page.total, page.pages) for page in pages] == [
+        (2, 3, 2), (1, 3, 2), (0, 3, 2)]  # the third is past the end, and still knows
+    assert search(cast.session, "sparse transformer").total == 1
+    nothing = search(cast.session, "quantum chromodynamics")
+    assert (nothing.total, nothing.pages) == (0, 0)
+
+
+
+def test_the_pages_a_reader_can_turn_stop_at_the_last_one_served():
+    assert Results([], [], 1, has_next=True, total=10_000, size=20).pages == LAST_PAGE
+
+
+def test_a_paper_no_edition_carried_ranks_by_its_attention_too(cast, library):
+    """A backfilled paper never reaches an edition; its upvotes still count in the ranking."""
+    cast.store(cast.record(6, title="Everything everywhere", abstract="Attention, at last.",
+                           published=dt.datetime(2025, 3, 4, 12), signals={"upvotes": 500}),
+               kind="hf", url="file:///hf", backdate=True)
+    cast.commit()
+    assert found(cast, "attention") == ["2611.00006", "2611.00002", "2611.00001"]

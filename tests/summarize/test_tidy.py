@@ -36,3 +36,13 @@ def test_topics_and_a_clean_answer_are_left_as_they_are():
              "results": "X halves memory.", "implications": "Serving gets cheap.",
              "topics": ["NLP"]}
     assert tidy(clean) == clean
+
+
+def test_a_models_answer_loses_its_bidirectional_controls():
+    """A model can echo or invent a right-to-left override: what is stored has none, as at
+    ingest."""
+    answer = dict(ANSWER, tldr="We cut \u202eevil.exe\u202c memory.",
+                  highlights=["\u2066Ada\u2069 wins.", "It is fast.", "It is small."])
+    tidied = tidy(answer)
+    assert tidied["tldr"] == "We cut evil.exe memory."
+    assert tidied["highlights"][0] == "Ada wins."

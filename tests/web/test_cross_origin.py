@@ -85,3 +85,59 @@ def test_the_one_click_unsubscribe_needs_no_origin_nor_token(site, services, rea
 ])
 def test_origins_are_compared_with_their_ports_made_explicit(url, origin):
     assert origin_of(url) == origin
+
+
+# POSTs that no browser form sends: mailbox providers' one-click unsubscribe (RFC 8058) and
+# SendGrid's signed webhook (404 here: no key is configured)
+EXEMPT = {"/unsubscribe/{token}", "/webhooks/sendgrid"}
+
+
+def post_routes(routes) -> list[str]:
+    """The path of every POST route of the app, through the routers it includes."""
+    paths = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            paths += post_routes(included.routes)
+        elif "POST" in getattr(route, "methods", ()):
+            paths.append(route.path)
+    return paths
+
+
+@pytest.fixture
+def filled_in(services, cast):
+    """Each POST route's path with valid values: link tokens of subscribers of their own (a
+    pending one for the confirmation), a paper that exists and a vote."""
+    paper = cast.paper()
+    pending = cast.reader("pending@example.org", confirmed=False)
+    reader = cast.reader()
+    cast.commit()
+    s, secret = services.settings, reader.token_secret
+    tokens_of = {"/confirm/": links.confirm_url(s, pending),
+                 "/preferences/": links.preferences_url(s, reader.id, secret),
+                 "/unsubscribe/": links.unsubscribe_url(s, reader.id, secret),
+                 "/feedback/": links.feedback_url(s, reader.id, secret)}
+
+    def fill(path: str) -> str:
+        url = next((url for prefix, url in tokens_of.items() if path.startswith(prefix)), "")
+        return (path.replace("{token}", url.rsplit("/", 1)[-1])
+                .replace("{paper_id:path}", paper.id).replace("{paper_id}", paper.id)
+                .replace("{vote}", "more"))
+    return fill
+
+
+def test_every_form_post_of_the_app_refuses_another_origin(site, app, filled_in):
+    """Every POST route is found from the app itself, so a new form cannot be forgotten."""
+    paths = post_routes(app.routes)
+    assert {"/subscribe", "/confirm/{token}", "/preferences/{token}/delete"} <= set(paths)
+    # the erasure last: the others' link is the same reader's
+    for path in sorted(set(paths) - EXEMPT, key=lambda path: (path.endswith("/delete"), path)):
+        for origin in ({"Origin": "https://evil.example"},
+                       {"Referer": "https://evil.example/page"}):
+            refused = post_with(site, filled_in(path), origin)
+            assert refused.status_code == 403, (path, origin)
+        # the same post from the site itself gets past the check (so the 403 was the check's)
+        assert post_with(site, filled_in(path), {"Origin": BASE}).status_code != 403, path
+    for path in EXEMPT:
+        assert post_with(site, filled_in(path), {"Origin": "https://evil.example"}
+                         ).status_code != 403, path

@@ -6,6 +6,11 @@ import datetime as dt
 import feedparser
 import pytest
 
+from newsletter.config import OFFLINE_MODEL
+from newsletter.models import Summary
+from newsletter.summarize.prompt import PROMPT_VERSION
+from newsletter.summarize.summaries import paper_hash
+from newsletter.web import feeds
 from tests.support.cast import TODAY
 
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -100,6 +105,64 @@ def test_a_new_edition_changes_the_validators(site, cast):
     cast.commit()
     response = site.get("/feed.atom", headers={"If-None-Match": etag})
     assert response.status_code == 200 and len(parsed(response).entries) == 2
+
+
+@pytest.fixture
+def builds(monkeypatch) -> list[str | None]:
+    """The topic (None: every topic) of each feed document built, as they are built."""
+    built, build = [], feeds.document
+    monkeypatch.setattr(feeds, "document", lambda session, settings, feed, topic: (
+        built.append(topic), build(session, settings, feed, topic))[1])
+    return built
+
+
+def test_a_poll_answered_with_a_304_builds_no_feed(site, two_editions, robotics, builds):
+    for path in ("/feed.atom", f"/topics/{robotics}/feed.atom"):
+        first = site.get(path)
+        assert first.status_code == 200 and len(builds) == 1
+        by_tag = site.get(path, headers={"If-None-Match": first.headers["etag"]})
+        by_date = site.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
+        assert by_tag.status_code == by_date.status_code == 304
+        assert by_tag.headers["etag"] == first.headers["etag"]
+        assert len(builds) == 1
+        builds.clear()
+
+
+def test_each_feed_has_its_own_etag(site, two_editions, robotics):
+    every, one = site.get("/feed.atom"), site.get(f"/topics/{robotics}/feed.atom")
+    assert every.headers["etag"] != one.headers["etag"]
+    poll = site.get("/feed.atom", headers={"If-None-Match": one.headers["etag"]})
+    assert poll.status_code == 200
+
+
+def test_a_new_edition_of_papers_stored_earlier_changes_the_etag(site, cast):
+    cast.paper(1)
+    cast.edition(YESTERDAY)
+    cast.paper(2, topics=["Theory"])
+    cast.commit()
+    etag = site.get("/feed.atom").headers["etag"]
+    cast.edition(TODAY)
+    cast.commit()
+    again = site.get("/feed.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert [entry.title for entry in parsed(again).entries] == [
+        "Paper number 2 about things", "Paper number 1 about things"]
+
+
+def test_a_summary_made_after_the_edition_changes_the_etag(site, cast, session):
+    """The day's step builds the edition, then summarizes: a reader who polled in between must
+    get the summaries."""
+    paper = cast.paper(1)
+    cast.edition()
+    cast.commit()
+    first = site.get("/feed.atom")
+    assert parsed(first).entries[0].summary == "Text."  # the abstract's first sentence
+    session.add(Summary(content_hash=paper_hash(paper), requested_model=OFFLINE_MODEL,
+                        model=OFFLINE_MODEL, prompt_version=PROMPT_VERSION, language="en",
+                        fields={"tldr": "It works.", "highlights": []}))
+    cast.commit()
+    again = site.get("/feed.atom", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200 and parsed(again).entries[0].summary == "It works."
 
 
 def test_a_feed_before_any_edition_is_valid_and_empty(site, robotics):

@@ -7,11 +7,13 @@ import time
 import pytest
 from sqlalchemy import update
 
-from newsletter.models import Subscriber
+from newsletter.models import Paper, PaperRating, Subscriber
+from newsletter.personal import MORE, paper_feedback_url
 from newsletter.subscribers import links, signup, subscriptions, tokens
 from tests.support.site import BASE, path_of
 
 INVALID = "not valid any more"
+PAPER = "2611.00001"
 
 
 def subscriber_named(services, address):
@@ -150,3 +152,53 @@ def test_only_a_pending_subscriber_has_a_confirmation_secret(session, services, 
      subscriptions.SUPPRESSED: lambda s: subscriptions.suppress(session, s.email, "bounce"),
      }[status](subscriber)
     assert (subscriber.status, subscriber.confirm_secret) == (status, None)
+
+
+def every_link_of(services, site, address):
+    """The subscriber's links as their emails carry them, each route's: the confirmation (used),
+    preferences, export, unsubscribe, feedback on a paper."""
+    confirm, preferences, unsubscribe = sign_up_and_confirm(site, address)
+    subscriber = subscriber_named(services, address)
+    feedback = path_of(paper_feedback_url(
+        links.feedback_url(services.settings, subscriber.id, subscriber.token_secret),
+        PAPER, MORE))
+    return subscriber, {"confirm": confirm, "preferences": preferences,
+                        "export": f"{preferences}/export", "unsubscribe": unsubscribe,
+                        "feedback": feedback}
+
+
+@pytest.mark.parametrize("gone_by", ["erasure", "purge"])
+def test_no_link_of_a_subscriber_gone_opens_the_next_ones_account_on_any_route(
+        stored_site, gone_by):
+    site, services = stored_site
+    with services.factory() as session:
+        session.add(Paper(id=PAPER, title="Sparse attention, again", title_key="sparse"))
+        session.commit()
+    mallory, old = every_link_of(services, site, "mallory@example.org")
+    if gone_by == "erasure":
+        assert site.submit(f"{old['preferences']}/delete",
+                           form_page=old["preferences"]).status_code == 200
+    else:  # back to pending (unsubscribed, then signed up again, never confirmed), then purged
+        with services.factory() as session:
+            session.execute(update(Subscriber).where(Subscriber.id == mallory.id)
+                            .values(status=subscriptions.PENDING))
+            session.commit()
+            assert signup.purge_unconfirmed(session, dt.datetime.now() + dt.timedelta(days=8))
+            session.commit()
+    site.subscribe("victor@example.org")  # pending: a confirmation secret of his own
+    victor = subscriber_named(services, "victor@example.org")
+    assert victor.id > mallory.id
+
+    for route, path in old.items():
+        page = site.get(path)
+        assert page.status_code == 400 and INVALID in page.text, route
+        assert "victor" not in page.text, route
+    for path in (old["confirm"], old["preferences"], f"{old['preferences']}/delete",
+                 f"{old['unsubscribe']}/resubscribe", old["feedback"]):
+        assert site.submit(path, {"topics": ["NLP"]}, form_page="/").status_code == 400, path
+    one_click = site.client.post(old["unsubscribe"], data={"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 400 and INVALID in one_click.text
+    victor_now = subscriber_named(services, "victor@example.org")
+    assert (victor_now.status, victor_now.topics) == (subscriptions.PENDING, victor.topics)
+    with services.factory() as session:
+        assert session.query(PaperRating).count() == 0

@@ -21,6 +21,7 @@ def test_the_results_are_cards_linking_to_the_papers_pages(site, library):
     page = response.text
     assert '<article class="paper">' in page and "Attention, made cheaper." in page
     assert 'href="/papers/2611.00001"' in page and "Graph networks" not in page
+    assert "1 paper matches “<bdi>sparse transformer</bdi>”" in page and " of 1)" not in page
 
 
 def test_a_query_that_finds_nothing_says_so(site, library):
@@ -62,9 +63,14 @@ def test_results_are_paged(site, cast):
     cast.commit()
     first = site.get("/search", params={"q": "kernel"}).text
     assert first.count('<article class="paper">') == PAGE_SIZE
+    assert f"{PAGE_SIZE + 2} papers match “<bdi>kernel</bdi>”" in first
+    assert "(page 1 of 2)" in first and "Page 1 of 2" in first
     assert 'rel="next" href="/search?q=kernel&amp;page=2"' in first
     second = site.get("/search", params={"q": "kernel", "page": 2}).text
     assert second.count('<article class="paper">') == 2 and 'rel="prev" href="/search?q=kernel"' in second
+    assert "(page 2 of 2)" in second
+    past = site.get("/search", params={"q": "kernel", "page": 3}).text
+    assert f"past the last page ({PAGE_SIZE + 2} papers match, on 2 pages)" in past
     assert site.get("/search", params={"q": "kernel", "page": 0}).status_code == 422
 
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from newsletter.config import SettingsError, load_settings
 from newsletter.models import Consent
 from newsletter.services import Services
+from newsletter.subscribers import notice_queue
 from newsletter.subscribers.subscriptions import mailbox_of
 from newsletter.web import create_app
-from newsletter.web.signup_limits import RedisRateLimiter
+from newsletter.web.signup_limits import RedisRateLimiter, client_key
 from tests.support.local_services import empty_redis, redis_test_url
 from tests.support.site import Site
 
@@ -36,9 +37,21 @@ def test_plus_address_variants_of_one_mailbox_get_a_few_emails_in_all(settings):
     assert len(site.emails()) == settings.signups_per_address_per_hour
 
 
+def test_dotted_variants_of_a_gmail_address_get_a_few_emails_in_all(settings):
+    """Eight addresses of one Gmail inbox, told apart by their dots alone."""
+    site = site_for(settings, signups_per_ip_per_hour=100)
+    for mask in range(1, 9):  # a.dalove@, ad.alove@, a.d.alove@... are all adalove@gmail.com
+        local = "".join(letter + ("." if mask >> place & 1 else "")
+                        for place, letter in enumerate("adalove"))
+        assert site.subscribe(f"{local}@gmail.com").status_code == 200
+    assert len(site.emails()) == settings.signups_per_address_per_hour
+
+
 @pytest.mark.parametrize("address, mailbox", [
     ("ada+news@example.org", "ada@example.org"), ("ada@example.org", "ada@example.org"),
     ("ada+a+b@example.org", "ada@example.org"), ("+tag@example.org", "+tag@example.org"),
+    ("a.d.a@example.org", "a.d.a@example.org"),  # dots matter elsewhere
+    ("a.d.a+x@gmail.com", "ada@gmail.com"), ("a.da@googlemail.com", "ada@gmail.com"),
 ])
 def test_the_mailbox_of_an_address_has_no_tag(address, mailbox):
     assert mailbox_of(address) == mailbox
@@ -70,6 +83,28 @@ def test_behind_a_trusted_proxy_the_client_is_the_hop_before_it(settings, servic
     assert ips == ["198.51.100.1", "198.51.100.2"]
 
 
+def test_addresses_of_one_ipv6_64_share_one_limit(settings):
+    site = site_for(settings, ("10.0.0.2", 4000), signups_per_ip_per_hour=2,
+                    trusted_proxies="10.0.0.0/8")
+
+    def sign_up_from(client: str, address: str) -> int:
+        return site.client.post("/subscribe", headers={
+            "X-Forwarded-For": client, "Origin": "https://digest.example.org"},
+            data={"email": address, "csrf_token": site.csrf_token()}).status_code
+    # one client hopping from address to address in its /64
+    answers = [sign_up_from(f"2001:db8:1:2:{n:x}::7", f"p{n}@example.org") for n in range(3)]
+    assert answers == [200, 200, 429]
+    assert sign_up_from("2001:db8:1:3::7", "q@example.org") == 200  # the next /64: another
+
+
+@pytest.mark.parametrize("ip, key", [
+    ("203.0.113.7", "203.0.113.7"), ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"), ("unknown", "unknown"),
+])
+def test_a_clients_limits_count_under_its_address_or_its_ipv6_64(ip, key):
+    assert client_key(ip) == key
+
+
 def test_trusted_proxies_must_be_addresses_or_networks():
     with pytest.raises(SettingsError, match="NEWSLETTER_TRUSTED_PROXIES"):
         load_settings(trusted_proxies="10.0.0.0/8, proxy.internal")
@@ -88,6 +123,17 @@ def test_with_redis_every_web_process_shares_one_limit(settings, redis_db):
     answers = [sites[n % 2].subscribe(f"p{n}@example.org").status_code for n in range(4)]
     assert answers == [200, 200, 200, 429]
     assert all(b"@" not in key for key in redis_db.keys("newsletter:ratelimit:*"))
+
+
+@pytest.mark.redis
+def test_with_redis_every_web_process_shares_one_limit_per_mailbox(settings, redis_db):
+    sites = [site_for(settings, redis_url=REDIS_URL, signups_per_ip_per_hour=100)
+             for _ in range(2)]  # two web processes, whose workers would send: none here
+    for number in range(8):
+        assert sites[number % 2].subscribe(f"ada+{number}@example.org").status_code == 200
+    services = sites[0].client.app.state.services
+    notice_queue.drain(services.factory, services.settings, services.mailer, services.taxonomy)
+    assert len(sites[0].emails()) == settings.signups_per_address_per_hour
 
 
 @pytest.mark.redis

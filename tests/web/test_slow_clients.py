@@ -2,7 +2,10 @@
 connection that trickles its headers is closed, a huge request head refused, and
 X-Forwarded-For left to the app."""
 
+import os
 import socket
+import subprocess
+import sys
 import time
 
 import httpx
@@ -11,7 +14,7 @@ from sqlalchemy import select
 
 from newsletter.models import Consent
 from newsletter.web import create_app
-from newsletter.web.server import MAX_HEAD_BYTES
+from newsletter.web.server import HEADER_TIMEOUT, MAX_HEAD_BYTES
 from tests.stubs.served_app import served
 from tests.stubs.smtp_server import free_port
 from tests.support.cluster import until
@@ -34,7 +37,7 @@ def connect(port: int) -> socket.socket:
 
 
 def closed_by_the_server(connection: socket.socket) -> bool:
-    """Whether the server closed the connection within the socket's timeout (10 s)."""
+    """Whether the server closed the connection within the socket's timeout."""
     try:
         while connection.recv(4096):
             pass
@@ -90,3 +93,46 @@ def test_the_server_leaves_x_forwarded_for_to_the_app(port, services):
         with services.factory() as session:
             return session.scalars(select(Consent.ip)).all()
     assert until(consent_ips, 20, "the sign-up to be recorded") == ["127.0.0.1"]
+
+
+@pytest.fixture
+def serve_command(tmp_path):
+    """The port of a real `newsletter serve` process, with its defaults."""
+    port = free_port()
+    env = {**os.environ, "NEWSLETTER_DATABASE_URL": f"sqlite:///{tmp_path / 'n.db'}",
+           "NEWSLETTER_OUTBOX_DIR": str(tmp_path / "outbox")}
+    env.pop("NEWSLETTER_REDIS_URL", None)
+    server = subprocess.Popen([sys.executable, "-c", "from newsletter.cli import main; main()",
+                               "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        until(lambda: _answers(port), 60, "newsletter serve to answer")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_newsletter_serve_closes_trickling_connections_and_refuses_huge_heads(serve_command):
+    """The command itself, not only its configuration: HEADER_TIMEOUT (10 s) counts from the
+    connection, however the client trickles."""
+    trickling = []
+    for _ in range(SLOW_CONNECTIONS):
+        connection = socket.create_connection(("127.0.0.1", serve_command),
+                                              timeout=HEADER_TIMEOUT + 10)
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: digest.example.org\r\nX-Slow: ")
+        trickling.append(connection)
+    huge = connect(serve_command)
+    huge.sendall(b"GET / HTTP/1.1\r\nHost: digest.example.org\r\nX-Big: "
+                 + b"a" * (MAX_HEAD_BYTES + 1024))
+    assert huge.recv(4096).startswith(b"HTTP/1.1 400")
+    for connection in trickling:
+        connection.sendall(b"a")
+    assert all(closed_by_the_server(connection) for connection in trickling)

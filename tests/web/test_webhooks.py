@@ -1,6 +1,7 @@
 """SendGrid's signed Event Webhook: only genuine, fresh events change anything, each once."""
 
 import base64
+import datetime as dt
 import json
 import time
 
@@ -10,9 +11,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 
-from newsletter.models import ProviderEvent, Subscriber
+from newsletter.models import Delivery, Edition, ProviderEvent, Subscriber, utcnow
 from newsletter.services import Services
-from newsletter.subscribers import subscriptions
+from newsletter.subscribers import privacy, subscriptions
 from newsletter.web import create_app
 from tests.support.databases import services_with
 
@@ -176,3 +177,60 @@ def test_a_batch_of_5000_events_is_applied_in_bulk(stored):
     assert len(statements) < 60
     assert statuses(services)["slow@example.org"] == (subscriptions.CONFIRMED, 5)
     assert post(client, events).json() == {"duplicate": 5000}
+
+
+def sending_delivery(services, address="fine@example.org", date=dt.date(2026, 11, 23)) -> int:
+    """A digest of `address` handed to SendGrid, its answer not recorded yet."""
+    with services.factory() as session:
+        reader = subscriptions.find_subscriber(session, address)
+        edition = Edition(date=date)
+        session.add(edition)
+        session.flush()
+        delivery = Delivery(subscriber_id=reader.id, edition_id=edition.id, status="sending",
+                            sending_at=utcnow())
+        session.add(delivery)
+        session.commit()
+        return delivery.id
+
+
+def test_a_message_id_too_long_to_store_is_an_invalid_item_not_a_server_error(stored):
+    """PostgreSQL refuses a value longer than its column: the event is skipped, not the batch."""
+    client, services = stored
+    delivery_id = str(sending_delivery(services))
+    too_long = event("delivered", "fine@example.org", "long", delivery_id=delivery_id,
+                     sg_message_id="m" * 300 + ".filter")
+    good = event("bounce", "gone@example.org", "g1", type="bounce")
+    response = post(client, [too_long, good])
+    assert response.status_code == 200
+    assert response.json() == {"suppressed": 1, "invalid": 1}
+    with services.factory() as session:
+        assert session.get(Delivery, int(delivery_id)).status == "sending"
+
+
+def test_a_number_too_long_for_python_skips_its_item_not_the_batch(stored):
+    """Python refuses to read an integer of more than 4,300 digits (a ValueError, like a body
+    that is not JSON): only that item is left out."""
+    client, services = stored
+    huge = json.dumps(event("bounce", "fine@example.org", "huge")).replace(
+        '"timestamp": 1700000000', '"timestamp": ' + "9" * 5000)
+    good = json.dumps(event("bounce", "gone@example.org", "g1", type="bounce"))
+    response = post_raw(client, f"[{huge}, {good}]".encode())
+    assert response.status_code == 200
+    assert response.json() == {"suppressed": 1, "invalid": 1}
+    assert statuses(services)["fine@example.org"] == (subscriptions.CONFIRMED, 0)
+
+
+def test_a_late_event_of_an_erased_readers_digest_never_closes_another_readers(stored):
+    """Opens and clicks come days later: the erased reader's delivery id must name nobody's."""
+    client, services = stored
+    erased_delivery = sending_delivery(services, "gone@example.org")
+    with services.factory() as session:
+        privacy.erase(session, subscriptions.find_subscriber(session, "gone@example.org"))
+        session.commit()
+    next_delivery = sending_delivery(services, "fine@example.org", dt.date(2026, 11, 24))
+    assert next_delivery > erased_delivery
+    late = event("open", "gone@example.org", "late", delivery_id=str(erased_delivery),
+                 sg_message_id="gone-message.filter")
+    assert post(client, [late]).status_code == 200
+    with services.factory() as session:
+        assert session.get(Delivery, next_delivery).status == "sending"
