@@ -24,7 +24,7 @@ from newsletter.editions.build import build_edition
 from newsletter.ingest.arxiv_export import enrich as enrich_from_arxiv
 from newsletter.ingest.arxiv_export import lacking_metadata
 from newsletter.ingest.source import SourceReport, ingest_all, ingest_source
-from newsletter.models import Edition, Paper, Run, utcnow
+from newsletter.models import Edition, Run, utcnow
 from newsletter.runs import records
 from newsletter.runs.report import RunReport
 from newsletter.search import index as search_index
@@ -34,7 +34,12 @@ from newsletter.sources.fetch import fetch
 from newsletter.sources.read import Fetcher
 from newsletter.stats.subscribers import record_counts
 from newsletter.subscribers.signup import purge_unconfirmed
-from newsletter.summarize.summaries import SummaryReport, summarize_and_tag, summary_languages
+from newsletter.summarize.summaries import (
+    SummaryReport,
+    papers_by_id,
+    summarize_and_tag,
+    summary_languages,
+)
 
 STEPS = ("housekeeping", "ingest", "enrich", "edition", "summarize", "plan", "deliver", "report")
 
@@ -104,7 +109,7 @@ def summarize(session: Session, services: Services, paper_ids: Sequence[str],
     report = summarize_and_tag(session, list(paper_ids), services.summarizer, services.taxonomy,
                                list(languages), concurrency=concurrency,
                                daily_budget_usd=services.settings.llm_daily_budget_usd)
-    search_index.refresh(session, [session.get(Paper, paper_id) for paper_id in paper_ids])
+    search_index.refresh(session, papers_by_id(session, list(paper_ids)))
     return report
 
 

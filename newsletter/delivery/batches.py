@@ -96,13 +96,14 @@ class ReaderQueue:
 
 @dataclass(frozen=True)
 class PendingBatch:
-    """A batch whose shared part (`rendering`, without recipients) may still be rendering."""
+    """A batch whose shared part (`rendering`, without recipients) and recipients may still be
+    under way."""
 
     rendering: Future[PersonalizedBatch]
-    recipients: list[Recipient]
+    recipients: Future[list[Recipient]]
 
     def result(self) -> PersonalizedBatch:
-        """The batch, once rendered (waits for it)."""
+        """The batch, once rendered and its recipients made (waits for both)."""
         # The addresses come from the subscribers table, validated at signup and import.
-        return dataclasses.replace(self.rendering.result(), recipients=self.recipients,
+        return dataclasses.replace(self.rendering.result(), recipients=self.recipients.result(),
                                    addresses_checked=True)

@@ -103,6 +103,13 @@ def digest_recipient(settings: Settings, subscriber_id: int, secret: str, email:
     )
 
 
+def digest_recipients(settings: Settings, members: Sequence) -> list[Recipient]:
+    """`digest_recipient` of each of these readers (anything with `subscriber_id`,
+    `token_secret`, `email` and `delivery_id`)."""
+    return [digest_recipient(settings, subscriber_id=m.subscriber_id, secret=m.token_secret,
+                             email=m.email, delivery_id=m.delivery_id) for m in members]
+
+
 @lru_cache(maxsize=8)  # the same four keys for every reader of a run
 def _personal_keys(base_url: str) -> tuple[str, str, str, str]:
     """The placeholders of a reader's unsubscribe, preferences and feedback URLs and address."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from newsletter.config import Settings
 from newsletter.delivery import digest_email
-from newsletter.delivery.digest import Pick, Picks
+from newsletter.delivery.digest import Digest, Pick, Picks
 from newsletter.delivery.ledger import sent_among
 from newsletter.delivery.schedule import window_start
 from newsletter.editions import build
@@ -45,6 +45,7 @@ class Picker:
         self._views: dict[str, list[PaperView]] = {}
         self._trending: dict[str, dict[str, float]] = {}
         self._shared_picks: dict[tuple, Picks] = {}
+        self._shared_digests: dict[int, dict[str, Digest]] = {}  # by id() of shared picks
         self._contexts: dict[tuple[str, str], dict] = {}
 
     def views(self, frequency: str) -> list[PaperView]:
@@ -72,15 +73,30 @@ class Picker:
                                       interests.get(reader.id), ratings.get(reader.id, []))
                 for reader in readers}
 
+    def digest(self, reader, papers: Picks) -> Digest:
+        """The reader's digest of their `papers` (`Digest.of`). Readers given the same shared
+        picks in the same language get one Digest object: a run's queues find it by identity,
+        not by comparing up to 25 picks each time."""
+        # keyed by id(): shared picks live as long as this Picker, so no other has their id
+        by_language = self._shared_digests.get(id(papers))
+        if by_language is None:
+            return Digest.of(reader, papers)
+        digest = by_language.get(reader.language)
+        if digest is None:
+            digest = by_language[reader.language] = Digest.of(reader, papers)
+        return digest
+
     def _pick(self, reader, already_sent: set[str], interests: Interests | None,
               ratings: list) -> Picks:
         limit = reader.max_papers or self.settings.max_papers_per_digest
         if already_sent or interests or ratings:
             return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
         key = (reader.frequency, frozenset(reader.topics or ()), limit)
-        if key not in self._shared_picks:
-            self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
-        return self._shared_picks[key]
+        shared = self._shared_picks.get(key)
+        if shared is None:
+            shared = self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
+            self._shared_digests[id(shared)] = {}
+        return shared
 
     def _choose(self, reader, limit: int, already_sent: set[str], interests: Interests,
                 ratings: list) -> Picks:

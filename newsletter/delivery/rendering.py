@@ -5,8 +5,9 @@ process keeps its renderings across the delivery tasks of one run: each task cov
 ids whose readers share many digests with the other ranges.
 
 Rendering is the costliest step of a delivery, so a large run hands it to a process of its own
-(`Renderer`): the delivery thread claims, picks and signs links for the next readers meanwhile,
-and the sender thread waits for a rendering only when its batch is next to go.
+(`Renderer`), and with it the signing of each batch's readers' links (the delivery thread's
+costliest work a reader): the delivery thread claims and picks the next readers meanwhile, and
+the sender thread waits for a rendering only when its batch is next to go.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ import multiprocessing
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Self
+from typing import Self, TypeVar
 
 from newsletter.mail.batch import PersonalizedBatch
+
+T = TypeVar("T")
 
 # A rendering (HTML and text) is about 50,000 characters (the HTML is fitted under Gmail's
 # clipping size of 102 KB): a run keeps its busiest digests, a worker process about as many as
 # a run of 100,000 readers has (1,600) minus the rarest, which few of its tasks need.
 RUN_KEPT = 64
 WORKER_KEPT = 1000
-# Digests a run renders in its own thread before it starts a render process: starting one costs
-# about a second (a fresh interpreter imports the templates), 100 renderings.
+# Calls (renderings, a batch's recipients) a run makes in its own thread before it starts a
+# render process: starting one costs about a second (a fresh interpreter imports the
+# templates), 100 renderings.
 INLINE = 100
 
 
@@ -63,7 +67,7 @@ class RenderCache:
 
 
 class Renderer:
-    """Runs rendering functions: the first `inline` calls in this thread, the next ones in a
+    """Runs rendering functions (and the making of recipients): the first `inline` calls in this thread, the next ones in a
     process of its own, started then. Where no process can be started (a Celery prefork child
     is a daemon, and daemons have no children) every call runs in this thread. Close it."""
 
@@ -72,9 +76,8 @@ class Renderer:
         self._calls = 0
         self._process: ProcessPoolExecutor | None = None
 
-    def submit(self, function: Callable[..., PersonalizedBatch], *args
-               ) -> Future[PersonalizedBatch]:
-        """The future result of `function(*args)`; the arguments must pickle."""
+    def submit(self, function: Callable[..., T], *args) -> Future[T]:
+        """The future result of `function(*args)`; the arguments and the result must pickle."""
         self._calls += 1
         if self._process is None and self._calls > self.inline and _may_start_processes():
             # spawned, not forked: this process has a database connection and threads
@@ -82,9 +85,9 @@ class Renderer:
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         if self._process is not None:
             return self._process.submit(function, *args)
-        rendering: Future[PersonalizedBatch] = Future()
-        rendering.set_result(function(*args))
-        return rendering
+        done: Future[T] = Future()
+        done.set_result(function(*args))
+        return done
 
     def close(self) -> None:
         if self._process is not None:

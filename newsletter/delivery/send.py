@@ -178,7 +178,7 @@ class EditionSender:
             if not papers:
                 self.outcomes["empty"] += 1
                 continue
-            digest = Digest.of(readers[subscriber_id], papers)
+            digest = self.picker.digest(readers[subscriber_id], papers)
             full = self.queue.add(digest, delivery_id, subscriber_id)
             if full is not None:
                 self._queue(*full)
@@ -223,10 +223,11 @@ class EditionSender:
         """Put the rows of these readers in "sending": insert those of readers without one, move
         those taken back; return {subscriber id: delivery id} of the rows this process sends (a
         row another process inserted or took back meanwhile is not sent from here)."""
-        list_ids = self.lists.ids(self.session, {digest.paper_ids for digest in digests})
-        new = {m.subscriber_id: list_ids[digest.paper_ids]
-               for digest, readers in zip(digests, members) for m in readers
-               if m.delivery_id == NO_ROW_YET}
+        paper_ids = [digest.paper_ids for digest in digests]
+        list_ids = self.lists.ids(self.session, set(paper_ids))
+        new = {m.subscriber_id: list_id
+               for list_id, readers in zip([list_ids[ids] for ids in paper_ids], members)
+               for m in readers if m.delivery_id == NO_ROW_YET}
         rows = ledger.claim_sending(self.session, self.edition_id, new, self.holder)
         self.outcomes["already"] += len(new) - len(rows)
         held = {m.delivery_id: m.subscriber_id for readers in members for m in readers
@@ -239,12 +240,10 @@ class EditionSender:
     def _pending_batch(self, rendering: Future[PersonalizedBatch], members: list[Member]
                        ) -> PendingBatch:
         """The batch of a digest's `rendering` (maybe still under way) for these readers, each
-        with their own links and ledger id."""
-        recipients = [digest_email.digest_recipient(self.settings, subscriber_id=m.subscriber_id,
-                                                    secret=m.token_secret, email=m.email,
-                                                    delivery_id=m.delivery_id)
-                      for m in members]
-        return PendingBatch(rendering, recipients)
+        with their own links and ledger id, made where the renderings are (in the render
+        process once it runs: signing links is this thread's costliest work a reader)."""
+        return PendingBatch(rendering, self.renderer.submit(digest_email.digest_recipients,
+                                                            self.settings, members))
 
     def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
         """The digest rendered once for all its readers (placeholders for their own parts)."""

@@ -8,8 +8,8 @@ one subscriber never opens another's account, even one that got the same id. Con
 tokens expire; the others do not (an old digest's unsubscribe link must always work).
 
 Tokens are itsdangerous URL-safe timed tokens. A digest run signs three per reader, so the
-tokens of an id and a short secret are signed here with `hmac.digest` and the signer's own
-derived key (about a tenth of `URLSafeTimedSerializer.dumps`'s cost): the same bytes, except
+tokens of an id and a short secret are signed here with the signer's own derived key (`_Hmac`;
+well under a tenth of `URLSafeTimedSerializer.dumps`'s cost): the same bytes, except
 that this path never zlib-compresses, which itsdangerous reads just the same (it compresses only
 what shrinks by 2 bytes, which JSON this short with a random secret does not). Everything else,
 and all reading, goes through itsdangerous.
@@ -18,7 +18,6 @@ and all reading, goes through itsdangerous.
 from __future__ import annotations
 
 import base64
-import hmac
 import re
 import secrets
 import time
@@ -61,12 +60,30 @@ def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"newsletter.{purpose}")
 
 
+class _Hmac:
+    """HMAC with one key, its inner and outer hashes fed the padded key once: a signature is
+    then two copies, two updates and two digests (RFC 2104), about 60% of `hmac.digest`'s cost
+    (which sets the key up again at every call)."""
+
+    def __init__(self, key: bytes, digest_method) -> None:
+        block = digest_method().block_size
+        key = (digest_method(key).digest() if len(key) > block else key).ljust(block, b"\0")
+        self._inner = digest_method(bytes(byte ^ 0x36 for byte in key))
+        self._outer = digest_method(bytes(byte ^ 0x5C for byte in key))
+
+    def sign(self, message: bytes) -> bytes:
+        inner, outer = self._inner.copy(), self._outer.copy()
+        inner.update(message)
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 @lru_cache(maxsize=32)
-def _signer(secret_key: str, purpose: str) -> tuple[bytes, object, bytes]:
-    """The key the serializer's signer derives, its digest and its separator: what signing with
-    `hmac.digest` (one call, no HMAC object) needs to give the signer's own signature."""
+def _signer(secret_key: str, purpose: str) -> tuple[_Hmac, bytes]:
+    """The HMAC of the key the serializer's signer derives, with its digest, and the signer's
+    separator: what gives the signer's own signature without building one."""
     signer = _serializer(secret_key, purpose).make_signer()
-    return signer.derive_key(), signer.digest_method, signer.sep
+    return _Hmac(signer.derive_key(), signer.digest_method), signer.sep
 
 
 @lru_cache(maxsize=2)  # one second's stamp serves every token signed in it
@@ -100,9 +117,9 @@ def make_link_tokens(secret_key: str, purposes: Sequence[str], subscriber_id: in
     payload = _b64(f'[{subscriber_id},"{secret}"]'.encode())  # itsdangerous's compact JSON
     stamp, tokens = _timestamp(int(time.time())), []
     for purpose in purposes:
-        key, digest, sep = _signer(secret_key, purpose)
+        mac, sep = _signer(secret_key, purpose)
         signed = payload + sep + stamp
-        tokens.append((signed + sep + _b64(hmac.digest(key, signed, digest))).decode())
+        tokens.append((signed + sep + _b64(mac.sign(signed))).decode())
     return tokens
 
 

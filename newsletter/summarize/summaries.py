@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Protocol
 
@@ -132,6 +133,17 @@ def cached_summary(session: Session, text_hash: str, model: str, language: str) 
     )
 
 
+def cached_summaries(session: Session, keys: Sequence[Key], model: str) -> dict[Key, Summary]:
+    """`cached_summary` of each of these keys that has one, read in one query."""
+    wanted = set(keys)
+    query = select(Summary).where(Summary.content_hash.in_({text_hash for text_hash, _ in keys}),
+                                  Summary.requested_model == model,
+                                  Summary.prompt_version == PROMPT_VERSION,
+                                  Summary.language.in_({language for _, language in keys}))
+    return {key: summary for summary in session.scalars(query)
+            if (key := (summary.content_hash, summary.language)) in wanted}
+
+
 def summaries_of(session: Session, papers: list[Paper], model: str,
                   language: str) -> dict[str, Summary]:
     """Each paper's summary (by paper id) in `language`, in English where that language has none."""
@@ -169,11 +181,10 @@ def summarize_requests(session: Session, requests: list[SummaryRequest], summari
     summaries: dict[Key, Summary] = {}
     todo: dict[Key, tuple[SummaryRequest, Summary | None]] = {}
     report = SummaryReport()
-    for request in requests:
-        key = request_key(request)
-        if key in summaries or key in todo:
-            continue
-        cached = cached_summary(session, key[0], summarizer.model, key[1])
+    keys = {request_key(request): request for request in requests}
+    stored = cached_summaries(session, list(keys), summarizer.model)
+    for key, request in keys.items():
+        cached = stored.get(key)
         if cached is not None and not cached.degraded:
             summaries[key] = cached
             report["cached"] += 1
@@ -217,6 +228,14 @@ def store(session: Session, key: Key, result, requested_model: str,
     return summary
 
 
+def papers_by_id(session: Session, paper_ids: Sequence[str]) -> list[Paper]:
+    """These papers, in this order, read in one query (not one a paper: a run summarizes its
+    whole edition again, every summary cached)."""
+    found = {paper.id: paper
+             for paper in session.scalars(select(Paper).where(Paper.id.in_(paper_ids)))}
+    return [found[paper_id] for paper_id in paper_ids]
+
+
 def tag_paper(paper: Paper, summary: Summary | None, taxonomy: Taxonomy) -> list[str]:
     """Set the paper's topics: those a language model chose from the taxonomy in its summary,
     else the offline tagger's, which also reads the keywords Hugging Face gave the paper (the
@@ -234,7 +253,7 @@ def summarize_and_tag(session: Session, paper_ids: list[str], summarizer: Summar
                       concurrency: int = 1,
                       daily_budget_usd: float | None = None) -> SummaryReport:
     """Summarize (in English and every language asked for) and tag each paper."""
-    papers = [session.get(Paper, paper_id) for paper_id in dict.fromkeys(paper_ids)]
+    papers = papers_by_id(session, list(dict.fromkeys(paper_ids)))
     requests = [SummaryRequest(paper.title, paper.abstract, list(paper.categories), language)
                 for paper in papers for language in dict.fromkeys(["en", *languages])]
     summaries, report = summarize_requests(session, requests, summarizer, taxonomy,

@@ -86,7 +86,7 @@ class Taxonomy:
         self._by_slug = {t.slug: t for t in self.topics}
         # Compiled once per taxonomy: tagging runs for every paper of every day.
         self._patterns = {
-            t.name: [(_phrase_pattern(p), w) for p, w in t.keywords.items()] for t in self.topics
+            t.name: [(_Phrase.of(p), w) for p, w in t.keywords.items()] for t in self.topics
         }
 
     def names(self) -> list[str]:
@@ -102,11 +102,46 @@ class Taxonomy:
         return self._by_slug.get(slug)
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A regex for a keyword phrase: whole words, any case, hyphen ~ space, optional plural."""
-    words = re.split(r"[\s\-]+", phrase.strip())
-    body = r"[\s\-]+".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", re.IGNORECASE)
+@dataclass(frozen=True)
+class _Phrase:
+    """A keyword phrase's regex (whole words, any case, hyphen ~ space, optional plural), and
+    its words lower-cased when they are all ASCII, to skip the regex on a text that lacks one.
+
+    Scanning every abstract with every phrase's regex was most of a run's tagging time (the
+    look-behind leaves `re` nothing to skip ahead to); a missing word rules a match out
+    exactly when both the words and the text are ASCII, where ignoring case is `lower()`."""
+
+    pattern: re.Pattern[str]
+    ascii_words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, phrase: str) -> _Phrase:
+        words = re.split(r"[\s\-]+", phrase.strip())
+        body = r"[\s\-]+".join(re.escape(w) for w in words)
+        ascii_words = tuple(w.lower() for w in words) if all(w.isascii() for w in words) else ()
+        return cls(re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", re.IGNORECASE), ascii_words)
+
+    def search(self, text: _Text) -> bool:
+        return self.may_occur(text) and self.pattern.search(text.text) is not None
+
+    def count(self, text: _Text) -> int:
+        return len(self.pattern.findall(text.text)) if self.may_occur(text) else 0
+
+    def may_occur(self, text: _Text) -> bool:
+        return (text.lowered is None or not self.ascii_words
+                or all(word in text.lowered for word in self.ascii_words))
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text tagged, and its lower-cased form when it is all ASCII (else None)."""
+
+    text: str
+    lowered: str | None
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        return cls(text, text.lower() if text.isascii() else None)
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -251,22 +286,23 @@ def _evidence(
     # A paper filed under categories is judged by them and its title first; one without any
     # (a blog post) has only its text to go by, so its abstract counts in full.
     abstract_weight = scoring.abstract_weight if categories else 1.0
+    texts = _Text.of(title), _Text.of(abstract), _Text.of(tags)
     evidence = {}
     for topic in taxonomy.topics:
         filed = _category_score(topic, categories, scoring)
-        said = sum(_phrase_score(pattern, weight, title, abstract, tags, scoring, abstract_weight)
-                   for pattern, weight in taxonomy._patterns[topic.name])
+        said = sum(_phrase_score(phrase, weight, *texts, scoring, abstract_weight)
+                   for phrase, weight in taxonomy._patterns[topic.name])
         if filed + said > 0:
             evidence[topic.name] = (filed, said)
     return evidence
 
 
-def _phrase_score(pattern: re.Pattern[str], weight: float, title: str, abstract: str,
-                  tags: str, scoring: Scoring, abstract_weight: float) -> float:
-    score = weight * scoring.title_weight if pattern.search(title) else 0.0
-    if tags and pattern.search(tags):
+def _phrase_score(phrase: _Phrase, weight: float, title: _Text, abstract: _Text,
+                  tags: _Text, scoring: Scoring, abstract_weight: float) -> float:
+    score = weight * scoring.title_weight if phrase.search(title) else 0.0
+    if tags.text and phrase.search(tags):
         score += weight * scoring.keyword_weight
-    hits = len(pattern.findall(abstract))
+    hits = phrase.count(abstract)
     if hits:
         score += weight * abstract_weight * (1 + 0.5 * min(hits - 1, _MAX_REPEATS))
     return score

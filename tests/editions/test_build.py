@@ -122,3 +122,19 @@ def test_a_past_edition_ranks_as_on_its_own_day_not_by_the_wall_clock(cast, sess
     edition = build.build_edition(session, day)
     assert [entry.paper_id for entry in edition.papers] == [hit.id, lab_post.id]
     assert hit.trending_score > 1.0  # a day old on its day: not 0.5 ** 243
+
+
+def test_readers_of_the_same_shared_picks_and_language_share_one_digest(cast, session, settings):
+    cast.paper(1, topics=["NLP"])
+    edition = build.build_edition(session, TODAY)
+    one, two = cast.reader("a@example.org", ["NLP"]), cast.reader("b@example.org", ["NLP"])
+    german = cast.reader("c@example.org", ["NLP"], language="de")
+    follower = cast.reader("f@example.org", ["NLP"], interests={"keywords": ["graphs"]})
+    picker = Picker(session, settings, edition)
+    picks = picker.picks([one, two, german, follower])
+    digests = {reader.id: picker.digest(reader, picks[reader.id])
+               for reader in (one, two, german, follower)}
+    assert digests[one.id] is digests[two.id]
+    assert digests[german.id] != digests[one.id] and digests[german.id].language == "de"
+    assert digests[follower.id] is not digests[one.id]  # picked on its own
+    assert digests[follower.id] == digests[one.id]  # but the same content, so one rendering

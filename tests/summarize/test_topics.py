@@ -197,3 +197,17 @@ def test_nlp_defers_to_large_language_models_on_llm_papers():
 def test_tagging_is_deterministic():
     args = ("Diffusion models for video generation", "We propose a diffusion model.", ["cs.CV"])
     assert len({tuple(tag(*args)) for _ in range(5)}) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "We train graph neural networks; GRAPH-NEURAL-NETWORK baselines follow.",
+    # not ASCII: the words are not looked for first, so what `re` matches ignoring case counts
+    "We train graph neural networkſ and \u212aernel methods on ımage data.",
+])
+def test_a_phrase_counts_what_its_regex_finds(text):
+    from newsletter.summarize.topics import _Phrase, _Text
+
+    for phrase in ["graph neural network", "kernel method", "image", "diffusion"]:
+        compiled = _Phrase.of(phrase)
+        assert compiled.count(_Text.of(text)) == len(compiled.pattern.findall(text))
+        assert compiled.search(_Text.of(text)) == (compiled.pattern.search(text) is not None)
