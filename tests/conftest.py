@@ -31,6 +31,7 @@ from tests.support.databases import (  # noqa: E402
     postgres_database,
     rolled_back,
     savepoints_work,
+    services_with,
 )
 from tests.support.site import Site  # noqa: E402
 
@@ -104,7 +105,10 @@ def postgres_engine(postgres_template) -> Iterator[Engine]:
         engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+EACH_DATABASE = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=EACH_DATABASE)
 def stored_url(request) -> str:
     """A migrated database of this test's own: on SQLite, then on the local PostgreSQL."""
     return request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")
@@ -153,6 +157,22 @@ def session(services):
 def cast(session, services) -> Cast:
     """The one cast of test data, on the test's session."""
     return Cast(session, services)
+
+
+@pytest.fixture(params=EACH_DATABASE)
+def services_on_each_database(request, services) -> Services:
+    """The test's services on the shared SQLite database, then on the shared PostgreSQL one
+    (each inside a transaction rolled back at the end): a test that takes it runs on both."""
+    if request.param == "postgresql":
+        return services_with(services, request.getfixturevalue("postgres_factory"))
+    return services
+
+
+@pytest.fixture
+def cast_on_each_database(services_on_each_database) -> Iterator[Cast]:
+    """The cast of test data on SQLite, then on PostgreSQL."""
+    with session_scope(services_on_each_database.factory) as session:
+        yield Cast(session, services_on_each_database)
 
 
 @pytest.fixture

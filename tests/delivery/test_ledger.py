@@ -13,17 +13,15 @@ from newsletter.delivery import ledger
 from newsletter.delivery.ledger import sent_among
 from newsletter.models import Delivery, DigestPapers, Lease, utcnow
 from tests.support.cast import TODAY, Cast
-from tests.support.databases import services_with
 
 NLP_PAPERS = ["2611.00001", "2611.00002"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_session(request, services):
-    if request.param == "postgresql":
-        services = services_with(services, request.getfixturevalue("postgres_factory"))
-    with session_scope(services.factory) as session:
-        yield session, services
+@pytest.fixture
+def db_session(services_on_each_database):
+    """A session and its services, on SQLite and on PostgreSQL."""
+    with session_scope(services_on_each_database.factory) as session:
+        yield session, services_on_each_database
 
 
 @pytest.fixture

@@ -5,19 +5,14 @@ import pytest
 from sqlalchemy import select
 
 from newsletter import day
-from newsletter.db import session_scope
 from newsletter.editions import archive
 from newsletter.models import Summary
-from tests.support.cast import Cast
-from tests.support.databases import services_with
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def cast(request, services):
-    if request.param == "postgresql":
-        services = services_with(services, request.getfixturevalue("postgres_factory"))
-    with session_scope(services.factory) as session:
-        yield Cast(session, services)
+@pytest.fixture
+def cast(cast_on_each_database):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return cast_on_each_database
 
 
 def test_an_empty_archive_never_changed(cast):

@@ -2,19 +2,14 @@
 
 import pytest
 
-from newsletter.db import session_scope
 from newsletter.personal import Interests
 from newsletter.personal.store import interests_among
-from tests.support.cast import Cast
-from tests.support.databases import services_with
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def cast(request, services):
-    if request.param == "postgresql":
-        services = services_with(services, request.getfixturevalue("postgres_factory"))
-    with session_scope(services.factory) as session:
-        yield Cast(session, services)
+@pytest.fixture
+def cast(cast_on_each_database):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return cast_on_each_database
 
 
 def test_only_readers_who_follow_or_mute_something_have_interests(cast):
