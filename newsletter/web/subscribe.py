@@ -72,8 +72,9 @@ def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = ""
     except SubscriptionError as error:
         return landing_page(request, status_code=400, error=str(error), form=form)
     over_limit = not limits.per_mailbox.allow(mailbox_of(wanted.email))
-    with deps.transaction(request) as session:  # queued even then: the same work as any other
-        notice_queue.queue_signup(session, wanted, over_limit)
+    # queued even then: the same work as any other; committed (with the sign-ups of other
+    # requests under way) before the answer
+    request.app.state.signup_queue.insert(notice_queue.signup_row(wanted, over_limit))
     return deps.send_queued(request, page(request, "check_inbox.html", email=wanted.email))
 
 
