@@ -1,9 +1,9 @@
 """Group commit: each insert returns once its row is committed; rows that come while a
-transaction is written go together in the next; a failed batch fails each of its callers and
-nobody after them."""
+transaction is written go together in the next; a failed batch fails each of its requests and
+none after them."""
 
+import asyncio
 import threading
-import time
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, select
@@ -30,76 +30,58 @@ def count(engine, name=None) -> int:
         return connection.scalar(query if name is None else query.where(ROWS.c.name == name))
 
 
-class Transactions:
-    """Counts the INSERTs `engine` runs; holds the first one until `release` (so that others
-    queue up behind it meanwhile)."""
+class HeldInserts:
+    """Counts the INSERTs `engine` runs, and holds the first one until `release` is set (so
+    that other rows queue up behind it meanwhile)."""
 
     def __init__(self, engine) -> None:
-        self.inserts, self.release, self.started = 0, threading.Event(), threading.Event()
+        self.inserts, self.release = 0, threading.Event()
         event.listen(engine, "before_cursor_execute", self._before)
 
     def _before(self, _connection, _cursor, statement, *_args) -> None:
         if statement.startswith("INSERT"):
             self.inserts += 1
             if self.inserts == 1:
-                self.started.set()
                 assert self.release.wait(60)
 
 
-def insert_all(writer: GroupCommit, names: list[str]) -> tuple[dict, list[threading.Thread]]:
-    """Insert each name from a thread of its own; what each insert returned or raised, and
-    whether its row was there the moment it returned."""
-    outcomes: dict[str, object] = {}
-
-    def one(name: str) -> None:
-        try:
-            writer.insert({"name": name})
-            outcomes[name] = count(writer.engine, name) == 1
-        except Exception as error:  # noqa: BLE001
-            outcomes[name] = error
-
-    threads = [threading.Thread(target=one, args=(name,)) for name in names]
-    for thread in threads:
-        thread.start()
-    return outcomes, threads
+async def insert_one(writer: GroupCommit, name: str):
+    """True when the row was there the moment the insert returned; else what it raised."""
+    try:
+        await writer.insert({"name": name})
+    except Exception as error:  # noqa: BLE001
+        return error
+    return count(writer.engine, name) == 1
 
 
-def wait_until(condition) -> None:
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+async def behind_a_held_insert(writer: GroupCommit, held: HeldInserts, names: list[str]):
+    """Insert "first", then `names` while its transaction is held; the outcomes of all."""
+    first = asyncio.ensure_future(insert_one(writer, "first"))
+    while held.inserts == 0:
+        await asyncio.sleep(0.01)
+    later = [asyncio.ensure_future(insert_one(writer, name)) for name in names]
+    while len(writer._queue) < len(names):  # all of them queued behind the held transaction
+        await asyncio.sleep(0.01)
+    held.release.set()
+    outcomes = await asyncio.wait_for(asyncio.gather(first, *later), 60)
+    return dict(zip(["first", *names], outcomes, strict=True))
 
 
 def test_each_insert_returns_committed_and_those_that_came_meanwhile_share_a_transaction(
         engine):
-    writer = GroupCommit(engine, insert(ROWS))
-    seen = Transactions(engine)
-    outcomes, first = insert_all(writer, ["first"])
-    assert seen.started.wait(60)
-    later, threads = insert_all(writer, [f"row-{n}" for n in range(20)])
-    wait_until(lambda: len(writer._queue) == 20)  # queued behind the transaction under way
-    seen.release.set()
-    for thread in first + threads:
-        thread.join(60)  # a caller left waiting for ever fails the outcomes below
-    assert outcomes == {"first": True}
-    assert later == {f"row-{n}": True for n in range(20)}
-    assert seen.inserts == 2 and count(engine) == 21  # one transaction for the twenty
+    writer, held = GroupCommit(engine, insert(ROWS)), HeldInserts(engine)
+    names = [f"row-{n}" for n in range(20)]
+    outcomes = asyncio.run(behind_a_held_insert(writer, held, names))
+    assert outcomes == {"first": True, **{name: True for name in names}}
+    assert held.inserts == 2 and count(engine) == 21  # one transaction for the twenty
 
 
-def test_a_failed_batch_fails_each_of_its_callers_and_the_next_insert_is_written(engine):
+def test_a_failed_batch_fails_each_of_its_requests_and_the_next_insert_is_written(engine):
     writer = GroupCommit(engine, insert(ROWS))
-    writer.insert({"name": "taken"})
-    seen = Transactions(engine)
-    outcomes, first = insert_all(writer, ["first"])
-    assert seen.started.wait(60)
-    later, threads = insert_all(writer, ["taken", "new"])  # one batch: "taken" fails it
-    wait_until(lambda: len(writer._queue) == 2)
-    seen.release.set()
-    for thread in first + threads:
-        thread.join(60)  # a caller left waiting for ever fails the outcomes below
-    assert outcomes == {"first": True}
-    assert all(isinstance(later[name], Exception) for name in ("taken", "new")), later
+    asyncio.run(insert_one(writer, "taken"))
+    held = HeldInserts(engine)
+    outcomes = asyncio.run(behind_a_held_insert(writer, held, ["taken", "new"]))  # one batch
+    assert outcomes["first"] is True
+    assert all(isinstance(outcomes[name], Exception) for name in ("taken", "new")), outcomes
     assert count(engine, "new") == 0
-    writer.insert({"name": "after"})  # the failure handed the lead on: nobody waits for ever
-    assert count(engine, "after") == 1
+    assert asyncio.run(insert_one(writer, "after")) is True  # the writer did not stop at the error
