@@ -13,11 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
 
+# the web app's worker threads (anyio's default limit, 40) and its sender: with fewer kept, a
+# busy app closed and reopened SQLite connections per request, each time running the pragmas
+SQLITE_POOL_SIZE = 41
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; on SQLite, foreign keys on, write-ahead logging and a busy timeout
-    for concurrent writers (see _sqlite_pragmas)."""
+    """An engine for `url`; on SQLite, foreign keys on, write-ahead logging, a busy timeout
+    for concurrent writers (see _sqlite_pragmas) and a connection kept for each thread."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=SQLITE_POOL_SIZE)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -24,7 +24,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsletter.config import Settings
@@ -45,11 +45,16 @@ MAX_ATTEMPTS = 5
 SENT, DROPPED, RETRY, FAILED = "sent", "dropped", "retry", "failed"
 
 
-def queue_signup(session: Session, request: SignupRequest, over_limit: bool = False) -> None:
-    """Queue a sign-up request (checked: `SignupRequest.checked`) to be recorded and answered;
-    `over_limit`: to be dropped (too many for its mailbox), though queued like the others."""
-    session.add(QueuedNotice(kind=OVER_LIMIT if over_limit else SIGNUP,
-                             payload=request.to_payload()))
+def signup_row(request: SignupRequest, over_limit: bool = False) -> dict:
+    """The queued row (its columns' values, for a Core INSERT of SIGNUP_INSERT) of a sign-up
+    request (checked: `SignupRequest.checked`) to be recorded and answered; `over_limit`: to be
+    dropped (too many for its mailbox), though queued like the others."""
+    return {"kind": OVER_LIMIT if over_limit else SIGNUP, "payload": request.to_payload()}
+
+
+# Core, not the ORM: a sign-up's answer waits on this insert alone (the columns' defaults,
+# queued_at and attempts, are filled in by SQLAlchemy all the same)
+SIGNUP_INSERT = insert(QueuedNotice)
 
 
 def queue_notice(session: Session, kind: str, subscriber_id: int, **payload) -> None:

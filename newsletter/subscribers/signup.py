@@ -54,7 +54,8 @@ class SignupRequest:
             user_agent=_kept_user_agent(self.user_agent))
 
     def to_payload(self) -> dict:
-        return dataclasses.asdict(self)
+        # not dataclasses.asdict, which deep-copies field by field: the one list is copied here
+        return {**vars(self), "topics": list(self.topics)}
 
     @classmethod
     def from_payload(cls, payload: dict) -> SignupRequest:

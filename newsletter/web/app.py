@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from newsletter.config import get_settings
+from newsletter.group_commit import GroupCommit
 from newsletter.services import Services
+from newsletter.subscribers import notice_queue
 from newsletter.web import admin, errors, routes
 from newsletter.web.middleware import BodySizeLimit, CountRequests, InFlight, SecurityHeaders
 from newsletter.web.notice_sender import NoticeSender
@@ -30,6 +32,7 @@ def create_app(services: Services | None = None) -> FastAPI:
     app.state.admin_failures = admin.failure_limiter(settings)
     app.state.in_flight = in_flight = InFlight()
     app.state.notice_sender = NoticeSender(services, busy=in_flight.busy)
+    app.state.signup_queue = GroupCommit(services.engine, notice_queue.SIGNUP_INSERT)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes,
                        larger={"/webhooks/": WEBHOOK_MAX_BYTES})
     app.add_middleware(SecurityHeaders)

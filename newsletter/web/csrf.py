@@ -50,11 +50,16 @@ def _cookie_nonce(request: Request) -> str | None:
 
 
 def form_token(request: Request) -> str:
-    """The signed token for this page's forms (a fresh nonce when the browser has none)."""
-    nonce = _cookie_nonce(request)
-    if nonce is None:
-        nonce = request.state.new_csrf_nonce = secrets.token_urlsafe(24)
-    return tokens.make_token(_settings(request).secret_key, tokens.CSRF, nonce)
+    """The signed token for this page's forms (a fresh nonce when the browser has none), made
+    once per request: every form of a page carries the nonce of the one cookie."""
+    token = getattr(request.state, "csrf_form_token", None)
+    if token is None:
+        nonce = _cookie_nonce(request)
+        if nonce is None:
+            nonce = request.state.new_csrf_nonce = secrets.token_urlsafe(24)
+        token = request.state.csrf_form_token = tokens.make_token(
+            _settings(request).secret_key, tokens.CSRF, nonce)
+    return token
 
 
 def remember(request: Request, response: Response) -> None:
@@ -67,9 +72,10 @@ def remember(request: Request, response: Response) -> None:
                             samesite="strict", secure=name == SECURE_COOKIE)
 
 
-def require_csrf(request: Request, csrf_token: str = Form("")) -> None:
+async def require_csrf(request: Request, csrf_token: str = Form("")) -> None:
     """A dependency of every form POST: raises CsrfError unless the request comes from this
-    site and its token matches the cookie."""
+    site and its token matches the cookie. Async, though it awaits nothing: it only computes
+    (an HMAC), so it runs on the event loop rather than costing a trip to a worker thread."""
     if not _from_this_site(request):
         raise CsrfError()
     nonce = _cookie_nonce(request)

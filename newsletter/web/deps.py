@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from newsletter.db import session_scope
@@ -74,5 +75,16 @@ def subscriber_from(request: Request, session: Session, purpose: str, token: str
 def send_queued(request: Request, response: Response) -> Response:
     """The response, which once sent has the emails this request queued sent (the answer never
     waits on, nor depends on, the mail)."""
-    response.background = BackgroundTask(request.app.state.notice_sender.kick)
+    response.background = BackgroundTask(_kick, request.app.state.notice_sender,
+                                         enqueues=bool(services(request).settings.redis_url))
     return response
+
+
+async def _kick(sender, enqueues: bool) -> None:
+    """Kick the sender: on a worker thread when that enqueues the workers' task (a call to
+    Redis), else here on the event loop (it only wakes the sender's thread: no trip to a
+    worker thread for that)."""
+    if enqueues:
+        await run_in_threadpool(sender.kick)
+    else:
+        sender.kick()

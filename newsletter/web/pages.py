@@ -5,6 +5,7 @@ reads the same in the digest and on the site."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import Request
@@ -23,9 +24,12 @@ TEMPLATES.env.globals["longest_query"] = LONGEST_QUERY  # the search box's limit
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    """Render one of the app's pages with the site name, the CSRF token and the topic slugs."""
+    """Render one of the app's pages with the site name, the CSRF token (`csrf_token()`) and the
+    topic slugs."""
     services = request.app.state.services
-    context = {"site_name": services.settings.site_name, "csrf_token": csrf.form_token(request),
+    # called only by the pages that have a form: a sign-up's answer has none, nor signs a token
+    context = {"site_name": services.settings.site_name,
+               "csrf_token": partial(csrf.form_token, request),
                "topic_slugs": {topic.name: topic.slug for topic in services.taxonomy.topics},
                **context}
     response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 import redis
+from starlette.concurrency import run_in_threadpool
 
 from newsletter.config import Settings
 from newsletter.outside_calls import Buckets
@@ -106,6 +107,21 @@ def client_key(ip: str) -> str:
     if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d, a dual-stack socket's IPv4 client
         return str(address.ipv4_mapped)
     return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
+async def allow(limiter: RateLimiter | RedisRateLimiter, key: str) -> bool:
+    """`limiter.allow(key)`, for a route on the event loop: on a worker thread when it asks
+    Redis (a blocking call), else right here (a lock and some arithmetic)."""
+    if isinstance(limiter, RedisRateLimiter):
+        return await run_in_threadpool(limiter.allow, key)
+    return limiter.allow(key)
+
+
+async def retry_after(limiter: RateLimiter | RedisRateLimiter, key: str) -> int:
+    """`limiter.retry_after(key)`, for a route on the event loop (see `allow`)."""
+    if isinstance(limiter, RedisRateLimiter):
+        return await run_in_threadpool(limiter.retry_after, key)
+    return limiter.retry_after(key)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from newsletter.delivery import schedule
 from newsletter.editions import archive
@@ -20,12 +21,11 @@ from newsletter.subscribers.links import preferences_url
 from newsletter.subscribers.preferences import FREQUENCIES
 from newsletter.subscribers.subscriptions import SubscriptionError, mailbox_of
 from newsletter.summarize.prompt import LANGUAGE_NAMES, written_languages
-from newsletter.web import deps
+from newsletter.web import deps, signup_limits
 from newsletter.web.archive import paper_cards
 from newsletter.web.csrf import require_csrf
 from newsletter.web.errors import error_page
 from newsletter.web.pages import page
-from newsletter.web.signup_limits import client_key
 
 router = APIRouter()
 SAMPLE_SIZE = 3
@@ -53,27 +53,31 @@ def landing_page(request: Request, status_code: int = 200, error: str | None = N
 
 
 @router.post("/subscribe", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
-def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = "",
-              topics: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
-              frequency: Annotated[str, Form()] = "daily",
-              language: Annotated[str, Form()] = "en"):
+async def subscribe(request: Request, email: Annotated[str, Form(max_length=320)] = "",
+                    topics: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
+                    frequency: Annotated[str, Form()] = "daily",
+                    language: Annotated[str, Form()] = "en"):
     """Queue the sign-up: recorded, and its email sent, after the answer. Limited per client IP
     (429) and per mailbox (silently: queued to be dropped). Every address gets the same answer
-    after the same work."""
+    after the same work. On the event loop: the form is checked and the page rendered here,
+    and the one write is awaited (group commit), so no worker thread waits on it."""
     limits, ip = request.app.state.signup_limits, deps.client_ip(request)
-    client = client_key(ip)
-    if not limits.per_ip.allow(client):
+    client = signup_limits.client_key(ip)
+    if not await signup_limits.allow(limits.per_ip, client):
+        wait = await signup_limits.retry_after(limits.per_ip, client)
         return error_page(request, 429, "Too many sign-ups from your network; please try "
-                          "again later.", {"Retry-After": str(limits.per_ip.retry_after(client))})
+                          "again later.", {"Retry-After": str(wait)})
     form = {"email": email, "topics": topics, "frequency": frequency, "language": language}
     asked = signup.SignupRequest(email, topics, frequency, language, ip, deps.user_agent(request))
     try:
         wanted = asked.checked(deps.services(request).taxonomy)
-    except SubscriptionError as error:
-        return landing_page(request, status_code=400, error=str(error), form=form)
-    over_limit = not limits.per_mailbox.allow(mailbox_of(wanted.email))
-    with deps.transaction(request) as session:  # queued even then: the same work as any other
-        notice_queue.queue_signup(session, wanted, over_limit)
+    except SubscriptionError as error:  # the landing page reads the database: on a thread
+        return await run_in_threadpool(landing_page, request, status_code=400,
+                                       error=str(error), form=form)
+    over_limit = not await signup_limits.allow(limits.per_mailbox, mailbox_of(wanted.email))
+    # queued even then: the same work as any other; committed (with the sign-ups of other
+    # requests under way) before the answer
+    await request.app.state.signup_queue.insert(notice_queue.signup_row(wanted, over_limit))
     return deps.send_queued(request, page(request, "check_inbox.html", email=wanted.email))
 
 

@@ -59,11 +59,9 @@ class Site:
 
 def queue_sign_ups(services, addresses) -> None:
     """Queue a sign-up of each address (all topics) as POST /subscribe does, in one commit."""
-    with services.factory() as session:
-        for address in addresses:
-            notice_queue.queue_signup(session, SignupRequest(address, []).checked(
-                services.taxonomy))
-        session.commit()
+    with services.engine.begin() as connection:
+        connection.execute(notice_queue.SIGNUP_INSERT, [notice_queue.signup_row(
+            SignupRequest(address, []).checked(services.taxonomy)) for address in addresses])
 
 
 def stored(services, subscriber):
