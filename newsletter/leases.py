@@ -112,7 +112,7 @@ class Heartbeat:
         try:
             with self._session() as session:
                 release(session, self.owner)
-        except Exception:  # noqa: BLE001 (the leases expire by themselves within `ttl`)
+        except Exception:  # the leases expire by themselves within `ttl`
             log.warning("could not release the leases of %s", self.owner, exc_info=True)
 
     @contextmanager
@@ -129,7 +129,7 @@ class Heartbeat:
         while not self._stop.wait(self.ttl.total_seconds() / 3):
             try:
                 self.renew()
-            except Exception:  # noqa: BLE001 (a database away for a moment: try next beat)
+            except Exception:  # a database away for a moment: try next beat
                 log.warning("could not renew the leases of %s", self.owner, exc_info=True)
 
     def renew(self) -> None:

@@ -14,26 +14,26 @@ import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Engine  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
 
-from newsletter.config import load_settings  # noqa: E402
-from newsletter.db import make_engine, session_scope, upgrade  # noqa: E402
-from newsletter.services import Services  # noqa: E402
-from newsletter.web import create_app  # noqa: E402
-from tests.stubs.feeds import StandIn  # noqa: E402
-from tests.stubs.openai_api import OpenAIStub  # noqa: E402
-from tests.stubs.sendgrid_api import SendGridStub  # noqa: E402
-from tests.support.cast import Cast  # noqa: E402
-from tests.support.databases import (  # noqa: E402
+from newsletter.config import load_settings
+from newsletter.db import make_engine, session_scope, upgrade
+from newsletter.services import Services
+from newsletter.web import create_app
+from tests.stubs.feeds import StandIn
+from tests.stubs.openai_api import OpenAIStub
+from tests.stubs.sendgrid_api import SendGridStub
+from tests.support.cast import Cast
+from tests.support.databases import (
     copy_of,
     postgres_database,
     rolled_back,
     savepoints_work,
     services_with,
 )
-from tests.support.site import Site  # noqa: E402
+from tests.support.site import Site
 
 UNUSED_DATABASE = "sqlite:////nonexistent/mark-the-test-own_database.db"  # fails when opened
 

@@ -206,9 +206,9 @@ def test_0010_gives_every_subscriber_a_link_secret_on_postgresql(postgres_url):
 
 def test_0016_indexes_every_stored_paper_with_its_summary_for_search(tmp_path):
     """The papers stored before search existed are found by their words and their summary's."""
+    from alembic import command
     from sqlalchemy.orm import Session
 
-    from alembic import command
     from newsletter.search.query import search
     from newsletter.summarize.summaries import content_hash
 

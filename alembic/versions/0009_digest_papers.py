@@ -14,7 +14,6 @@ import json
 from collections import defaultdict
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision = "0009"

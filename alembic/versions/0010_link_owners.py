@@ -14,7 +14,6 @@ Revises: 0009
 import secrets
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision = "0010"

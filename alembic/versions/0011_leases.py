@@ -10,7 +10,6 @@ Revises: 0010
 """
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision = "0011"

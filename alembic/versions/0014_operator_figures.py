@@ -6,7 +6,6 @@ Revises: 0011
 """
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision = "0014"

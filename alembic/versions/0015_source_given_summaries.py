@@ -6,7 +6,6 @@ Revises: 0014
 """
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision = "0015"

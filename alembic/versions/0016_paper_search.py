@@ -7,9 +7,8 @@ Revises: 0015
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from alembic import op
+from sqlalchemy.orm import Session
 
 revision = "0016"
 down_revision = "0015"

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
-                                        load_feed)
+from newsletter.sources.feedxml import clean, entry_authors, entry_published, entry_tags, load_feed
 from newsletter.sources.ids import arxiv_links, id_in_link, is_arxiv_id, split_version
 from newsletter.sources.records import PaperRecord, ParseError
 from newsletter.text import tex_to_text

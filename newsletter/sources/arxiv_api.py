@@ -13,8 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
-                                        load_feed)
+from newsletter.sources.feedxml import clean, entry_authors, entry_published, entry_tags, load_feed
 from newsletter.sources.ids import arxiv_links, id_in_link
 from newsletter.sources.records import PaperRecord, ParseError
 from newsletter.text import tex_to_text

@@ -11,8 +11,14 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from newsletter.sources.feedxml import (clean, entry_authors, entry_published, entry_tags,
-                                        html_to_text, load_feed)
+from newsletter.sources.feedxml import (
+    clean,
+    entry_authors,
+    entry_published,
+    entry_tags,
+    html_to_text,
+    load_feed,
+)
 from newsletter.sources.ids import arxiv_links, id_in_link, ids_in_text
 from newsletter.sources.records import PaperRecord
 

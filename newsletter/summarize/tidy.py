@@ -24,8 +24,7 @@ def tidy(fields: dict) -> dict:
     highlights = []
     for highlight in map(clean_text, fields["highlights"]):
         key = sentence_key(highlight)
-        if key and key not in said and not is_boilerplate(highlight) and not (
-                key in sentence_key(tidied["tldr"])):
+        if key and key not in said and not is_boilerplate(highlight) and key not in sentence_key(tidied["tldr"]):
             highlights.append(highlight)
             said.add(key)
     tidied["highlights"] = highlights

@@ -53,7 +53,7 @@ def tex_to_text(text: str | None) -> str:
     prepared = _scripts(_escape_literals(text))
     try:
         rendered = _converter().latex_to_text(prepared, latex_context=_walker_context())
-    except Exception:  # pylatexenc raises on input it cannot walk; a paper is still shown
+    except Exception:  # noqa: BLE001 (pylatexenc raises on what it cannot walk; still shown)
         rendered = re.sub(r"\\[A-Za-z]+|[\\{}$]", "", prepared)
     return _SPACES.sub(" ", rendered).strip()
 

@@ -45,7 +45,7 @@ class NoticeSender:
             try:
                 queue.send_task(self.services.settings, queue.NOTICES_TASK)
                 return
-            except Exception:  # noqa: BLE001 (Redis down: send from here rather than not at all)
+            except Exception:  # Redis down: send from here rather than not at all
                 log.exception("could not enqueue the sending of emails; sending them here")
         self.start()
 
@@ -85,7 +85,7 @@ class NoticeSender:
             try:
                 notice_queue.drain(s.factory, s.settings, s.mailer, s.taxonomy,
                                    pause=self._give_way)
-            except Exception:  # noqa: BLE001 (the database away: try again at the next wake)
+            except Exception:  # the database away: try again at the next wake
                 log.exception("could not send the queued emails")
             with self._lock:
                 self._drained = kicked

@@ -8,7 +8,12 @@ from newsletter.personal.feedback import (
     read_vote,
     reader_feedback_url,
 )
-from newsletter.subscribers.tokens import PREFERENCES, InvalidToken, make_link_token, read_link_token
+from newsletter.subscribers.tokens import (
+    PREFERENCES,
+    InvalidToken,
+    make_link_token,
+    read_link_token,
+)
 
 SECRET = "test-secret"
 BASE = "https://digest.example.org"

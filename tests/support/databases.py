@@ -61,7 +61,7 @@ def postgres_database(template: str | None = None) -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    except Exception as error:  # connection refused, no such role...
+    except Exception as error:  # noqa: BLE001 (connection refused, no such role...)
         admin.dispose()
         service_missing("PostgreSQL", error)
     try:

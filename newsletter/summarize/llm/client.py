@@ -24,7 +24,6 @@ from newsletter import outside_calls
 from newsletter.config import OFFLINE_MODEL
 from newsletter.outside_calls import RetryPolicy, Transient
 from newsletter.summarize.budget import Budget
-from newsletter.summarize.tidy import tidy
 from newsletter.summarize.llm import offline_provider
 from newsletter.summarize.prompt import (
     InvalidSummary,
@@ -33,6 +32,7 @@ from newsletter.summarize.prompt import (
     parse_answer,
     response_schema,
 )
+from newsletter.summarize.tidy import tidy
 
 log = logging.getLogger(__name__)
 # A longer Retry-After ends the tries: better the next model than a long stall.
@@ -122,7 +122,7 @@ class LLMSummarizer:
             except BudgetReached:
                 result.budget_reached = True
                 return None
-            except Exception as error:  # litellm maps every provider error to its own types
+            except Exception as error:  # noqa: BLE001 (litellm maps each provider's own errors)
                 log.warning("model %s failed: %s", route.model, error)
                 return None
             answer = response.choices[0].message.content
@@ -187,7 +187,7 @@ def response_format(model: str, topic_names: list[str]) -> dict:
 
     try:
         structured = litellm.supports_response_schema(model=model)
-    except Exception:  # a model litellm has never heard of
+    except Exception:  # noqa: BLE001 (a model litellm has never heard of)
         structured = False
     if not structured:
         return {"type": "json_object"}
@@ -206,7 +206,7 @@ def add_usage(result: SummaryResult, response) -> float:
         result.completion_tokens += usage.completion_tokens or 0
     try:
         cost = litellm.completion_cost(completion_response=response) or 0.0
-    except Exception:  # litellm raises for a model missing from its price map
+    except Exception:  # noqa: BLE001 (litellm raises for a model missing from its price map)
         cost = 0.0
     result.cost_usd += cost
     return cost
