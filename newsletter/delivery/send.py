@@ -241,9 +241,12 @@ class EditionSender:
                        ) -> PendingBatch:
         """The batch of a digest's `rendering` (maybe still under way) for these readers, each
         with their own links and ledger id, made where the renderings are (in the render
-        process once it runs: signing links is this thread's costliest work a reader)."""
-        return PendingBatch(rendering, self.renderer.submit(digest_email.digest_recipients,
-                                                            self.settings, members))
+        process once it runs: signing links is this thread's costliest work a reader, and
+        writing the transport's personalizations the sender's)."""
+        readers = [(m.delivery_id, m.subscriber_id, m.email, m.token_secret) for m in members]
+        return PendingBatch(rendering, self.renderer.submit(
+            digest_email.digest_recipients, self.settings, readers,
+            getattr(self.mailer, "prepare_recipients", None)))
 
     def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
         """The digest rendered once for all its readers (placeholders for their own parts)."""

@@ -20,7 +20,13 @@ from python_http_client.exceptions import HTTPError, err_dict
 from newsletter.mail import MailError
 from newsletter.mail.batch import BatchResult, PersonalizedBatch, Recipient, RecipientResult
 from newsletter.mail.message import OutgoingMessage
-from newsletter.mail.sendgrid_payload import batch_requests, json_body, message_payload, partition
+from newsletter.mail.sendgrid_payload import (
+    batch_requests,
+    json_body,
+    message_payload,
+    partition,
+    write_personalizations,
+)
 from newsletter.outside_calls import (
     SERVER_ERRORS,
     RetryPolicy,
@@ -83,7 +89,12 @@ class SendGridMailer:
     not slept but raised as a transient MailError, so a worker is never parked for an hour.
     400 and 413 raise MailError(permanent=True). Network errors are not retried here (the
     request may have been accepted), they raise MailError(permanent=False).
+    `prepare_recipients` is what a caller may run on a batch's recipients beforehand, in
+    another process (it pickles): it writes their personalizations, the costliest part of a
+    request to build.
     """
+
+    prepare_recipients = staticmethod(write_personalizations)
 
     def __init__(
         self,

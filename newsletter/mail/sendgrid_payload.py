@@ -2,7 +2,8 @@
 
 Bodies are JSON bytes, as they go on the wire: a batch's shared part is encoded once per batch
 and each reader's personalization once, by `personalization_json` (json.dumps' own string
-escaping, without building the dicts), so a request's size is known exactly by adding lengths.
+escaping, without building the dicts; maybe ahead, in another process:
+`write_personalizations`), so a request's size is known exactly by adding lengths.
 
 Limits from SendGrid's Mail Send documentation and its error list: at most 1,000
 personalizations and 1,000 recipients per request, each address once per request, custom args
@@ -148,6 +149,15 @@ def personalization_json(recipient: Recipient) -> str:
     return "{" + ", ".join(fields) + "}"
 
 
+def write_personalizations(recipients: list[Recipient]) -> list[Recipient]:
+    """These recipients, each with its `personalization_json` kept in `personalization`, which
+    `batch_requests` sends as it is: a run writes them in its render process, off the
+    interpreter lock its delivery and sending threads share."""
+    for recipient in recipients:
+        recipient.personalization = personalization_json(recipient)
+    return recipients
+
+
 def _fits(values: Mapping, limit: int) -> bool:
     """Whether `values` takes at most `limit` bytes as JSON. A bound first, as it costs far less
     than encoding: json.dumps writes a character in at most 12 bytes (an escaped surrogate
@@ -201,7 +211,7 @@ def batch_requests(
     envelopes: list[str] = []
     size = empty_size
     for recipient in recipients:
-        envelope = personalization_json(recipient)
+        envelope = recipient.personalization or personalization_json(recipient)
         envelope_size = len(envelope) + 2  # the comma and space between array items
         if chunk and (len(chunk) == max_personalizations or size + envelope_size > max_bytes):
             yield chunk, _request(head, envelopes, tail)

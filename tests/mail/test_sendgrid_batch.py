@@ -16,6 +16,7 @@ from newsletter.mail.sendgrid_payload import (
     batch_requests,
     personalization,
     personalization_json,
+    write_personalizations,
 )
 
 
@@ -88,6 +89,16 @@ def test_the_request_is_the_sdks_post_to_mail_send(sendgrid_stub):
 ])
 def test_a_personalization_is_written_as_json_dumps_writes_it(recipient):
     assert personalization_json(recipient) == json.dumps(personalization(recipient))
+
+
+def test_personalizations_written_ahead_are_the_ones_sent(sendgrid_stub):
+    recipients = write_personalizations([reader(1), reader(2)])
+    assert [r.personalization for r in recipients] == [
+        json.dumps(personalization(r)) for r in recipients]
+    # a request joins what was written (here a stand-in), it does not encode it again
+    recipients[1].personalization = json.dumps(personalization(reader(3)))
+    sendgrid(sendgrid_stub).send_batch(digest(recipients))
+    assert [e["custom_args"]["delivery_id"] for e in sendgrid_stub.emails()] == ["1", "3"]
 
 
 def test_each_reader_gets_their_own_links_headers_and_ids(sendgrid_stub):
