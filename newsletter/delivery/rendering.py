@@ -67,9 +67,10 @@ class RenderCache:
 
 
 class Renderer:
-    """Runs rendering functions (and the making of recipients): the first `inline` calls in this thread, the next ones in a
-    process of its own, started then. Where no process can be started (a Celery prefork child
-    is a daemon, and daemons have no children) every call runs in this thread. Close it."""
+    """Runs rendering functions (and the making of recipients): the first `inline` calls in
+    this thread, the next ones in a process of its own, started then. Where no process can be
+    started (a Celery prefork child is a daemon, and daemons have no children) every call runs
+    in this thread. Close it."""
 
     def __init__(self, inline: float = INLINE):
         self.inline = inline

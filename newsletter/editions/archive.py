@@ -154,7 +154,8 @@ def last_change(session: Session) -> dt.datetime | None:
     """When anything the archive shows last changed (naive UTC; None: nothing stored yet): an
     edition built, a paper or one of its sources written, a summary made or made again. Each is
     the newest value of an indexed column (migration 0018; the editions, one a day, need none),
-    so this costs a few index look-ups however large the archive is. A paper's topics follow from its text and its summary."""
+    so this costs a few index look-ups however large the archive is. A paper's topics follow
+    from its text and its summary."""
     newest = [select(func.max(column)).scalar_subquery()
               for column in (Edition.created_at, Paper.updated_at, PaperSource.last_seen_at,
                              Summary.created_at)]
