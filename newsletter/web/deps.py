@@ -75,16 +75,15 @@ def subscriber_from(request: Request, session: Session, purpose: str, token: str
 def send_queued(request: Request, response: Response) -> Response:
     """The response, which once sent has the emails this request queued sent (the answer never
     waits on, nor depends on, the mail)."""
-    response.background = BackgroundTask(_kick, request.app.state.notice_sender,
-                                         enqueues=bool(services(request).settings.redis_url))
+    # kicking the sender enqueues the workers' task when Redis is set, else wakes its thread
+    response.background = BackgroundTask(from_event_loop, request.app.state.notice_sender.kick,
+                                         blocks=bool(services(request).settings.redis_url))
     return response
 
 
-async def _kick(sender, enqueues: bool) -> None:
-    """Kick the sender: on a worker thread when that enqueues the workers' task (a call to
-    Redis), else here on the event loop (it only wakes the sender's thread: no trip to a
-    worker thread for that)."""
-    if enqueues:
-        await run_in_threadpool(sender.kick)
-    else:
-        sender.kick()
+async def from_event_loop(function, *args, blocks: bool):
+    """`function(*args)` for code on the event loop: on a worker thread when it `blocks` (it
+    calls Redis), else right here, without a trip to a thread for a lock and some arithmetic."""
+    if blocks:
+        return await run_in_threadpool(function, *args)
+    return function(*args)

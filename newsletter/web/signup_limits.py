@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 
 import redis
-from starlette.concurrency import run_in_threadpool
 
 from newsletter.config import Settings
 from newsletter.outside_calls import Buckets
@@ -109,27 +108,18 @@ def client_key(ip: str) -> str:
     return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
-async def allow(limiter: RateLimiter | RedisRateLimiter, key: str) -> bool:
-    """`limiter.allow(key)`, for a route on the event loop: on a worker thread when it asks
-    Redis (a blocking call), else right here (a lock and some arithmetic)."""
-    if isinstance(limiter, RedisRateLimiter):
-        return await run_in_threadpool(limiter.allow, key)
-    return limiter.allow(key)
-
-
-async def retry_after(limiter: RateLimiter | RedisRateLimiter, key: str) -> int:
-    """`limiter.retry_after(key)`, for a route on the event loop (see `allow`)."""
-    if isinstance(limiter, RedisRateLimiter):
-        return await run_in_threadpool(limiter.retry_after, key)
-    return limiter.retry_after(key)
-
-
 @dataclass
 class SignupLimits:
     """The limits of the subscribe form: per client IP and per mailbox."""
 
     per_ip: RateLimiter | RedisRateLimiter
     per_mailbox: RateLimiter | RedisRateLimiter
+
+    @property
+    def in_redis(self) -> bool:
+        """Whether asking these limits calls Redis (a blocking call), not a lock and some
+        arithmetic in this process."""
+        return isinstance(self.per_ip, RedisRateLimiter)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SignupLimits:

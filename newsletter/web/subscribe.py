@@ -63,8 +63,9 @@ async def subscribe(request: Request, email: Annotated[str, Form(max_length=320)
     and the one write is awaited (group commit), so no worker thread waits on it."""
     limits, ip = request.app.state.signup_limits, deps.client_ip(request)
     client = signup_limits.client_key(ip)
-    if not await signup_limits.allow(limits.per_ip, client):
-        wait = await signup_limits.retry_after(limits.per_ip, client)
+    if not await deps.from_event_loop(limits.per_ip.allow, client, blocks=limits.in_redis):
+        wait = await deps.from_event_loop(limits.per_ip.retry_after, client,
+                                          blocks=limits.in_redis)
         return error_page(request, 429, "Too many sign-ups from your network; please try "
                           "again later.", {"Retry-After": str(wait)})
     form = {"email": email, "topics": topics, "frequency": frequency, "language": language}
@@ -74,7 +75,8 @@ async def subscribe(request: Request, email: Annotated[str, Form(max_length=320)
     except SubscriptionError as error:  # the landing page reads the database: on a thread
         return await run_in_threadpool(landing_page, request, status_code=400,
                                        error=str(error), form=form)
-    over_limit = not await signup_limits.allow(limits.per_mailbox, mailbox_of(wanted.email))
+    over_limit = not await deps.from_event_loop(limits.per_mailbox.allow,
+                                                mailbox_of(wanted.email), blocks=limits.in_redis)
     # queued even then: the same work as any other; committed (with the sign-ups of other
     # requests under way) before the answer
     await request.app.state.signup_queue.insert(notice_queue.signup_row(wanted, over_limit))
