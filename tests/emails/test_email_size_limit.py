@@ -3,10 +3,13 @@
 Only the HTML part is fitted: Gmail clips HTML, and the plain-text part keeps every paper.
 """
 
+import random
 from email.message import EmailMessage
 from email.policy import SMTP
 
 from emails import GMAIL_SAFE_BYTES, fit_digest, html_size, render
+from emails.rendering import RenderedEmail
+from emails.size_limit import fits
 
 LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 6
 
@@ -119,3 +122,14 @@ def test_when_nothing_fits_the_smallest_rendering_is_returned(digest, section, p
     assert full_papers_in_html(email) == 0
     assert "60 more papers are listed as links" in email.html
     assert context["unsubscribe_url"] in email.html
+
+
+def test_fits_answers_as_the_encoded_size_does_on_either_side_of_the_limit():
+    rng = random.Random(7)
+    alphabet = ["a", " ", "=", ".", "\t", "\n", "\r\n", "\x00", "é", "€", "😀", "<td>", "x" * 30]
+    for _ in range(3000):
+        html = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+        email = RenderedEmail(subject="s", text="t", html=html)
+        size = html_size(email)
+        for limit in (size - 1, size, size + rng.randint(1, 40), size * 2):
+            assert fits(email, limit) is (size <= limit), (html, limit)
