@@ -32,7 +32,7 @@ from newsletter import day, leases
 from newsletter.config import get_settings
 from newsletter.db import session_scope
 from newsletter.delivery.plan import FALLBACK_SHARE_SIZE, DeliveryPlan, Share
-from newsletter.delivery.rendering import WORKER_KEPT, RenderCache
+from newsletter.delivery.rendering import RenderCache
 from newsletter.ingest.source import SourceReport
 from newsletter.models import Run, utcnow
 from newsletter.queue import worker_processes
@@ -54,7 +54,7 @@ step = app.task(bind=True, autoretry_for=TRANSIENT, retry_backoff=2, retry_backo
 _services: Services | None = None
 # The digests this process rendered for the latest run's tasks: the next task of the run sends
 # many of them again, to other readers.
-_renderings = RenderCache(WORKER_KEPT)
+_renderings = RenderCache()
 
 
 def services() -> Services:

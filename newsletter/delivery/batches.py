@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from newsletter.delivery.digest import Digest
+from newsletter.delivery.rendering import unpacked
 from newsletter.mail.batch import PersonalizedBatch, Recipient
 
 BATCH_SIZE = 1000  # SendGrid's most personalizations per request
@@ -96,14 +97,15 @@ class ReaderQueue:
 
 @dataclass(frozen=True)
 class PendingBatch:
-    """A batch whose shared part (`rendering`, without recipients) and recipients may still be
-    under way."""
+    """A batch whose shared part (`rendering`: a batch without recipients, `packed`) and
+    recipients may still be under way."""
 
-    rendering: Future[PersonalizedBatch]
+    rendering: Future[bytes]
     recipients: Future[list[Recipient]]
 
     def result(self) -> PersonalizedBatch:
         """The batch, once rendered and its recipients made (waits for both)."""
         # The addresses come from the subscribers table, validated at signup and import.
-        return dataclasses.replace(self.rendering.result(), recipients=self.recipients.result(),
+        return dataclasses.replace(unpacked(self.rendering.result()),
+                                   recipients=self.recipients.result(),
                                    addresses_checked=True)

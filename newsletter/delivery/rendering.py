@@ -1,19 +1,25 @@
-"""Rendering digests: once per digest, and in a large run on another core.
+"""Rendering digests: once per digest, ahead of their batches, and in a large run on another core.
 
 A run's busiest digests go out in many batches and are rendered once (`RenderCache`). A worker
 process keeps its renderings across the delivery tasks of one run: each task covers a range of
-ids whose readers share many digests with the other ranges.
+ids whose readers share many digests with the other ranges. Renderings are kept compressed
+(`packed`): a digest's HTML and text, about 90 KB, keep in about 6 KB.
 
 Rendering is the costliest step of a delivery, so a large run hands it to a process of its own
 (`Renderer`), and with it the signing of each batch's readers' links (the delivery thread's
 costliest work a reader): the delivery thread claims and picks the next readers meanwhile, and
-the sender thread waits for a rendering only when its batch is next to go.
+the sender thread waits for a rendering only when its batch is next to go. Most digests are
+rare, and their batches all leave at the end of a run: `RenderAhead` renders each digest as
+soon as its first reader is queued, so that the render process works while the readers are
+read, not after.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections import OrderedDict
+import pickle
+import zlib
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Self, TypeVar
@@ -22,11 +28,12 @@ from newsletter.mail.batch import PersonalizedBatch
 
 T = TypeVar("T")
 
-# A rendering (HTML and text) is about 50,000 characters (the HTML is fitted under Gmail's
-# clipping size of 102 KB): a run keeps its busiest digests, a worker process about as many as
-# a run of 100,000 readers has (1,600) minus the rarest, which few of its tasks need.
-RUN_KEPT = 64
-WORKER_KEPT = 1000
+# Renderings kept, by a run or by a worker process across its tasks: more than a run of
+# 100,000 readers has distinct digests (1,600), packed about 6 KB each.
+KEPT = 2000
+# Renderings asked ahead and not done yet: a batch's recipients, asked of the same process,
+# wait behind at most these.
+UNDER_WAY = 4
 # Calls (renderings, a batch's recipients) a run makes in its own thread before it starts a
 # render process: starting one costs about a second (a fresh interpreter imports the
 # templates), 100 renderings.
@@ -37,7 +44,7 @@ class RenderCache:
     """Renderings (futures of batches without recipients) by what they render (a digest), for
     one scope at a time; the `kept` most recently used."""
 
-    def __init__(self, kept: int = RUN_KEPT):
+    def __init__(self, kept: int = KEPT):
         self.kept = kept
         self._scope: Hashable = None
         self._kept: OrderedDict[Hashable, Future[PersonalizedBatch]] = OrderedDict()
@@ -64,6 +71,59 @@ class RenderCache:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    def __contains__(self, digest: Hashable) -> bool:
+        return digest in self._kept
+
+
+class RenderAhead:
+    """Renders digests before their batches leave, in the order their first readers were
+    queued (`notice`), so that the render process works while the delivery thread reads and
+    picks. At most `under_way` renderings are asked ahead at a time, and at most half the
+    cache's `kept` are rendered ahead and not yet used, so that none leaves the cache before
+    its batch uses it (`get`)."""
+
+    def __init__(self, renderings: RenderCache,
+                 render: Callable[[Hashable], Future], under_way: int = UNDER_WAY):
+        self.renderings, self.render, self.under_way = renderings, render, under_way
+        self._noticed: dict[Hashable, None] = {}  # in the order noticed, not asked yet
+        self._asked: deque[Future] = deque()  # asked ahead, oldest first
+        self._unused: set[Hashable] = set()  # rendered ahead, no batch has used them yet
+
+    def notice(self, digest: Hashable) -> None:
+        """A reader of `digest` was queued: render it ahead unless it is rendered already."""
+        if digest not in self._noticed and digest not in self.renderings:
+            self._noticed[digest] = None
+        self._ask_ahead()
+
+    def get(self, digest: Hashable) -> Future:
+        """The digest's rendering, for a batch about to leave: asked now unless it was ahead."""
+        self._noticed.pop(digest, None)
+        self._unused.discard(digest)
+        rendering = self.renderings.get(digest, self.render)
+        self._ask_ahead()
+        return rendering
+
+    def _ask_ahead(self) -> None:
+        while self._asked and self._asked[0].done():  # the process renders in order
+            self._asked.popleft()
+        while (self._noticed and len(self._asked) < self.under_way
+               and len(self._unused) < self.renderings.kept // 2):
+            digest = next(iter(self._noticed))
+            del self._noticed[digest]
+            self._asked.append(self.renderings.get(digest, self.render))
+            self._unused.add(digest)
+
+
+def packed(function: Callable[..., object], *args) -> bytes:
+    """`function(*args)`, pickled and compressed (zlib's fastest level, about 0.2 ms for a
+    digest): what a cache keeps of a rendering."""
+    return zlib.compress(pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpacked(rendering: bytes) -> object:
+    """What `packed` packed."""
+    return pickle.loads(zlib.decompress(rendering))
 
 
 class Renderer:

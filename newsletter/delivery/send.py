@@ -34,9 +34,9 @@ from newsletter.delivery.batches import Member, PendingBatch, ReaderQueue, Waiti
 from newsletter.delivery.digest import Digest
 from newsletter.delivery.picks import Picker
 from newsletter.delivery.readers import addresses, due_readers, readers_by_id
-from newsletter.delivery.rendering import RenderCache, Renderer
+from newsletter.delivery.rendering import RenderAhead, RenderCache, Renderer, packed
 from newsletter.mail import Mailer
-from newsletter.mail.batch import PersonalizedBatch, send_batch
+from newsletter.mail.batch import send_batch
 from newsletter.models import Edition, utcnow
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,7 @@ class EditionSender:
         self.queue = ReaderQueue(partial(addresses, session))
         self.renderings = renderings if renderings is not None else RenderCache()
         self.renderer = Renderer()
+        self.ahead = RenderAhead(self.renderings, self._render)
         self.lists = ledger.PaperLists()
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, WaitingReaders]] = []
@@ -179,6 +180,7 @@ class EditionSender:
                 self.outcomes["empty"] += 1
                 continue
             digest = self.picker.digest(readers[subscriber_id], papers)
+            self.ahead.notice(digest)
             full = self.queue.add(digest, delivery_id, subscriber_id)
             if full is not None:
                 self._queue(*full)
@@ -202,8 +204,8 @@ class EditionSender:
         batches while the others are sent, and hand them to the sender."""
         members = self.queue.members([waiting for _, waiting in self.wave])
         digests = [digest for digest, _ in self.wave]
-        # rendered meanwhile (in the render process once it runs)
-        renderings = [self.renderings.get(digest, self._render) for digest in digests]
+        # rendered ahead or meanwhile (in the render process once it runs)
+        renderings = [self.ahead.get(digest) for digest in digests]
         outcomes = self._sent(wait_for=len(self._in_flight) - IN_FLIGHT + 1)
         ledger.record(self.session, outcomes)
         rows = self._start_sending(digests, members)
@@ -237,7 +239,7 @@ class EditionSender:
             rows.update((held[delivery_id], delivery_id) for delivery_id in moved)
         return rows
 
-    def _pending_batch(self, rendering: Future[PersonalizedBatch], members: list[Member]
+    def _pending_batch(self, rendering: Future[bytes], members: list[Member]
                        ) -> PendingBatch:
         """The batch of a digest's `rendering` (maybe still under way) for these readers, each
         with their own links and ledger id, made where the renderings are (in the render
@@ -248,11 +250,12 @@ class EditionSender:
             digest_email.digest_recipients, self.settings, readers,
             getattr(self.mailer, "prepare_recipients", None)))
 
-    def _render(self, digest: Digest) -> Future[PersonalizedBatch]:
-        """The digest rendered once for all its readers (placeholders for their own parts)."""
+    def _render(self, digest: Digest) -> Future[bytes]:
+        """The digest rendered once for all its readers (placeholders for their own parts),
+        `packed`."""
         # the sections are read here (the database is this thread's), the rendering is not
         sections = self.picker.sections(digest.language, digest.papers, digest.topics)
-        return self.renderer.submit(digest_email.digest_batch, self.settings, self.date,
+        return self.renderer.submit(packed, digest_email.digest_batch, self.settings, self.date,
                                     digest.frequency, digest.topics, sections, [],
                                     self.edition_id, digest.more, digest.language)
 

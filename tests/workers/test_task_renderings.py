@@ -1,7 +1,7 @@
 """A worker process renders each digest once for all the delivery tasks of one run."""
 
 from newsletter.delivery import send
-from newsletter.delivery.rendering import WORKER_KEPT, RenderCache
+from newsletter.delivery.rendering import RenderCache
 from newsletter.models import Delivery
 from workers import tasks
 
@@ -12,7 +12,7 @@ def test_tasks_of_one_run_share_renderings_and_another_run_renders_again(
     edition = cast.edition()
     readers = cast.readers(3, ["NLP"])
     monkeypatch.setattr(tasks, "_services", services)  # the worker's Services, on this database
-    monkeypatch.setattr(tasks, "_renderings", RenderCache(WORKER_KEPT))  # a fresh process's
+    monkeypatch.setattr(tasks, "_renderings", RenderCache())  # a fresh process's
     renders = []
     real = send.EditionSender._render
     monkeypatch.setattr(send.EditionSender, "_render",
