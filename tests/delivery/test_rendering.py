@@ -1,11 +1,12 @@
-"""RenderCache: each digest rendered once per scope, the most recently used kept; a large run
-renders in a process of its own, except where it may not start one."""
+"""RenderCache: each digest rendered once per scope, the most recently used kept, packed;
+RenderAhead: digests rendered before their batches leave, a few at a time; a large run renders
+in a process of its own, except where it may not start one."""
 
 import multiprocessing
 import os
 from concurrent.futures import Future
 
-from newsletter.delivery.rendering import RenderCache, Renderer
+from newsletter.delivery.rendering import RenderAhead, RenderCache, Renderer, packed, unpacked
 
 
 class RecordingRender:
@@ -63,3 +64,45 @@ def test_a_daemon_process_like_a_celery_prefork_child_renders_in_its_own_thread(
     daemon.start()
     assert answers.get(timeout=60) is True
     daemon.join(timeout=60)
+
+
+class SlowRender(RecordingRender):
+    """A render function whose renderings stay under way until `finish` is called."""
+
+    def __call__(self, digest) -> Future:
+        self.calls.append(digest)
+        self.pending = getattr(self, "pending", []) + [Future()]
+        return self.pending[-1]
+
+    def finish(self) -> None:
+        for rendering in self.pending:
+            if not rendering.done():
+                rendering.set_result("rendered")
+
+
+def test_digests_are_rendered_ahead_in_the_order_noticed_a_few_at_a_time_and_once():
+    render = SlowRender()
+    ahead = RenderAhead(RenderCache(kept=10), render, under_way=2)
+    for digest in ["a", "b", "a", "c", "d"]:
+        ahead.notice(digest)
+    assert render.calls == ["a", "b"]  # two under way
+    render.finish()
+    ahead.notice("b")
+    assert render.calls == ["a", "b", "c", "d"]
+    assert ahead.get("c") is render.pending[2]  # the rendering asked ahead, not a new one
+    assert ahead.get("e") is render.pending[4] and render.calls[-1] == "e"
+
+
+def test_no_more_digests_are_rendered_ahead_than_half_the_cache_keeps_until_used():
+    render = RecordingRender()
+    ahead = RenderAhead(RenderCache(kept=4), render)
+    for digest in "abcdef":
+        ahead.notice(digest)
+    assert render.calls == ["a", "b"]
+    ahead.get("a")  # its batch leaves: room for one more
+    assert render.calls == ["a", "b", "c"]
+
+
+def test_a_packed_rendering_unpacks_to_what_was_rendered():
+    rendering = packed(str.upper, "<p>digest</p>" * 1000)
+    assert unpacked(rendering) == "<P>DIGEST</P>" * 1000 and len(rendering) < 1000
