@@ -10,15 +10,11 @@ query for many batches): memory grows with the number of distinct digests, not r
 
 from __future__ import annotations
 
-import dataclasses
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 from newsletter.delivery.digest import Digest
-from newsletter.delivery.rendering import unpacked
-from newsletter.mail.batch import PersonalizedBatch, Recipient
 
 BATCH_SIZE = 1000  # SendGrid's most personalizations per request
 
@@ -94,18 +90,3 @@ class ReaderQueue:
                  for delivery_id, subscriber_id in waiting if subscriber_id in emails]
                 for waiting in batches]
 
-
-@dataclass(frozen=True)
-class PendingBatch:
-    """A batch whose shared part (`rendering`: a batch without recipients, `packed`) and
-    recipients may still be under way."""
-
-    rendering: Future[bytes]
-    recipients: Future[list[Recipient]]
-
-    def result(self) -> PersonalizedBatch:
-        """The batch, once rendered and its recipients made (waits for both)."""
-        # The addresses come from the subscribers table, validated at signup and import.
-        return dataclasses.replace(unpacked(self.rendering.result()),
-                                   recipients=self.recipients.result(),
-                                   addresses_checked=True)

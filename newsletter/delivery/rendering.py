@@ -5,39 +5,31 @@ process keeps its renderings across the delivery tasks of one run: each task cov
 ids whose readers share many digests with the other ranges. Renderings are kept compressed
 (`packed`): a digest's HTML and text, about 90 KB, keep in about 6 KB.
 
-Rendering is the costliest step of a delivery, so a large run hands it to a process of its own
-(`Renderer`), and with it the signing of each batch's readers' links (the delivery thread's
-costliest work a reader): the delivery thread claims and picks the next readers meanwhile, and
-the sender thread waits for a rendering only when its batch is next to go. Most digests are
-rare, and their batches all leave at the end of a run: `RenderAhead` renders each digest as
-soon as its first reader is queued, so that the render process works while the readers are
-read, not after.
+Rendering is the costliest step of a delivery, so a large run renders in a process of its own
+(`delivery.side_process`) while the delivery thread reads and claims the next readers; that
+thread waits for a rendering only when its batch is next to go. Most digests are rare, and
+their batches all leave at the end of a run: `RenderAhead` renders each digest as soon as its
+first reader is queued, so that the render process works while the readers are read, not
+after.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
 import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Self, TypeVar
+from concurrent.futures import Future
+from typing import Self
 
 from newsletter.mail.batch import PersonalizedBatch
 
-T = TypeVar("T")
-
 # Renderings kept, by a run or by a worker process across its tasks: more than a run of
 # 100,000 readers has distinct digests (1,600), packed about 6 KB each.
-KEPT = 2000
+KEPT = 4000
 # Renderings asked ahead and not done yet: a batch's recipients, asked of the same process,
 # wait behind at most these.
-UNDER_WAY = 4
-# Calls (renderings, a batch's recipients) a run makes in its own thread before it starts a
-# render process: starting one costs about a second (a fresh interpreter imports the
-# templates), 100 renderings.
-INLINE = 100
+UNDER_WAY = 16
 
 
 class RenderCache:
@@ -124,36 +116,3 @@ def packed(function: Callable[..., object], *args) -> bytes:
 def unpacked(rendering: bytes) -> object:
     """What `packed` packed."""
     return pickle.loads(zlib.decompress(rendering))
-
-
-class Renderer:
-    """Runs rendering functions (and the making of recipients): the first `inline` calls in
-    this thread, the next ones in a process of its own, started then. Where no process can be
-    started (a Celery prefork child is a daemon, and daemons have no children) every call runs
-    in this thread. Close it."""
-
-    def __init__(self, inline: float = INLINE):
-        self.inline = inline
-        self._calls = 0
-        self._process: ProcessPoolExecutor | None = None
-
-    def submit(self, function: Callable[..., T], *args) -> Future[T]:
-        """The future result of `function(*args)`; the arguments and the result must pickle."""
-        self._calls += 1
-        if self._process is None and self._calls > self.inline and _may_start_processes():
-            # spawned, not forked: this process has a database connection and threads
-            self._process = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        if self._process is not None:
-            return self._process.submit(function, *args)
-        done: Future[T] = Future()
-        done.set_result(function(*args))
-        return done
-
-    def close(self) -> None:
-        if self._process is not None:
-            self._process.shutdown()
-
-
-def _may_start_processes() -> bool:
-    return not multiprocessing.current_process().daemon

@@ -9,8 +9,9 @@ digests requests. A reader's row is inserted as "sending" just before their batc
 back first; the ledger (`newsletter.delivery.ledger`) states the guarantee: one digest per
 subscriber and edition.
 The requests of a wave go out on a sender thread while the next waves are claimed and rendered;
-a large run renders in a process of its own (`newsletter.delivery.rendering.Renderer`), so
-that claiming, picking and rendering use two cores.
+a large run renders in a process of its own and, when the mailer is portable (SendGrid's),
+sends from another (`newsletter.delivery.side_process`), so that reading, picking and
+claiming have a core to themselves.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ from sqlalchemy.orm import Session
 
 from newsletter import leases
 from newsletter.config import Settings
-from newsletter.delivery import digest_email, ledger, schedule
-from newsletter.delivery.batches import Member, PendingBatch, ReaderQueue, WaitingReaders
+from newsletter.delivery import digest_email, ledger, schedule, sending
+from newsletter.delivery.batches import Member, ReaderQueue, WaitingReaders
 from newsletter.delivery.digest import Digest
 from newsletter.delivery.picks import Picker
 from newsletter.delivery.readers import addresses, due_readers, readers_by_id
-from newsletter.delivery.rendering import RenderAhead, RenderCache, Renderer, packed
+from newsletter.delivery.rendering import RenderAhead, RenderCache, packed
+from newsletter.delivery.side_process import SideProcess
 from newsletter.mail import Mailer
-from newsletter.mail.batch import send_batch
 from newsletter.models import Edition, utcnow
 
 log = logging.getLogger(__name__)
@@ -98,11 +99,12 @@ def reports_awaited(settings: Settings) -> dt.timedelta:
 class EditionSender:
     """One pass over an edition: readers in, batches out, every outcome counted.
 
-    The requests of a wave go out on a thread of their own while this one reads, claims and
-    renders the next wave: at most IN_FLIGHT waves are in flight, each recorded once sent, in
-    the commit that moves a later one to "sending". Only this thread touches the database; the
-    sender only talks to the provider. Use it as a context manager, so the waves in flight are
-    recorded even when the run fails.
+    The requests of a wave go out on a thread of their own, or from a process of their own
+    once the run is large enough to render in one and the mailer is portable, while this
+    thread reads, claims and renders the next wave: at most IN_FLIGHT waves are in flight, each recorded once sent, in the commit that
+    moves a later one to "sending". Only this thread touches the database; the sender only
+    talks to the provider. Use it as a context manager, so the waves in flight are recorded
+    even when the run fails.
     """
 
     def __init__(self, session: Session, settings: Settings, mailer: Mailer, edition: Edition,
@@ -114,12 +116,14 @@ class EditionSender:
         self.picker = Picker(session, settings, edition)
         self.queue = ReaderQueue(partial(addresses, session))
         self.renderings = renderings if renderings is not None else RenderCache()
-        self.renderer = Renderer()
+        self.renderer = SideProcess()
         self.ahead = RenderAhead(self.renderings, self._render)
         self.lists = ledger.PaperLists()
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, WaitingReaders]] = []
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
+        self._mailer_recipe = sending.recipe(mailer)
+        self._send_process = SideProcess(inline=0)  # started by the first wave it sends
         self._in_flight: deque[Future] = deque()
 
     def __enter__(self) -> Self:
@@ -131,6 +135,7 @@ class EditionSender:
         finally:
             self._sender.shutdown()
             self.renderer.close()
+            self._send_process.close()
 
     def add(self, readers: list) -> None:
         """Pick the papers of these readers; close as empty the rows of those with none (one
@@ -200,8 +205,8 @@ class EditionSender:
 
     def _send_wave(self) -> None:
         """Start rendering this wave's digests; record the waves sent (waiting for the oldest
-        when IN_FLIGHT are out) and put this one's rows in "sending", in one commit; build its
-        batches while the others are sent, and hand them to the sender."""
+        when IN_FLIGHT are out) and put this one's rows in "sending", in one commit; hand its
+        batches to the sender once rendered."""
         members = self.queue.members([waiting for _, waiting in self.wave])
         digests = [digest for digest, _ in self.wave]
         # rendered ahead or meanwhile (in the render process once it runs)
@@ -212,13 +217,22 @@ class EditionSender:
         self.session.commit()
         self._count(outcomes)
         self.wave = []
-        sendable = []
+        batches = []
         for rendering, readers in zip(renderings, members):
-            if kept := [Member(rows[m.subscriber_id], m.subscriber_id, m.email, m.token_secret)
+            if kept := [(rows[m.subscriber_id], m.subscriber_id, m.email, m.token_secret)
                         for m in readers if m.subscriber_id in rows]:
-                sendable.append((self._pending_batch(rendering, kept), kept))
-        if sendable:
-            self._in_flight.append(self._sender.submit(_send_all, self.mailer, sendable))
+                batches.append((rendering.result(), kept))
+        if batches:
+            self._in_flight.append(self._send(batches))
+
+    def _send(self, batches: list[sending.WaveBatch]) -> Future[list[ledger.Outcome]]:
+        """Send a wave (its readers' links signed too) from the send process when the run is
+        large enough to render in a process and the mailer is portable, else on the sender
+        thread."""
+        if self._mailer_recipe is not None and self.renderer.started:
+            return self._send_process.submit(sending.send_wave_by_recipe, self._mailer_recipe,
+                                        self.settings, batches)
+        return self._sender.submit(sending.send_wave, self.mailer, self.settings, batches)
 
     def _start_sending(self, digests: list[Digest], members: list[list[Member]]
                        ) -> dict[int, int]:
@@ -238,17 +252,6 @@ class EditionSender:
             moved = ledger.start_sending(self.session, list(held), self.holder)
             rows.update((held[delivery_id], delivery_id) for delivery_id in moved)
         return rows
-
-    def _pending_batch(self, rendering: Future[bytes], members: list[Member]
-                       ) -> PendingBatch:
-        """The batch of a digest's `rendering` (maybe still under way) for these readers, each
-        with their own links and ledger id, made where the renderings are (in the render
-        process once it runs: signing links is this thread's costliest work a reader, and
-        writing the transport's personalizations the sender's)."""
-        readers = [(m.delivery_id, m.subscriber_id, m.email, m.token_secret) for m in members]
-        return PendingBatch(rendering, self.renderer.submit(
-            digest_email.digest_recipients, self.settings, readers,
-            getattr(self.mailer, "prepare_recipients", None)))
 
     def _render(self, digest: Digest) -> Future[bytes]:
         """The digest rendered once for all its readers (placeholders for their own parts),
@@ -285,17 +288,3 @@ def _paper_ids(picks: dict[int, list]) -> dict[int, tuple[str, ...]]:
     return {subscriber_id: tuple(paper.id for paper in papers)
             for subscriber_id, papers in picks.items()}
 
-
-def _send_all(mailer: Mailer, batches: list[tuple[PendingBatch, list[Member]]]
-              ) -> list[ledger.Outcome]:
-    """Send each batch once rendered (on the sender thread); the outcome of every member."""
-    outcomes = []
-    for batch, members in batches:
-        result = send_batch(mailer, batch.result())
-        if result.failed:
-            log.warning("%d of %d digests failed, e.g. %s", len(result.failed), len(members),
-                        result.failed[0].error)
-        by_email = {item.email: item for item in result.results}
-        outcomes += [ledger.Outcome(m.delivery_id, by_email[m.email].message_id,
-                                    by_email[m.email].error) for m in members]
-    return outcomes

@@ -59,14 +59,25 @@ class MailSendEndpoint:
     store as urllib uses it), with the SDK's headers (Authorization, User-Agent, Accept) and
     URL, and an error answer raises the SDK's own exception for its status (python_http_client's
     `HTTPError` subclasses, carrying status, reason, body and headers). A network failure
-    raises ConnectionError.
+    raises ConnectionError. It pickles its URL, headers and timeout, not its connections: the
+    copy opens its own.
     """
 
     def __init__(self, api_key: str, api_url: str = DEFAULT_API_URL, timeout: float = 30.0):
         sdk = sendgrid.SendGridAPIClient(api_key=api_key, host=api_url.rstrip("/"))
-        self.url = f"{sdk.host}/v3/mail/send"
+        self.url, self.timeout = f"{sdk.host}/v3/mail/send", timeout
         self.headers = {**sdk.client.request_headers, "Content-Type": "application/json"}
-        self.http = httpx.Client(timeout=timeout, verify=ssl.create_default_context())
+        self.http = self._client()
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout, verify=ssl.create_default_context())
+
+    def __getstate__(self) -> dict:
+        return {"url": self.url, "headers": self.headers, "timeout": self.timeout}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.http = self._client()
 
     def send(self, body: bytes) -> Mapping[str, str]:
         """Send one request body; return the answer's headers (X-Message-Id among them)."""
@@ -91,10 +102,12 @@ class SendGridMailer:
     request may have been accepted), they raise MailError(permanent=False).
     `prepare_recipients` is what a caller may run on a batch's recipients beforehand, in
     another process (it pickles): it writes their personalizations, the costliest part of a
-    request to build.
+    request to build. The mailer is `portable`: a pickled copy sends as it does from another
+    process (a run's send process), with its own connection.
     """
 
     prepare_recipients = staticmethod(write_personalizations)
+    portable = True
 
     def __init__(
         self,

@@ -1,12 +1,9 @@
 """RenderCache: each digest rendered once per scope, the most recently used kept, packed;
-RenderAhead: digests rendered before their batches leave, a few at a time; a large run renders
-in a process of its own, except where it may not start one."""
+RenderAhead: digests rendered before their batches leave, a few at a time."""
 
-import multiprocessing
-import os
 from concurrent.futures import Future
 
-from newsletter.delivery.rendering import RenderAhead, RenderCache, Renderer, packed, unpacked
+from newsletter.delivery.rendering import RenderAhead, RenderCache, packed, unpacked
 
 
 class RecordingRender:
@@ -39,31 +36,6 @@ def test_the_least_recently_used_rendering_leaves_when_more_than_kept():
     renderings.get("a", render)
     renderings.get("b", render)
     assert render.calls == ["a", "b", "c", "b"]
-
-
-def test_after_its_inline_calls_a_renderer_runs_the_next_in_a_process_of_its_own():
-    renderer = Renderer(inline=1)
-    try:
-        here, there = renderer.submit(os.getpid), renderer.submit(os.getpid)
-        assert here.result() == os.getpid()
-        assert there.result() != os.getpid()
-    finally:
-        renderer.close()
-
-
-def render_in_a_daemon(answers) -> None:
-    renderer = Renderer(inline=0)
-    answers.put(renderer.submit(os.getpid).result() == os.getpid())
-    renderer.close()
-
-
-def test_a_daemon_process_like_a_celery_prefork_child_renders_in_its_own_thread():
-    context = multiprocessing.get_context("spawn")
-    answers = context.Queue()
-    daemon = context.Process(target=render_in_a_daemon, args=(answers,), daemon=True)
-    daemon.start()
-    assert answers.get(timeout=60) is True
-    daemon.join(timeout=60)
 
 
 class SlowRender(RecordingRender):

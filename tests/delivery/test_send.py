@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import update
 
 from newsletter import leases
-from newsletter.delivery import ledger, send
+from newsletter.delivery import ledger, send, sending
 from newsletter.delivery.ledger import sent_among
 from newsletter.delivery.provider_events import apply_events
-from newsletter.delivery.rendering import RenderCache, Renderer
+from newsletter.delivery.rendering import RenderCache
 from newsletter.delivery.send import deliver_edition
+from newsletter.delivery.sending import send_wave
+from newsletter.delivery.side_process import SideProcess
 from newsletter.editions.build import build_edition, pool
 from newsletter.mail.batch import send_batch
 from newsletter.mail.outbox import OutboxMailer
@@ -344,8 +346,9 @@ def test_tasks_of_one_run_sharing_renderings_render_each_digest_once(
     assert first == second
 
 
+@pytest.mark.parametrize("portable", [True, False])
 def test_a_run_that_renders_in_a_process_of_its_own_sends_the_same_emails(
-        cast, session, settings, edition, sendgrid_stub, monkeypatch):
+        cast, session, settings, edition, sendgrid_stub, monkeypatch, portable):
     cast.readers(2, ["NLP"], prefix="nlp")
     cast.readers(1, ["Robotics"], prefix="bot")
     deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
@@ -353,11 +356,18 @@ def test_a_run_that_renders_in_a_process_of_its_own_sends_the_same_emails(
     session.query(Delivery).delete()
     session.commit()
     sendgrid_stub.requests.clear()
-    monkeypatch.setattr(send, "Renderer", partial(Renderer, inline=0))
-    outcomes = deliver_edition(session, settings, sendgrid(sendgrid_stub), edition)
+    monkeypatch.setattr(send, "SideProcess", partial(SideProcess, inline=0))
+    waves_sent_here = []
+    monkeypatch.setattr(sending, "send_wave", lambda *call: waves_sent_here.append(call)
+                        or send_wave(*call))
+    # a mailer given a lambda does not pickle: its waves go out on the run's own thread
+    mailer = (SendGridMailer("SG.key", api_url=sendgrid_stub.url) if portable
+              else sendgrid(sendgrid_stub))
+    outcomes = deliver_edition(session, settings, mailer, edition)
     assert outcomes["sent"] == 3
     assert sorted((r.body["subject"], r.body["content"][0]["value"])
                   for r in sendgrid_stub.requests) == inline
+    assert (len(waves_sent_here) == 0) is portable  # sent from the send process
 
 
 def test_a_dead_runs_rows_wait_for_reports_only_from_sendgrid_with_its_webhook(settings):

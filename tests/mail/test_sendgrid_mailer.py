@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 import pytest
@@ -168,3 +169,15 @@ def test_a_huge_retry_after_is_a_transient_mail_error_not_a_crash(
     with pytest.raises(MailError) as failure:
         mailer.send(digest_message)
     assert not failure.value.permanent and sleeps == []
+
+
+def test_a_pickled_mailer_sends_the_same_request_on_a_connection_of_its_own(
+    sendgrid_stub, digest_message
+):
+    mailer = SendGridMailer("SG.test-key", api_url=sendgrid_stub.url, categories=["digest"])
+    copy = pickle.loads(pickle.dumps(mailer))
+    assert copy.portable and copy.endpoint.http is not mailer.endpoint.http
+    mailer.send(digest_message)
+    copy.send(digest_message)
+    first, second = sendgrid_stub.requests
+    assert first.body == second.body and first.headers == second.headers

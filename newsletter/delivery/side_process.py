@@ -1,0 +1,58 @@
+"""Work a large run hands to a process of its own, so that it has a core of its own: a run
+renders its digests in one (`delivery.rendering`) and sends its waves from another
+(`delivery.sending`), while its delivery thread reads, picks, claims and records.
+
+A run's first few calls run in the calling thread instead: starting a process costs about a
+second of CPU (a fresh interpreter imports the templates), which a small run does not repay.
+Where no process can be started (a Celery prefork child is a daemon, and daemons have no
+children) every call runs in the calling thread.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# Calls made in the calling thread before the process starts: about 20 renderings, which the
+# process's start-up costs as much CPU as, though on another core.
+INLINE = 20
+
+
+class SideProcess:
+    """Runs functions: the first `inline` calls in the calling thread, the next ones, in
+    order, in a process of its own, started then (or never, where none may start). Close it."""
+
+    def __init__(self, inline: float = INLINE):
+        self.inline = inline
+        self._calls = 0
+        self._process: ProcessPoolExecutor | None = None
+
+    def submit(self, function: Callable[..., T], *args) -> Future[T]:
+        """The future result of `function(*args)`; the arguments and the result must pickle."""
+        self._calls += 1
+        if self._process is None and self._calls > self.inline and _may_start_processes():
+            # spawned, not forked: this process has a database connection and threads
+            self._process = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        if self._process is not None:
+            return self._process.submit(function, *args)
+        done: Future[T] = Future()
+        done.set_result(function(*args))
+        return done
+
+    @property
+    def started(self) -> bool:
+        """Whether calls now run in the process of its own."""
+        return self._process is not None
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.shutdown()
+
+
+def _may_start_processes() -> bool:
+    return not multiprocessing.current_process().daemon
