@@ -8,7 +8,7 @@ sending thread's CPU per 1,000-reader request)
 One SQLite database is seeded (an edition of 120 papers over the taxonomy, subscribers choosing
 1 to 3 topics by a Zipf-like popularity, 10% choosing all topics, 5% another language), then
 copied, so both paths start from the same state. Each path runs in a fresh process whose peak RSS
-is its peak memory; the batched path's render process is reported beside it. The batched path
+is its peak memory; the batched path's largest side process (render or send) is reported beside it. The batched path
 delivers all N; the naive path (MJML rendered per subscriber, one request and three commits per
 subscriber) runs on the first `--naive-sample` subscribers and its rate is extrapolated to N.
 """
@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select
 
 from bench.bench_ingest_parse import make_listing
+from bench.side_peaks import SidePeaks
 from newsletter.config import load_settings
 from newsletter.db import session_scope, upgrade
 from newsletter.delivery import digest_email, ledger
@@ -144,16 +145,16 @@ def phase(mode: str, folder: Path, api_url: str, sample: int) -> dict:
     with session_scope(Services(settings).factory) as session:
         edition = session.scalar(select(Edition))
         started = time.perf_counter()
-        if mode == "batched":
-            emails = deliver_edition(session, settings, sendgrid, edition)["sent"]
-        else:
-            emails = deliver_naively(session, settings, sendgrid, edition, sample)
+        with SidePeaks() as side:
+            if mode == "batched":
+                emails = deliver_edition(session, settings, sendgrid, edition)["sent"]
+            else:
+                emails = deliver_naively(session, settings, sendgrid, edition, sample)
         seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # the render process, joined when the run ended (0 when the run rendered in this one)
-    render_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # the largest side process (0 when the run rendered and sent in this one)
     return {"emails": emails, "seconds": seconds, "requests": sendgrid.endpoint.requests,
-            "peak_mb": peak_mb, "render_mb": render_mb}
+            "peak_mb": peak_mb, "side_mb": side.largest_mb}
 
 
 def serve_stub(port_queue, counter=None) -> None:
@@ -224,9 +225,10 @@ def run_phase_here(folder: Path) -> dict:
     from newsletter.cli import main as newsletter
 
     listing = (folder / "listing.xml").as_uri()
-    newsletter(["run", "--source", f"arxiv={listing}", "--all-due"], standalone_mode=False)
+    with SidePeaks() as side:
+        newsletter(["run", "--source", f"arxiv={listing}", "--all-due"], standalone_mode=False)
     return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "render_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "side_mb": side.largest_mb}
 
 
 def mjml_compile_seconds(repeat: int = 200) -> float:
@@ -291,7 +293,7 @@ def whole_run(subscribers: int) -> None:
     print(f"subscribers {subscribers:,}; distinct digests {digests:,}; whole run "
           f"{measured['seconds']:.1f}s, {sent:,} emails sent, {requests.value:,} API requests "
           f"(bound ceil(N/1000) + digests = {bound:,}); peak RSS {measured['peak_mb']:.0f} MB "
-          f"+ {measured['render_mb']:.0f} MB render process")
+          f"+ {measured['side_mb']:.0f} MB largest side process")
     print(f"per email: {per_email * 1e6:.0f} us; MJML compile: {compile_seconds * 1e6:.0f} us; "
           f"ratio Y/X {compile_seconds / per_email:.1f}")
 
@@ -377,7 +379,7 @@ def report(subscribers: int, digests: int, batched: dict, naive: dict) -> None:
     print(f"batched: {batched['emails']:,} emails in {batched['seconds']:.1f}s = "
           f"{batched_rate:,.0f} emails/s; {batched['requests']:,} API requests "
           f"(bound ceil(N/1000) + digests = {bound:,}); peak RSS {batched['peak_mb']:.0f} MB "
-          f"+ {batched['render_mb']:.0f} MB render process")
+          f"+ {batched['side_mb']:.0f} MB largest side process")
     print(f"naive (sample of {naive['emails']:,}): {naive_rate:,.1f} emails/s; "
           f"{naive['requests']:,} requests; peak RSS {naive['peak_mb']:.0f} MB; "
           f"extrapolated to N: {subscribers / naive_rate / 60:,.1f} min")

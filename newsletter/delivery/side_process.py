@@ -2,10 +2,12 @@
 renders its digests in one (`delivery.rendering`) and sends its waves from another
 (`delivery.sending`), while its delivery thread reads, picks, claims and records.
 
-A run's first few calls run in the calling thread instead: starting a process costs about a
-second of CPU (a fresh interpreter imports the templates), which a small run does not repay.
-Where no process can be started (a Celery prefork child is a daemon, and daemons have no
-children) every call runs in the calling thread.
+A run's first few calls run in the calling thread instead: starting the first process costs
+about half a second of CPU (an interpreter imports the templates), which a small run does not
+repay. The processes are forked from a server process that imported what they run once
+(multiprocessing's "forkserver"), not from the calling one, which has a database connection
+and threads. Where no process can be started (a Celery prefork child is a daemon, and daemons
+have no children) every call runs in the calling thread.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ T = TypeVar("T")
 # Calls made in the calling thread before the process starts: about 20 renderings, which the
 # process's start-up costs as much CPU as, though on another core.
 INLINE = 20
+# What the processes run, imported once by the server they are forked from.
+PRELOADED = ["newsletter.delivery.rendering", "newsletter.delivery.sending"]
 
 
 class SideProcess:
@@ -35,9 +39,7 @@ class SideProcess:
         """The future result of `function(*args)`; the arguments and the result must pickle."""
         self._calls += 1
         if self._process is None and self._calls > self.inline and _may_start_processes():
-            # spawned, not forked: this process has a database connection and threads
-            self._process = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._process = ProcessPoolExecutor(max_workers=1, mp_context=_context())
         if self._process is not None:
             return self._process.submit(function, *args)
         done: Future[T] = Future()
@@ -56,3 +58,11 @@ class SideProcess:
 
 def _may_start_processes() -> bool:
     return not multiprocessing.current_process().daemon
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOADED)  # read when the server starts, the first time
+    return context
