@@ -27,9 +27,10 @@ from newsletter.mail.batch import PersonalizedBatch
 # Renderings kept, by a run or by a worker process across its tasks: more than a run of
 # 100,000 readers has distinct digests (1,600), packed about 6 KB each.
 KEPT = 4000
-# Renderings asked ahead and not done yet: a batch's recipients, asked of the same process,
-# wait behind at most these.
-UNDER_WAY = 16
+# Renderings asked ahead and not done yet: enough to keep the render process busy from one
+# chunk of readers to the next (about 50 ms), few enough that a rendering asked when its batch
+# leaves waits behind little.
+UNDER_WAY = 32
 
 
 class RenderCache:
@@ -71,9 +72,9 @@ class RenderCache:
 class RenderAhead:
     """Renders digests before their batches leave, in the order their first readers were
     queued (`notice`), so that the render process works while the delivery thread reads and
-    picks. At most `under_way` renderings are asked ahead at a time, and at most half the
-    cache's `kept` are rendered ahead and not yet used, so that none leaves the cache before
-    its batch uses it (`get`)."""
+    picks: `ask_ahead` after each chunk of readers. At most `under_way` renderings are asked
+    ahead at a time, and at most half the cache's `kept` are rendered ahead and not yet used,
+    so that none leaves the cache before its batch uses it (`get`)."""
 
     def __init__(self, renderings: RenderCache,
                  render: Callable[[Hashable], Future], under_way: int = UNDER_WAY):
@@ -86,17 +87,17 @@ class RenderAhead:
         """A reader of `digest` was queued: render it ahead unless it is rendered already."""
         if digest not in self._noticed and digest not in self.renderings:
             self._noticed[digest] = None
-        self._ask_ahead()
 
     def get(self, digest: Hashable) -> Future:
         """The digest's rendering, for a batch about to leave: asked now unless it was ahead."""
         self._noticed.pop(digest, None)
         self._unused.discard(digest)
         rendering = self.renderings.get(digest, self.render)
-        self._ask_ahead()
+        self.ask_ahead()
         return rendering
 
-    def _ask_ahead(self) -> None:
+    def ask_ahead(self) -> None:
+        """Ask for the next renderings noticed, as many as there is room for."""
         while self._asked and self._asked[0].done():  # the process renders in order
             self._asked.popleft()
         while (self._noticed and len(self._asked) < self.under_way

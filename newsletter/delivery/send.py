@@ -123,7 +123,7 @@ class EditionSender:
         self.wave: list[tuple[Digest, WaitingReaders]] = []
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-sender")
         self._mailer_recipe = sending.recipe(mailer)
-        self._send_process = SideProcess(inline=0)  # started by the first wave it sends
+        self._send_process = SideProcess()  # started with the render process, if portable
         self._in_flight: deque[Future] = deque()
 
     def __enter__(self) -> Self:
@@ -189,6 +189,7 @@ class EditionSender:
             full = self.queue.add(digest, delivery_id, subscriber_id)
             if full is not None:
                 self._queue(*full)
+        self.ahead.ask_ahead()
 
     def finish(self) -> None:
         """Send every batch still waiting."""
@@ -226,12 +227,15 @@ class EditionSender:
             self._in_flight.append(self._send(batches))
 
     def _send(self, batches: list[sending.WaveBatch]) -> Future[list[ledger.Outcome]]:
-        """Send a wave (its readers' links signed too) from the send process when the run is
-        large enough to render in a process and the mailer is portable, else on the sender
-        thread."""
-        if self._mailer_recipe is not None and self.renderer.started:
-            return self._send_process.submit(sending.send_wave_by_recipe, self._mailer_recipe,
-                                        self.settings, batches)
+        """Send a wave (its readers' links signed too) from the send process once it is up,
+        else on the sender thread. It is started when the run is large enough to render in a
+        process, and the mailer is portable."""
+        if self._mailer_recipe is not None:
+            if self.renderer.started:
+                self._send_process.start()
+            if self._send_process.started:
+                return self._send_process.submit(sending.send_wave_by_recipe,
+                                                 self._mailer_recipe, self.settings, batches)
         return self._sender.submit(sending.send_wave, self.mailer, self.settings, batches)
 
     def _start_sending(self, digests: list[Digest], members: list[list[Member]]

@@ -4,7 +4,8 @@ renders its digests in one (`delivery.rendering`) and sends its waves from anoth
 
 A run's first few calls run in the calling thread instead: starting the first process costs
 about half a second of CPU (an interpreter imports the templates), which a small run does not
-repay. The processes are forked from a server process that imported what they run once
+repay. A process starts in the background, and calls go on running in the calling thread
+until it is up, so that the delivery thread never waits for it. The processes are forked from a server process that imported what they run once
 (multiprocessing's "forkserver"), not from the calling one, which has a database connection
 and threads. Where no process can be started (a Celery prefork child is a daemon, and daemons
 have no children) every call runs in the calling thread.
@@ -13,6 +14,7 @@ have no children) every call runs in the calling thread.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
@@ -27,24 +29,33 @@ PRELOADED = ["newsletter.delivery.rendering", "newsletter.delivery.sending"]
 
 
 class SideProcess:
-    """Runs functions: the first `inline` calls in the calling thread, the next ones, in
-    order, in a process of its own, started then (or never, where none may start). Close it."""
+    """Runs functions in order in a process of its own once it is up, else in the calling
+    thread. The process is started (`start`) by the call after the first `inline` ones, or
+    never where none may start. Close it."""
 
     def __init__(self, inline: float = INLINE):
         self.inline = inline
         self._calls = 0
-        self._process: ProcessPoolExecutor | None = None
+        self._starting: threading.Thread | None = None
+        self._process: ProcessPoolExecutor | None = None  # set once the process is up
 
     def submit(self, function: Callable[..., T], *args) -> Future[T]:
         """The future result of `function(*args)`; the arguments and the result must pickle."""
         self._calls += 1
-        if self._process is None and self._calls > self.inline and _may_start_processes():
-            self._process = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        if self._calls > self.inline:
+            self.start()
         if self._process is not None:
             return self._process.submit(function, *args)
         done: Future[T] = Future()
         done.set_result(function(*args))
         return done
+
+    def start(self) -> None:
+        """Start the process in the background, unless it was or none may start."""
+        if self._starting is None and _may_start_processes():
+            self._starting = threading.Thread(target=self._start, name="side-process-start",
+                                              daemon=True)
+            self._starting.start()
 
     @property
     def started(self) -> bool:
@@ -52,8 +63,15 @@ class SideProcess:
         return self._process is not None
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
         if self._process is not None:
             self._process.shutdown()
+
+    def _start(self) -> None:
+        process = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        process.submit(int).result()  # up once it has run something
+        self._process = process
 
 
 def _may_start_processes() -> bool:

@@ -57,9 +57,11 @@ def test_digests_are_rendered_ahead_in_the_order_noticed_a_few_at_a_time_and_onc
     ahead = RenderAhead(RenderCache(kept=10), render, under_way=2)
     for digest in ["a", "b", "a", "c", "d"]:
         ahead.notice(digest)
+    ahead.ask_ahead()
     assert render.calls == ["a", "b"]  # two under way
     render.finish()
     ahead.notice("b")
+    ahead.ask_ahead()
     assert render.calls == ["a", "b", "c", "d"]
     assert ahead.get("c") is render.pending[2]  # the rendering asked ahead, not a new one
     assert ahead.get("e") is render.pending[4] and render.calls[-1] == "e"
@@ -70,6 +72,7 @@ def test_no_more_digests_are_rendered_ahead_than_half_the_cache_keeps_until_used
     ahead = RenderAhead(RenderCache(kept=4), render)
     for digest in "abcdef":
         ahead.notice(digest)
+    ahead.ask_ahead()
     assert render.calls == ["a", "b"]
     ahead.get("a")  # its batch leaves: room for one more
     assert render.calls == ["a", "b", "c"]
