@@ -101,10 +101,10 @@ class EditionSender:
 
     The requests of a wave go out on a thread of their own, or from a process of their own
     once the run is large enough to render in one and the mailer is portable, while this
-    thread reads, claims and renders the next wave: at most IN_FLIGHT waves are in flight, each recorded once sent, in the commit that
-    moves a later one to "sending". Only this thread touches the database; the sender only
-    talks to the provider. Use it as a context manager, so the waves in flight are recorded
-    even when the run fails.
+    thread reads, claims and renders the next wave: at most IN_FLIGHT waves are in flight,
+    each recorded once sent, in the commit that moves a later one to "sending". Only this
+    thread touches the database; the sender only talks to the provider. Use it as a context
+    manager, so the waves in flight are recorded even when the run fails.
     """
 
     def __init__(self, session: Session, settings: Settings, mailer: Mailer, edition: Edition,
