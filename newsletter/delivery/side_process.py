@@ -5,10 +5,11 @@ renders its digests in one (`delivery.rendering`) and sends its waves from anoth
 A run's first few calls run in the calling thread instead: starting the first process costs
 about half a second of CPU (an interpreter imports the templates), which a small run does not
 repay. A process starts in the background, and calls go on running in the calling thread
-until it is up, so that the delivery thread never waits for it. The processes are forked from a server process that imported what they run once
-(multiprocessing's "forkserver"), not from the calling one, which has a database connection
-and threads. Where no process can be started (a Celery prefork child is a daemon, and daemons
-have no children) every call runs in the calling thread.
+until it is up, so that the delivery thread never waits for it. The processes are forked from
+a server process that imported what they run once (multiprocessing's "forkserver"), not from
+the calling one, which has a database connection and threads. Where no process can be started
+(a Celery prefork child is a daemon, and daemons have no children) every call runs in the
+calling thread.
 """
 
 from __future__ import annotations
