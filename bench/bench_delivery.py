@@ -9,8 +9,9 @@ One SQLite database is seeded (an edition of 120 papers over the taxonomy, subsc
 1 to 3 topics by a Zipf-like popularity, 10% choosing all topics, 5% another language), then
 copied, so both paths start from the same state. Each path runs in a fresh process whose peak RSS
 is its peak memory; the batched path's largest side process (render or send) is reported beside
-it. The batched path delivers all N; the naive path (MJML rendered per subscriber, one request and three commits per
-subscriber) runs on the first `--naive-sample` subscribers and its rate is extrapolated to N.
+it. The batched path delivers all N; the naive path (MJML rendered per subscriber, one request
+and three commits per subscriber) runs on the first `--naive-sample` subscribers and its rate is
+extrapolated to N.
 """
 
 from __future__ import annotations
