@@ -301,9 +301,8 @@ class Delivery(Base):
                       {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subscriber_id: Mapped[int] = mapped_column(
-        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
-    )
+    # looked up through the unique constraint's index, which starts with it
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="claimed", index=True)
     # the papers its email carries, shared with the other readers of its request; set when

@@ -45,11 +45,26 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Subquery,
+    Text,
+    bindparam,
+    case,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from newsletter import leases
-from newsletter.db import dialect_insert
+from newsletter.db import dialect_insert, rows_table
 from newsletter.models import (
     Delivery,
     DigestPapers,
@@ -100,6 +115,10 @@ class PaperLists:
         return self._ids
 
 
+# a reader's own values in a new row; the rest is the same for every row of an insert
+_READER_COLUMNS = (column("subscriber_id", Integer), column("digest_papers_id", Integer))
+
+
 def claim_digests(session: Session, edition_id: int, picks: Mapping[int, Sequence[str]],
                   lists: PaperLists | None = None, holder: str | None = None) -> dict[int, int]:
     """Claim every reader's row for `holder` in one insert and one commit, with the ids of the
@@ -107,16 +126,10 @@ def claim_digests(session: Session, edition_id: int, picks: Mapping[int, Sequenc
     papers, "empty" for one without; return {subscriber id: delivery id} for the rows claimed."""
     if not picks:
         return {}
-    now = utcnow()
-    rows = [{"subscriber_id": subscriber_id, "edition_id": edition_id, "status": status,
-             "claimed_at": now, "digest_papers_id": list_id, "holder": holder}
-            for subscriber_id, status, list_id in _with_papers(session, picks, lists)]
-    # RETURNING gives only the rows inserted, not those others hold; executemany lets the
-    # driver batch the rows ("insertmanyvalues") with one compiled statement.
-    statement = (dialect_insert(session, Delivery.__table__)
-                 .on_conflict_do_nothing(index_elements=["subscriber_id", "edition_id"])
-                 .returning(Delivery.subscriber_id, Delivery.id))
-    claimed = dict(session.connection().execute(statement, rows).all())
+    readers = rows_table(session, list(_with_papers(session, picks, lists)), *_READER_COLUMNS,
+                         column("status", String))
+    claimed = _insert_rows(session, readers, edition_id=edition_id, claimed_at=utcnow(),
+                           holder=holder)
     session.commit()
     return claimed
 
@@ -130,13 +143,26 @@ def claim_sending(session: Session, edition_id: int, lists: Mapping[int, int],
     if not lists:
         return {}
     now = utcnow()
-    rows = [{"subscriber_id": subscriber_id, "edition_id": edition_id, "status": SENDING,
-             "claimed_at": now, "sending_at": now, "digest_papers_id": list_id, "holder": holder}
-            for subscriber_id, list_id in lists.items()]
-    statement = (dialect_insert(session, Delivery.__table__)
+    readers = rows_table(session, list(lists.items()), *_READER_COLUMNS)
+    return _insert_rows(session, readers, edition_id=edition_id, status=SENDING, claimed_at=now,
+                        sending_at=now, holder=holder)
+
+
+def _insert_rows(session: Session, readers: Subquery, **constants) -> dict[int, int]:
+    """Insert a row for each of `readers` (a `rows_table`: the subscriber id and their own
+    values) with `constants` for the other columns, in one statement; return {subscriber id:
+    delivery id} of the rows inserted, not of readers who had one already (another process's)."""
+    table = Delivery.__table__
+    # each constant bound once for all the rows; the WHERE tells SQLite where the SELECT ends,
+    # or it would read ON CONFLICT as a join's
+    values = select(*readers.c, *(literal(value, table.c[name].type)
+                                  for name, value in constants.items())).where(true())
+    # RETURNING gives only the rows inserted, not those others hold
+    statement = (dialect_insert(session, table)
+                 .from_select([*readers.c.keys(), *constants], values)
                  .on_conflict_do_nothing(index_elements=["subscriber_id", "edition_id"])
-                 .returning(Delivery.subscriber_id, Delivery.id))
-    return dict(session.connection().execute(statement, rows).all())
+                 .returning(table.c.subscriber_id, table.c.id))
+    return dict(session.connection().execute(statement).all())
 
 
 def pick_again(session: Session, picks: Mapping[int, Sequence[str]],
@@ -144,7 +170,7 @@ def pick_again(session: Session, picks: Mapping[int, Sequence[str]],
     """Give held rows ({delivery id: paper ids}) the papers picked for them again, closing as
     empty those left with none, and commit."""
     changes = [{"row_id": delivery_id, "new_status": status, "list_id": list_id}
-               for delivery_id, status, list_id in _with_papers(session, picks, lists)]
+               for delivery_id, list_id, status in _with_papers(session, picks, lists)]
     if changes:
         session.connection().execute(_row_by_id().values(
             status=bindparam("new_status"), digest_papers_id=bindparam("list_id")), changes)
@@ -152,13 +178,13 @@ def pick_again(session: Session, picks: Mapping[int, Sequence[str]],
 
 
 def _with_papers(session: Session, picks: Mapping[int, Sequence[str]],
-                 lists: PaperLists | None) -> Iterator[tuple[int, str, int | None]]:
-    """(key, status, digest_papers id) for each pick: "claimed" with its list of papers, or
+                 lists: PaperLists | None) -> Iterator[tuple[int, int | None, str]]:
+    """(key, digest_papers id, status) for each pick: "claimed" with its list of papers, or
     "empty" without one."""
     list_ids = (lists or PaperLists()).ids(
         session, (tuple(papers) for papers in picks.values() if papers))
     for key, papers in picks.items():
-        yield (key, CLAIMED, list_ids[tuple(papers)]) if papers else (key, EMPTY, None)
+        yield (key, list_ids[tuple(papers)], CLAIMED) if papers else (key, None, EMPTY)
 
 
 def start_sending(session: Session, delivery_ids: Iterable[int],
@@ -175,25 +201,25 @@ def start_sending(session: Session, delivery_ids: Iterable[int],
 
 
 def record(session: Session, outcomes: list[Outcome]) -> None:
-    """Close these rows with their outcomes: one UPDATE per provider message id for the sent
-    (the rows of one request share it) and one executemany for the failed; the caller
-    commits. Sent rows keep the provider's message id; failed rows keep the error, and their
-    papers stay eligible for a later edition (unless the provider reports later that it took
-    the email after all: `confirm_sent`)."""
-    now, sent = utcnow(), defaultdict(list)
-    for outcome in outcomes:
-        if outcome.error is None:
-            sent[outcome.message_id].append(outcome.delivery_id)
-    failed = [{"row_id": o.delivery_id, "error_text": o.error[:2000]}
-              for o in outcomes if o.error is not None]
-    table = Delivery.__table__
-    for message_id, delivery_ids in sent.items():
-        session.connection().execute(
-            update(table).where(table.c.id.in_(delivery_ids))
-            .values(status=SENT, sent_at=now, provider_message_id=message_id))
+    """Close these rows with their outcomes: one UPDATE for the sent, one for the failed,
+    whatever their number; the caller commits. Sent rows keep the provider's message id;
+    failed rows keep the error, and their papers stay eligible for a later edition (unless the
+    provider reports later that it took the email after all: `confirm_sent`)."""
+    sent = [(o.delivery_id, o.message_id) for o in outcomes if o.error is None]
+    failed = [(o.delivery_id, o.error[:2000]) for o in outcomes if o.error is not None]
+    if sent:
+        _close(session, sent, "provider_message_id", status=SENT, sent_at=utcnow())
     if failed:
-        session.connection().execute(
-            _row_by_id().values(status=FAILED, error=bindparam("error_text")), failed)
+        _close(session, failed, "error", status=FAILED)
+
+
+def _close(session: Session, rows: list[tuple[int, str]], column_name: str, **values) -> None:
+    """One UPDATE of these rows ((delivery id, its own value of `column_name`)), each also given
+    `values`."""
+    table = Delivery.__table__
+    own = rows_table(session, rows, column("row_id", Integer), column("value", Text))
+    session.connection().execute(update(table).where(table.c.id == own.c.row_id)
+                                 .values({column_name: own.c.value, **values}))
 
 
 def _row_by_id():
