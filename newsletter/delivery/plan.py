@@ -1,6 +1,11 @@
 """Who gets what today: the editions to deliver, the readers due (or held by a run that died),
 and the shares of readers that one `day.deliver` call (one worker task) delivers. Both modes
 plan the same way; `deliver_edition` still decides reader by reader when it claims a row.
+
+Shares of a size (the workers') are cut from the due readers' ids, streamed in order; one share
+per edition (the in-process run) needs only how many readers are due and their first and last
+ids, which SQL counts by schedule (`_counted`), reading readers one by one only where their
+confirmation decides.
 """
 
 from __future__ import annotations
@@ -8,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from newsletter.delivery import ledger, schedule
@@ -137,11 +143,17 @@ def plan_delivery(session: Session, day: Day, share_size: int | None,
     shares and counts, not the readers' ids."""
     editions = editions_to_deliver(session, day)
     plan = DeliveryPlan(edition_ids=[edition.id for edition in editions])
+    size = share_size or (PIECE if parts > 1 else None)  # None: one share per edition
     pieces_by_edition = []
     for position, edition in enumerate(editions):
         held, waiting = sorted(ledger.held_subscriber_ids(session, edition.id)), Counter()
-        readers = _distinct(heapq.merge(_due_stream(session, edition, day.now, waiting), held))
-        shares, count = _shares(edition.id, readers, share_size or PIECE)
+        if size is None:
+            shares, count = _one_share(edition.id, _counted(session, edition, day.now, waiting),
+                                       held)
+        else:
+            readers = _distinct(heapq.merge(_due_stream(session, edition, day.now, waiting),
+                                            held))
+            shares, count = _shares(edition.id, readers, size)
         plan.planned += count
         pieces_by_edition.append(shares)
         if position == 0:  # counted once, for the day's edition
@@ -151,3 +163,60 @@ def plan_delivery(session: Session, day: Day, share_size: int | None,
     plan.shares = [share for pieces in pieces_by_edition
                    for share in _joined(pieces, pieces_per_share)]
     return plan
+
+
+@dataclass
+class _Due:
+    """How many readers are due, and the first and last of their ids."""
+
+    count: int = 0
+    first_id: int | None = None
+    last_id: int | None = None
+
+    def add(self, count: int, first_id: int, last_id: int) -> None:
+        self.count += count
+        self.first_id = first_id if self.first_id is None else min(self.first_id, first_id)
+        self.last_id = last_id if self.last_id is None else max(self.last_id, last_id)
+
+
+def _one_share(edition_id: int, due: _Due, held: list[int]) -> tuple[list[Share], int]:
+    """The one share of the due readers and the held ones (who have a ledger row, so are never
+    among the due), and how many readers it holds."""
+    if held:
+        due.add(len(held), held[0], held[-1])
+    if not due.count:
+        return [], 0
+    return [Share(edition_id, due.first_id, due.last_id)], due.count
+
+
+# what decides whether a digest is due (schedule.is_due), for readers on one schedule
+_Schedule = namedtuple("_Schedule", "frequency delivery_hour timezone confirmed_at")
+
+
+def _counted(session: Session, edition: Edition, now: dt.datetime | None,
+             waiting: Counter) -> _Due:
+    """The edition's due readers (as `due_ids`, whose not due are counted into `waiting` the
+    same way), counted in SQL by schedule (frequency, hour, zone): a group waits as a whole
+    for its weekday or hour, and is due as a whole when none of it confirmed after its hour;
+    only the readers of a group with some who did are read one by one."""
+    keys = (Subscriber.frequency, Subscriber.delivery_hour, Subscriber.timezone)
+    groups = undelivered(edition.id, None, None, *keys, func.max(Subscriber.confirmed_at),
+                         func.count(), func.min(Subscriber.id), func.max(Subscriber.id))
+    due = _Due()
+    for *key, confirmed_last, count, first_id, last_id in session.execute(groups.group_by(*keys)):
+        group = _Schedule(*key, confirmed_at=None)
+        if reason := schedule.why_not_due(group, edition.date, now):
+            waiting[reason] += count
+        elif (now is None or confirmed_last is None
+              or confirmed_last <= schedule.due_at(group, edition.date)):
+            due.add(count, first_id, last_id)
+        else:
+            readers = undelivered(edition.id, None, None, Subscriber.id, *keys,
+                                  Subscriber.confirmed_at).where(
+                *(column == value for column, value in zip(keys, key, strict=True)))
+            for reader in session.execute(readers):
+                if reason := schedule.why_not_due(reader, edition.date, now):
+                    waiting[reason] += 1
+                else:
+                    due.add(1, reader.id, reader.id)
+    return due

@@ -94,3 +94,24 @@ def test_without_a_share_size_the_readers_are_planned_in_about_equal_parts(cast,
         (ids[start], ids[start + PIECE - 1]) for start in range(0, 3 * PIECE, PIECE)]
     assert len(plan_delivery(session, Day(TODAY), share_size=None, parts=10).shares) == 3
     assert len(plan_delivery(session, Day(TODAY), share_size=None).shares) == 1
+
+
+def test_one_share_plans_the_readers_that_shares_of_a_size_do(cast, session):
+    cast.paper(1)
+    edition = cast.edition()  # Monday 23 November, at 07:00 UTC
+    early, same_day, next_day = [
+        cast.reader(f"{name}@example.org", [], delivery_hour=7, confirmed_at=confirmed)
+        for name, confirmed in [("early", dt.datetime(2026, 1, 1)),
+                                ("same-day", dt.datetime(2026, 11, 23, 9)),
+                                ("next-day", dt.datetime(2026, 11, 24, 1))]]
+    cast.reader("honolulu@example.org", [], timezone="Pacific/Honolulu", delivery_hour=23,
+                confirmed_at=dt.datetime(2026, 1, 1))
+    cast.commit()
+    day = Day(TODAY, dt.datetime(2026, 11, 24, 2))
+    one, each = plan_delivery(session, day, share_size=None), plan_delivery(session, day, 1)
+    assert one.planned == each.planned == 2
+    assert one.waiting == each.waiting == {"joined after today's hour: first digest tomorrow": 1,
+                                           "hour not reached: at 23:00 Pacific/Honolulu": 1}
+    assert one.shares == [Share(edition.id, early.id, same_day.id)] and next_day.id > same_day.id
+    assert each.shares == [Share(edition.id, early.id, early.id),
+                           Share(edition.id, same_day.id, same_day.id)]
