@@ -3,9 +3,11 @@ yet, in id order, a chunk at a time, and their addresses."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import Text, TypeDecorator, exists, select, type_coerce
 from sqlalchemy.orm import Session
 
 from newsletter.models import (
@@ -41,7 +43,26 @@ def addresses(session: Session, subscriber_ids: Sequence[int]) -> dict[int, tupl
 CHUNK = 1000
 
 
-READER_COLUMNS = (Subscriber.id, Subscriber.email, Subscriber.topics, Subscriber.language,
+class _Topics(TypeDecorator):
+    """A reader's topics as a tuple, decoded once per distinct list stored rather than once a
+    reader: a run's readers share a few hundred lists, and decoding every reader's JSON was a
+    third of reading them."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect) -> tuple[str, ...]:
+        # SQLite gives the stored text; psycopg decodes JSON itself
+        return _decoded(value) if isinstance(value, str) else tuple(value or ())
+
+
+@lru_cache(maxsize=4096)
+def _decoded(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored) or ())
+
+
+READER_COLUMNS = (Subscriber.id, Subscriber.email,
+                  type_coerce(Subscriber.topics, _Topics()).label("topics"), Subscriber.language,
                   Subscriber.frequency, Subscriber.delivery_hour, Subscriber.timezone,
                   Subscriber.max_papers, Subscriber.confirmed_at)
 
@@ -55,7 +76,8 @@ def due_readers(session: Session, edition_id: int, first_id: int | None,
         query = undelivered(edition_id, None, last_id, *READER_COLUMNS)
         if after is not None:
             query = query.where(Subscriber.id > after)
-        rows = session.execute(query.order_by(Subscriber.id).limit(chunk)).all()
+        # Core, not the ORM: rows as they come, a chunk a query
+        rows = session.connection().execute(query.order_by(Subscriber.id).limit(chunk)).all()
         if not rows:
             return
         yield rows
@@ -70,4 +92,4 @@ def readers_by_id(session: Session, subscriber_ids: list[int],
                  .where(Subscriber.id.in_(subscriber_ids[start:start + chunk]),
                         Subscriber.status == CONFIRMED)
                  .order_by(Subscriber.id))
-        yield session.execute(query).all()
+        yield session.connection().execute(query).all()

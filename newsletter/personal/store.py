@@ -29,11 +29,14 @@ def interests_among(session: Session, subscriber_ids: list[int]) -> dict[int, In
 
 def ratings_among(session: Session, subscriber_ids: list[int]) -> dict[int, list[Rating]]:
     """Each rating subscriber's newest RATINGS_USED votes as (PaperView, vote), newest first;
-    subscribers who never voted are left out. Two queries whatever the number of readers."""
+    subscribers who never voted are left out. Two queries whatever the number of readers (one
+    when none voted)."""
     rows = session.execute(
         select(PaperRating.subscriber_id, PaperRating.paper_id, PaperRating.vote)
         .where(PaperRating.subscriber_id.in_(subscriber_ids))
         .order_by(PaperRating.updated_at.desc(), PaperRating.paper_id)).all()
+    if not rows:  # most chunks of a run: nobody in them voted
+        return {}
     views = {paper.id: view_of(paper) for paper in session.scalars(
         select(Paper).where(Paper.id.in_({paper_id for _, paper_id, _ in rows})))}
     ratings: dict[int, list[Rating]] = {}
