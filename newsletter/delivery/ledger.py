@@ -6,7 +6,7 @@ over after a crash goes claimed -> sending -> sent | failed.
 The guarantee: **every due reader gets the edition's digest once**. A reader's row is inserted
 as "sending" (a unique insert, committed: `claim_sending`) just before their request, so each
 row is written twice (inserted, then closed) and a run's waves cost one insert and one update
-per request; a reader whose row another process inserted first is not sent. Only a process
+per wave; a reader whose row another process inserted first is not sent. Only a process
 holding a "claimed" row moves it to "sending" (`start_sending`). Each row's message carries a
 Message-ID made from the row (`compose.digest_message_id`), the same on every attempt.
 
@@ -35,7 +35,8 @@ A row gets its papers when it is claimed (or picked again after a takeover): a `
 row shared by the rows of a run that carry the same list. The papers of a reader's sent rows
 are what no later digest carries again (`digests.sent_among`); a failed row's papers stay
 eligible for a later edition. Every statement works on a whole wave of rows, so a run makes a
-few statements per thousand readers, not per reader.
+few statements per thousand readers, not per reader; the rows' own values travel as one JSON
+parameter (`db.rows_table`), the values they share once.
 """
 
 from __future__ import annotations
