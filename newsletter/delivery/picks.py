@@ -45,6 +45,7 @@ class Picker:
         self._views: dict[str, list[PaperView]] = {}
         self._trending: dict[str, dict[str, float]] = {}
         self._shared_picks: dict[tuple, Picks] = {}
+        self._shared_by_row: dict[tuple, Picks] = {}
         self._shared_digests: dict[int, dict[str, Digest]] = {}  # by id() of shared picks
         self._contexts: dict[tuple[str, str], dict] = {}
 
@@ -69,9 +70,10 @@ class Picker:
         sent = sent_among(self.session, ids, list(pool_ids), since)
         interests = store.interests_among(self.session, ids)
         ratings = store.ratings_among(self.session, ids)
+        personal = sent.keys() | interests.keys() | ratings.keys()
         return {reader.id: self._pick(reader, sent.get(reader.id, set()),
                                       interests.get(reader.id), ratings.get(reader.id, []))
-                for reader in readers}
+                if reader.id in personal else self._shared(reader) for reader in readers}
 
     def digest(self, reader, papers: Picks) -> Digest:
         """The reader's digest of their `papers` (`Digest.of`). Readers given the same shared
@@ -89,13 +91,23 @@ class Picker:
     def _pick(self, reader, already_sent: set[str], interests: Interests | None,
               ratings: list) -> Picks:
         limit = reader.max_papers or self.settings.max_papers_per_digest
-        if already_sent or interests or ratings:
-            return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
-        key = (reader.frequency, frozenset(reader.topics or ()), limit)
-        shared = self._shared_picks.get(key)
+        return self._choose(reader, limit, already_sent, interests or Interests(), ratings)
+
+    def _shared(self, reader) -> Picks:
+        """The picks of every reader with this frequency, these topics (in any order) and this
+        limit who follows, mutes and rated nothing and was sent none of the candidates."""
+        # found first by the row's own values: a run's readers share a few hundred of them
+        seen = (reader.frequency, tuple(reader.topics or ()), reader.max_papers)
+        shared = self._shared_by_row.get(seen)
         if shared is None:
-            shared = self._shared_picks[key] = self._choose(reader, limit, set(), Interests(), [])
-            self._shared_digests[id(shared)] = {}
+            limit = reader.max_papers or self.settings.max_papers_per_digest
+            key = (reader.frequency, frozenset(reader.topics or ()), limit)
+            shared = self._shared_picks.get(key)
+            if shared is None:
+                shared = self._shared_picks[key] = self._choose(reader, limit, set(),
+                                                                Interests(), [])
+                self._shared_digests[id(shared)] = {}
+            self._shared_by_row[seen] = shared
         return shared
 
     def _choose(self, reader, limit: int, already_sent: set[str], interests: Interests,
