@@ -30,12 +30,15 @@ def select_for_reader(candidates: Sequence[PaperView], chosen_topics: Sequence[s
     section is cut to `limit` too); the others in `chosen_topics` (none chosen = all) are
     re-ranked by `rerank` and cut to `limit` keeping each topic's best paper. Each paper
     appears once."""
-    shown = [paper for paper in candidates if not is_muted(paper, interests)]
+    # most readers mute and follow nothing: their candidates are not looked at for it
+    shown = ([paper for paper in candidates if not is_muted(paper, interests)]
+             if interests.muted_keywords else list(candidates))
     followed = []
-    for paper in sorted(shown, key=lambda p: (-trending_scores.get(p.id, 0.0), p.id)):
-        reason = followed_reason(paper, interests)
-        if reason:
-            followed.append(Ranked(paper, trending_scores.get(paper.id, 0.0), reason))
+    if interests.authors or interests.organizations or interests.keywords:
+        for paper in sorted(shown, key=lambda p: (-trending_scores.get(p.id, 0.0), p.id)):
+            reason = followed_reason(paper, interests)
+            if reason:
+                followed.append(Ranked(paper, trending_scores.get(paper.id, 0.0), reason))
     followed = followed[:limit]
     taken = {entry.paper.id for entry in followed}
     chosen = set(chosen_topics)
