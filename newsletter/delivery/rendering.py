@@ -74,11 +74,14 @@ class RenderAhead:
     queued (`notice`), so that the render process works while the delivery thread reads and
     picks: `ask_ahead` after each chunk of readers. At most `under_way` renderings are asked
     ahead at a time, and at most half the cache's `kept` are rendered ahead and not yet used,
-    so that none leaves the cache before its batch uses it (`get`)."""
+    so that none leaves the cache before its batch uses it (`get`). None is asked ahead while
+    `waiting()` says to (the render process is starting: they would be rendered in the
+    delivery thread, which has its readers to read)."""
 
-    def __init__(self, renderings: RenderCache,
-                 render: Callable[[Hashable], Future], under_way: int = UNDER_WAY):
+    def __init__(self, renderings: RenderCache, render: Callable[[Hashable], Future],
+                 under_way: int = UNDER_WAY, waiting: Callable[[], bool] = lambda: False):
         self.renderings, self.render, self.under_way = renderings, render, under_way
+        self.waiting = waiting
         self._noticed: dict[Hashable, None] = {}  # in the order noticed, not asked yet
         self._asked: deque[Future] = deque()  # asked ahead, oldest first
         self._unused: set[Hashable] = set()  # rendered ahead, no batch has used them yet
@@ -98,6 +101,8 @@ class RenderAhead:
 
     def ask_ahead(self) -> None:
         """Ask for the next renderings noticed, as many as there is room for."""
+        if self.waiting():
+            return
         while self._asked and self._asked[0].done():  # the process renders in order
             self._asked.popleft()
         while (self._noticed and len(self._asked) < self.under_way

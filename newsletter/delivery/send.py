@@ -117,7 +117,8 @@ class EditionSender:
         self.queue = ReaderQueue(partial(addresses, session))
         self.renderings = renderings if renderings is not None else RenderCache()
         self.renderer = SideProcess()
-        self.ahead = RenderAhead(self.renderings, self._render)
+        self.ahead = RenderAhead(self.renderings, self._render,
+                                 waiting=lambda: self.renderer.starting)
         self.lists = ledger.PaperLists()
         self.outcomes: Counter = Counter()
         self.wave: list[tuple[Digest, WaitingReaders]] = []

@@ -63,6 +63,11 @@ class SideProcess:
         """Whether calls now run in the process of its own."""
         return self._process is not None
 
+    @property
+    def starting(self) -> bool:
+        """Whether the process was started and is not up yet."""
+        return self._starting is not None and self._process is None
+
     def close(self) -> None:
         if self._starting is not None:
             self._starting.join()

@@ -81,3 +81,17 @@ def test_no_more_digests_are_rendered_ahead_than_half_the_cache_keeps_until_used
 def test_a_packed_rendering_unpacks_to_what_was_rendered():
     rendering = packed(str.upper, "<p>digest</p>" * 1000)
     assert unpacked(rendering) == "<P>DIGEST</P>" * 1000 and len(rendering) < 1000
+
+
+def test_none_is_asked_ahead_while_told_to_wait_but_a_leaving_batch_gets_its_rendering():
+    render, starting = RecordingRender(), [True]
+    ahead = RenderAhead(RenderCache(kept=10), render, waiting=lambda: starting[0])
+    for digest in "abc":
+        ahead.notice(digest)
+    ahead.ask_ahead()
+    assert render.calls == []
+    ahead.get("b")
+    assert render.calls == ["b"]
+    starting[0] = False
+    ahead.ask_ahead()
+    assert render.calls == ["b", "a", "c"]
