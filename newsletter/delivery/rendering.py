@@ -3,7 +3,7 @@
 A run's busiest digests go out in many batches and are rendered once (`RenderCache`). A worker
 process keeps its renderings across the delivery tasks of one run: each task covers a range of
 ids whose readers share many digests with the other ranges. Renderings are kept compressed
-(`packed`): a digest's HTML and text, about 90 KB, keep in about 6 KB.
+(`packed`): a digest's HTML and text, about 90 KB, keep in about 15 KB.
 
 Rendering is the costliest step of a delivery, so a large run renders in a process of its own
 (`delivery.side_process`) while the delivery thread reads and claims the next readers; that
@@ -25,7 +25,7 @@ from typing import Self
 from newsletter.mail.batch import PersonalizedBatch
 
 # Renderings kept, by a run or by a worker process across its tasks: more than a run of
-# 100,000 readers has distinct digests (1,600), packed about 6 KB each.
+# 100,000 readers has distinct digests (1,600), packed about 15 KB each.
 KEPT = 4000
 # Renderings asked ahead and not done yet: enough to keep the render process busy from one
 # chunk of readers to the next (about 50 ms), few enough that a rendering asked when its batch
@@ -114,8 +114,8 @@ class RenderAhead:
 
 
 def packed(function: Callable[..., object], *args) -> bytes:
-    """`function(*args)`, pickled and compressed (zlib's fastest level, about 0.2 ms for a
-    digest): what a cache keeps of a rendering."""
+    """`function(*args)`, pickled and compressed (zlib's fastest level, about 0.4 ms for a
+    digest, 0.2 ms to unpack): what a cache keeps of a rendering."""
     return zlib.compress(pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 

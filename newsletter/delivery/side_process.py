@@ -14,6 +14,7 @@ calling thread.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -21,9 +22,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
-# Calls made in the calling thread before the process starts: about 20 renderings, which the
-# process's start-up costs as much CPU as, though on another core.
+# Calls made in the calling thread before the process is started: a run with fewer digests
+# than this never starts one, and its half second of CPU.
 INLINE = 20
 # What the processes run, imported once by the server they are forked from.
 PRELOADED = ["newsletter.delivery.rendering", "newsletter.delivery.sending"]
@@ -32,7 +34,8 @@ PRELOADED = ["newsletter.delivery.rendering", "newsletter.delivery.sending"]
 class SideProcess:
     """Runs functions in order in a process of its own once it is up, else in the calling
     thread. The process is started (`start`) by the call after the first `inline` ones, or
-    never where none may start. Close it."""
+    never where none may start; one that fails to start is logged, and the calls stay in the
+    calling thread. Close it."""
 
     def __init__(self, inline: float = INLINE):
         self.inline = inline
@@ -65,8 +68,9 @@ class SideProcess:
 
     @property
     def starting(self) -> bool:
-        """Whether the process was started and is not up yet."""
-        return self._starting is not None and self._process is None
+        """Whether the process is starting: started, not up, and not failed to start."""
+        return (self._starting is not None and self._starting.is_alive()
+                and self._process is None)
 
     def close(self) -> None:
         if self._starting is not None:
@@ -76,7 +80,12 @@ class SideProcess:
 
     def _start(self) -> None:
         process = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-        process.submit(int).result()  # up once it has run something
+        try:
+            process.submit(int).result()  # up once it has run something
+        except (OSError, RuntimeError) as error:  # RuntimeError: BrokenProcessPool
+            log.warning("no side process (%s): its calls run in this thread", error)
+            process.shutdown(wait=False)
+            return
         self._process = process
 
 

@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import time
 
+from newsletter.delivery import side_process
 from newsletter.delivery.side_process import SideProcess
 
 
@@ -35,3 +36,21 @@ def test_a_daemon_process_like_a_celery_prefork_child_runs_every_call_in_its_own
     daemon.start()
     assert answers.get(timeout=60) is True
     daemon.join(timeout=60)
+
+
+def test_a_process_that_fails_to_start_leaves_every_call_in_the_calling_thread(monkeypatch,
+                                                                                caplog):
+    def no_processes_here():
+        raise OSError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(side_process.ProcessPoolExecutor, "submit",
+                        lambda *call, **options: no_processes_here())
+    side = SideProcess(inline=0)
+    side.start()
+    deadline = time.monotonic() + 60
+    while side.starting and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not side.starting and not side.started
+    assert side.submit(os.getpid).result() == os.getpid()
+    assert "no side process" in caplog.text
+    side.close()
