@@ -28,8 +28,8 @@ class Recipient:
     headers: dict[str, str] = field(default_factory=dict)
     custom_args: dict[str, str] = field(default_factory=dict)
     # The SendGrid personalization of these values as JSON, when written ahead
-    # (`sendgrid_payload.write_personalizations`, in a run's render process): the sending
-    # thread then only joins them. Written last, once the fields above are final.
+    # (`sendgrid_payload.write_personalizations`, as a run makes a batch's recipients): the
+    # request then only joins them. Written last, once the fields above are final.
     personalization: str | None = field(default=None, compare=False, repr=False)
 
 

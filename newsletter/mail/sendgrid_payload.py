@@ -151,8 +151,8 @@ def personalization_json(recipient: Recipient) -> str:
 
 def write_personalizations(recipients: list[Recipient]) -> list[Recipient]:
     """These recipients, each with its `personalization_json` kept in `personalization`, which
-    `batch_requests` sends as it is: a run writes them in its render process, off the
-    interpreter lock its delivery and sending threads share."""
+    `batch_requests` sends as it is: a run writes them as it makes a batch's recipients (in its
+    send process, `delivery.sending`), while the previous request is out."""
     for recipient in recipients:
         recipient.personalization = personalization_json(recipient)
     return recipients
