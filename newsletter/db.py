@@ -96,8 +96,9 @@ def rows_table(session: Session, rows: Sequence[Sequence], *columns: ColumnClaus
     elements = (func.json_array_elements if session.get_bind().dialect.name == "postgresql"
                 else func.json_each)
     source = elements(bindparam(None, list(rows), type_=JSON)).table_valued("value")
-    return select(*(cast(source.c.value.op("->>")(literal_column(str(position))), each.type).label(each.name)
-                    for position, each in enumerate(columns))).select_from(source).subquery()
+    values = (cast(source.c.value.op("->>")(literal_column(str(position))), each.type)
+              .label(each.name) for position, each in enumerate(columns))
+    return select(*values).select_from(source).subquery()
 
 
 def alembic_config(url: str):
