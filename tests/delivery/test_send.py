@@ -4,7 +4,6 @@ reader with their own links, and the ledger's promise of at most one email each.
 import datetime as dt
 import email
 import email.policy
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from newsletter.models import Delivery, Lease, Subscriber, utcnow
 from newsletter.runs.report import RunReport
 from newsletter.subscribers import subscriptions
 from tests.support.cast import TODAY
+from tests.support.waiting import wait_until
 
 
 def sendgrid(sendgrid_stub, **options) -> SendGridMailer:
@@ -352,9 +352,7 @@ class UpAtOnce(SideProcess):
     def __init__(self):
         super().__init__(inline=0)
         self.start()
-        deadline = time.monotonic() + 60
-        while not self.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: self.started)
 
 
 @pytest.mark.parametrize("portable", [True, False])

@@ -3,10 +3,10 @@ except where it may not start one."""
 
 import multiprocessing
 import os
-import time
 
 from newsletter.delivery import side_process
 from newsletter.delivery.side_process import SideProcess
+from tests.support.waiting import wait_until
 
 
 def test_after_its_inline_calls_it_starts_a_process_and_calls_run_there_once_it_is_up():
@@ -14,9 +14,7 @@ def test_after_its_inline_calls_it_starts_a_process_and_calls_run_there_once_it_
     try:
         assert side.submit(os.getpid).result() == os.getpid()
         side.submit(os.getpid)  # starts the process, and runs here until it is up
-        deadline = time.monotonic() + 60
-        while not side.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: side.started)
         assert side.submit(os.getpid).result() != os.getpid()
     finally:
         side.close()
@@ -47,9 +45,7 @@ def test_a_process_that_fails_to_start_leaves_every_call_in_the_calling_thread(m
                         lambda *call, **options: no_processes_here())
     side = SideProcess(inline=0)
     side.start()
-    deadline = time.monotonic() + 60
-    while side.starting and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: not side.starting)
     assert not side.starting and not side.started
     assert side.submit(os.getpid).result() == os.getpid()
     assert "no side process" in caplog.text
